@@ -1,0 +1,83 @@
+"""Static assets: the site's CSS and JS and the plotly.js bundle, served from the site itself
+under content-hashed names (never from a CDN, never inlined).
+
+plotly.js comes from `node_modules/plotly.js-basic-dist-min` (installed by `npm ci`); without
+it, from the full bundle inside the plotly Python package, and the build says so.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+BASIC_BUNDLE = Path("node_modules/plotly.js-basic-dist-min/plotly-basic.min.js")
+_VERSION = re.compile(rb"plotly\.js[^\n]*?v(\d+\.\d+\.\d+)")
+
+
+@dataclass(frozen=True)
+class PlotlyBundle:
+    name: str  # output file stem, e.g. "plotly-basic"
+    version: str
+    content: bytes
+    origin: str  # how the build got it, for the build report
+
+
+@dataclass(frozen=True)
+class Assets:
+    """Output files {path: bytes} and the hashed path of each logical asset name."""
+
+    files: dict[str, bytes]
+    paths: dict[str, str]
+    plotly: PlotlyBundle
+
+
+def bundle_version(content: bytes) -> str:
+    match = _VERSION.search(content[:400])
+    return match.group(1).decode() if match else "unknown"
+
+
+def find_plotly_bundle(project_root: Path) -> PlotlyBundle:
+    basic = project_root / BASIC_BUNDLE
+    if basic.is_file():
+        content = basic.read_bytes()
+        version = bundle_version(content)
+        return PlotlyBundle("plotly-basic", version, content, f"plotly.js-basic-dist-min {version} from npm")
+    content = (resources.files("plotly") / "package_data" / "plotly.min.js").read_bytes()
+    version = bundle_version(content)
+    return PlotlyBundle("plotly", version, content,
+                        f"full plotly.js {version} from the plotly Python package, because {BASIC_BUNDLE} "
+                        "is missing (run 'npm ci' for the 3.7x smaller basic bundle)")
+
+
+def hashed_name(stem: str, suffix: str, content: bytes) -> str:
+    digest = hashlib.sha256(content).hexdigest()[:10]
+    return f"assets/{stem}.{digest}{suffix}"
+
+
+def collect_assets(project_root: Path, templates: Path) -> Assets:
+    """The engine's own static files, the templates' `assets/` folder, and plotly.js."""
+    sources: dict[str, bytes] = {}
+    engine_static = resources.files("kejiquan_site") / "static"
+    for item in sorted(engine_static.iterdir(), key=lambda entry: entry.name):
+        if item.is_file() and not item.name.startswith("."):
+            sources[item.name] = item.read_bytes()
+    template_assets = templates / "assets"
+    if template_assets.is_dir():
+        for path in sorted(template_assets.iterdir()):
+            if path.is_file() and not path.name.startswith("."):
+                sources[path.name] = path.read_bytes()
+    files: dict[str, bytes] = {}
+    paths: dict[str, str] = {}
+    for name, content in sources.items():
+        stem, dot, suffix = name.rpartition(".")
+        output = hashed_name(stem, dot + suffix, content)
+        files[output] = content
+        paths[name] = output
+    plotly = find_plotly_bundle(project_root)
+    output = hashed_name(f"{plotly.name}-{plotly.version}.min", ".js", plotly.content)
+    files[output] = plotly.content
+    paths["plotly.js"] = output
+    return Assets(files, paths, plotly)

@@ -1,0 +1,180 @@
+"""Chart specs: `content/charts/*.yaml` read and checked against the facts they use, and the
+chart's data table and one-sentence description made from the same facts (figures: figures.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from .diagnostics import Diagnostic, Location, did_you_mean
+from .facts import ID_EXPECTED, ID_PATTERN, Fact
+from .fields import FieldSpec, check_fields, describe, not_optional_text, not_text, one_of
+from .yamlread import YamlDoc
+
+CHART_TYPES = ["bar", "schematic"]
+
+
+@dataclass(frozen=True)
+class ChartItem:
+    fact: str
+    label: str
+    role: str
+    highlight: bool
+    location: Location
+
+
+@dataclass(frozen=True)
+class ChartLine:
+    start: str
+    end: str
+    label: str
+    location: Location
+
+
+@dataclass(frozen=True)
+class Chart:
+    id: str
+    type: str
+    title: str
+    caption: str
+    axis_title: str
+    note: str
+    height: int
+    items: tuple[ChartItem, ...]
+    lines: tuple[ChartLine, ...]
+    location: Location
+
+    @property
+    def fact_ids(self) -> list[str]:
+        ids = [item.fact for item in self.items]
+        ids += [end for line in self.lines for end in (line.start, line.end)]
+        return list(dict.fromkeys(ids))
+
+
+def _not_list_of_blocks(value: Any) -> str:
+    ok = isinstance(value, list) and value and all(isinstance(item, dict) for item in value)
+    return "" if ok else f"got {describe(value)}"
+
+
+def _not_height(value: Any) -> str:
+    ok = isinstance(value, int) and not isinstance(value, bool) and 200 <= value <= 1200
+    return "" if ok else f"got {describe(value)}"
+
+
+CHART_FIELDS = {
+    "type": FieldSpec(one_of(CHART_TYPES), "one of " + ", ".join(CHART_TYPES), required=True),
+    "title": FieldSpec(not_text, "the chart's headline", required=True),
+    "caption": FieldSpec(not_optional_text, "one or two sentences on what the chart shows"),
+    "axis_title": FieldSpec(not_optional_text, "the value axis title, such as 研发投入强度"),
+    "note": FieldSpec(not_optional_text, "a note shown under the chart"),
+    "height": FieldSpec(_not_height, "the chart's height in pixels, 200 to 1200"),
+    "bars": FieldSpec(_not_list_of_blocks, "a list of '- fact: id' blocks with 'label:'"),
+    "places": FieldSpec(_not_list_of_blocks, "a list of '- fact: id' blocks with 'role:'"),
+    "lines": FieldSpec(_not_list_of_blocks, "a list of '- from: id' blocks with 'to:' and 'label:'"),
+}
+ITEM_FIELDS = {
+    "fact": FieldSpec(not_text, "a fact id such as rd.jjj_2024", required=True),
+    "label": FieldSpec(not_optional_text, "the name shown for this item"),
+    "role": FieldSpec(not_optional_text, "the group this place belongs to, shown in the legend"),
+    "highlight": FieldSpec(lambda v: "" if isinstance(v, bool) else f"got {describe(v)}", "true or false"),
+}
+LINE_FIELDS = {
+    "from": FieldSpec(not_text, "the fact id of the place where the line starts", required=True),
+    "to": FieldSpec(not_text, "the fact id of the place where the line ends", required=True),
+    "label": FieldSpec(not_text, "the line's name", required=True),
+}
+
+
+def parse_chart(doc: YamlDoc, chart_id: str) -> tuple[Chart | None, list[Diagnostic]]:
+    if not ID_PATTERN.fullmatch(chart_id):
+        return None, [doc.error_at((), f"chart file name '{chart_id}' cannot be used as a chart id",
+                                   ID_EXPECTED + ", then '.yaml'")]
+    problems = check_fields(doc, (), doc.data, CHART_FIELDS, f"chart '{chart_id}'")
+    if problems:
+        return None, problems
+    spec = doc.data
+    list_key = "bars" if spec["type"] == "bar" else "places"
+    if list_key not in spec:
+        return None, [doc.error_at((), f"a {spec['type']} chart needs '{list_key}:'",
+                                   CHART_FIELDS[list_key].expected, at_key=True)]
+    items, lines = [], []
+    for index, body in enumerate(spec[list_key]):
+        problems += check_fields(doc, (list_key, index), body, ITEM_FIELDS, f"item {index + 1} of '{list_key}'")
+        if not problems:
+            items.append(ChartItem(body["fact"].strip(), (body.get("label") or "").strip(),
+                                   (body.get("role") or "").strip(), body.get("highlight", False),
+                                   Location(doc.path, *doc.value_at(list_key, index, "fact"))))
+    for index, body in enumerate(spec.get("lines", [])):
+        problems += check_fields(doc, ("lines", index), body, LINE_FIELDS, f"line {index + 1} of 'lines'")
+        if not problems:
+            lines.append(ChartLine(body["from"].strip(), body["to"].strip(), body["label"].strip(),
+                                   Location(doc.path, *doc.value_at("lines", index, "from"))))
+    if problems:
+        return None, problems
+    return Chart(chart_id, spec["type"], spec["title"].strip(), (spec.get("caption") or "").strip(),
+                 (spec.get("axis_title") or "").strip(), (spec.get("note") or "").strip(),
+                 spec.get("height", 360 if spec["type"] == "bar" else 480), tuple(items), tuple(lines),
+                 Location(doc.path, 1, 1)), []
+
+
+def check_chart_facts(chart: Chart, facts: dict[str, Fact]) -> list[Diagnostic]:
+    """Unknown fact ids, facts of the wrong kind, and bars that mix units."""
+    problems: list[Diagnostic] = []
+    located = [(item.fact, item.location) for item in chart.items]
+    located += [(end, line.location) for line in chart.lines for end in (line.start, line.end)]
+    for fact_id, where in located:
+        if fact_id not in facts:
+            problems.append(Diagnostic(where, f"unknown fact '{fact_id}' in chart '{chart.id}'"
+                                       f"{did_you_mean(fact_id, list(facts))}", "the id of a fact in content/facts/"))
+    if problems:
+        return problems
+    if chart.type == "bar":
+        units = {facts[item.fact].unit for item in chart.items}
+        for item in chart.items:
+            if not facts[item.fact].is_number:
+                problems.append(Diagnostic(item.location, f"a bar needs a number, but '{item.fact}' is "
+                                           f"{facts[item.fact].unit}", "a fact with a number unit"))
+        if len(units) > 1:
+            problems.append(Diagnostic(chart.items[0].location, "the bars mix units (" + ", ".join(sorted(units))
+                                       + "); one axis cannot show them honestly", "facts that share one unit"))
+    else:
+        for fact_id, where in located:
+            if facts[fact_id].coordinates is None:
+                problems.append(Diagnostic(where, f"'{fact_id}' has no coordinates, so it cannot be placed",
+                                           "a fact with unit 'place' and 'coordinates:'"))
+    return problems
+
+
+def item_name(item: ChartItem, fact: Fact) -> str:
+    name = item.label or fact.label
+    return f"{name}（{fact.period}年）" if fact.period.isdigit() else name
+
+
+def chart_table(chart: Chart, facts: dict[str, Fact]) -> dict[str, Any]:
+    """The chart's data as a table: the same facts, formatted as in the chart."""
+    if chart.type == "bar":
+        rows = [[item_name(item, facts[item.fact]), facts[item.fact].display] for item in chart.items]
+        return {"columns": ["项目", chart.axis_title or "数值"], "rows": rows}
+    rows = []
+    for item in chart.items:
+        fact = facts[item.fact]
+        spot = fact.coordinates
+        rows.append([fact.display, item.role, f"东经{spot.lon:.2f}°，北纬{spot.lat:.2f}°"
+                     + ("（近似）" if spot.approximate else "")])
+    rows += [[line.label, "连线", f"{facts[line.start].display} — {facts[line.end].display}"] for line in chart.lines]
+    return {"columns": ["名称", "角色", "位置"], "rows": rows}
+
+
+def chart_description(chart: Chart, facts: dict[str, Fact]) -> str:
+    """One sentence a screen reader (or a reader without JavaScript) gets instead of the picture."""
+    if chart.type == "bar":
+        parts = [f"{item_name(item, facts[item.fact])}{facts[item.fact].display}" for item in chart.items]
+        return f"条形图，{chart.title}：" + "；".join(parts) + "。"
+    by_role: dict[str, list[str]] = {}
+    for item in chart.items:
+        by_role.setdefault(item.role or "地点", []).append(facts[item.fact].display)
+    parts = [f"{role}：{'、'.join(names)}" for role, names in by_role.items()]
+    parts += [f"{line.label}连接{facts[line.start].display}与{facts[line.end].display}" for line in chart.lines]
+    return f"示意图，{chart.title}。" + "；".join(parts) + "。"
+

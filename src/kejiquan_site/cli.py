@@ -1,0 +1,64 @@
+"""The command line: `kejiquan build` and `kejiquan check`. The only place that prints
+diagnostics and chooses exit codes (0 built, 1 content errors, 2 usage errors).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import traceback
+from pathlib import Path
+
+from .build import build_site
+from .content import Project
+from .diagnostics import BuildFailed, format_report
+from .output import write_site
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="kejiquan", description="Build a data-journalism microsite.")
+    parser.add_argument("--debug", action="store_true", help="show Python tracebacks for internal errors")
+    commands = parser.add_subparsers(dest="command", required=True)
+    for name, text in (("build", "check the content and build the site"),
+                       ("check", "check the content without writing anything")):
+        command = commands.add_parser(name, help=text)
+        command.add_argument("--project", type=Path, default=Path("."), help="project folder (default: .)")
+        command.add_argument("--content", type=Path, help="content folder (default: PROJECT/content)")
+        command.add_argument("--templates", type=Path, help="templates folder (default: PROJECT/templates)")
+        if name == "build":
+            command.add_argument("--output", "-o", type=Path, help="output folder (default: PROJECT/_site)")
+        command.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    root = args.project.resolve()
+    project = Project(root, (args.content or root / "content").resolve(),
+                      (args.templates or root / "templates").resolve())
+    try:
+        site = build_site(project)
+        if args.command == "build":
+            output = (args.output or root / "_site").resolve()
+            write_site(site.files, output)
+    except BuildFailed as failed:
+        print(format_report(failed.diagnostics, root), file=sys.stderr)
+        return 1
+    except Exception as exc:  # an engine bug, not an editor's mistake
+        if args.debug:
+            traceback.print_exc()
+        else:
+            print(f"internal error: {type(exc).__name__}: {exc}\n(run with --debug for the traceback)",
+                  file=sys.stderr)
+        return 1
+    pages = sum(1 for path in site.files if path.endswith(".html"))
+    story = site.story
+    print(f"plotly.js: {site.plotly.origin}")
+    verb = "built" if args.command == "build" else "checked"
+    where = f" into {output}" if args.command == "build" else ""
+    print(f"{verb} {pages} pages, {len(story.charts)} charts, {len(story.facts)} facts{where}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,198 @@
+"""Loading a content folder into a `Story`: every file read, parsed and cross-checked, with all
+problems collected before anything is rendered.
+
+content/site.yaml, content/sources.yaml, content/facts/*.yaml, content/charts/*.yaml,
+content/pages/*.md.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from markdown_it import MarkdownIt
+
+from .charts import Chart, check_chart_facts, parse_chart
+from .config import SiteConfig, parse_config
+from .derive import derive_facts
+from .diagnostics import BuildFailed, Diagnostic, Location, did_you_mean, error
+from .facts import Fact, Source, parse_fact_file, parse_sources
+from .markdown_ext import DIRECTIVES, Reference
+from .pages import Page, parse_page
+from .textfiles import display_path, read_text
+from .yamlread import YamlDoc, parse_yaml
+
+PAGE_NAME = re.compile(r"[a-z0-9][a-z0-9-]*")
+
+
+@dataclass(frozen=True)
+class Story:
+    config: SiteConfig
+    sources: dict[str, Source]
+    facts: dict[str, Fact]
+    charts: dict[str, Chart]
+    pages: tuple[Page, ...]
+
+
+@dataclass(frozen=True)
+class Project:
+    """Where a site's parts are: the content folder, the templates folder, the project root."""
+
+    root: Path
+    content: Path
+    templates: Path
+
+    def shown(self, path: Path) -> str:
+        return display_path(path, self.root)
+
+
+def _read_yaml(project: Project, path: Path, problems: list[Diagnostic]) -> YamlDoc | None:
+    shown = project.shown(path)
+    text, found = read_text(path, shown, project.content)
+    problems += found
+    if text is None:
+        return None
+    doc = parse_yaml(text, shown)
+    problems += doc.problems
+    return None if doc.problems else doc
+
+
+def _files(folder: Path, pattern: str) -> list[Path]:
+    return sorted(folder.glob(pattern)) if folder.is_dir() else []
+
+
+def load_story(project: Project, md: MarkdownIt) -> Story:
+    """The whole story, or BuildFailed with every problem in every file."""
+    problems: list[Diagnostic] = []
+    config = _load_config(project, problems)
+    sources = _load_sources(project, problems)
+    facts = _load_facts(project, sources, problems)
+    charts = _load_charts(project, facts, problems)
+    pages = _load_pages(project, md, problems)
+    if config is not None and not problems:
+        problems += check_pages(pages, facts, charts, project)
+    if problems or config is None:
+        raise BuildFailed(problems)
+    return Story(config, sources, facts, charts, tuple(sorted(pages, key=lambda p: (p.order, p.name))))
+
+
+def _load_config(project: Project, problems: list[Diagnostic]) -> SiteConfig | None:
+    path = project.content / "site.yaml"
+    if not path.is_file():
+        problems.append(error(project.shown(path), 0, 0, "the site configuration is missing",
+                              "a file content/site.yaml with title, description, language, base_url, publisher"))
+        return None
+    doc = _read_yaml(project, path, problems)
+    if doc is None:
+        return None
+    config, found = parse_config(doc)
+    problems += found
+    return config
+
+
+def _load_sources(project: Project, problems: list[Diagnostic]) -> dict[str, Source]:
+    path = project.content / "sources.yaml"
+    if not path.is_file():
+        problems.append(error(project.shown(path), 0, 0, "the list of sources is missing",
+                              "a file content/sources.yaml naming each source by id"))
+        return {}
+    doc = _read_yaml(project, path, problems)
+    if doc is None:
+        return {}
+    sources, found = parse_sources(doc)
+    problems += found
+    return sources
+
+
+def _load_facts(project: Project, sources: dict[str, Source], problems: list[Diagnostic]) -> dict[str, Fact]:
+    facts: list[Fact] = []
+    paths = _files(project.content / "facts", "*.yaml")
+    if not paths:
+        problems.append(error(project.shown(project.content / "facts"), 0, 0, "there are no fact files",
+                              "at least one file content/facts/NAME.yaml"))
+    for path in paths:
+        doc = _read_yaml(project, path, problems)
+        if doc is not None:
+            found_facts, found = parse_fact_file(doc, path.stem, sources)
+            facts += found_facts
+            problems += found
+    derived, found = derive_facts(facts)
+    problems += found
+    return {fact.id: fact for fact in derived}
+
+
+def _load_charts(project: Project, facts: dict[str, Fact], problems: list[Diagnostic]) -> dict[str, Chart]:
+    charts: dict[str, Chart] = {}
+    for path in _files(project.content / "charts", "*.yaml"):
+        doc = _read_yaml(project, path, problems)
+        if doc is None:
+            continue
+        chart, found = parse_chart(doc, path.stem)
+        problems += found
+        if chart is not None:
+            problems += check_chart_facts(chart, facts) if facts else []
+            charts[chart.id] = chart
+    return charts
+
+
+def _load_pages(project: Project, md: MarkdownIt, problems: list[Diagnostic]) -> list[Page]:
+    pages: list[Page] = []
+    paths = _files(project.content / "pages", "*.md")
+    if not any(path.stem == "index" for path in paths):
+        problems.append(error(project.shown(project.content / "pages"), 0, 0, "there is no home page",
+                              "a file content/pages/index.md"))
+    for path in paths:
+        shown = project.shown(path)
+        if not PAGE_NAME.fullmatch(path.stem):
+            problems.append(error(shown, 0, 0, f"the page name '{path.stem}' cannot be used in an address",
+                                  "lower-case letters, digits and '-', such as 'about.md'"))
+            continue
+        text, found = read_text(path, shown, project.content)
+        problems += found
+        if text is None:
+            continue
+        page, found = parse_page(text, shown, path.stem, md)
+        problems += found
+        if page is not None:
+            pages.append(page)
+    return pages
+
+
+def check_pages(pages: list[Page], facts: dict[str, Fact], charts: dict[str, Chart],
+                project: Project) -> list[Diagnostic]:
+    """Every id a page uses exists and suits the place it is used in; every template exists."""
+    problems: list[Diagnostic] = []
+    templates = {path.name for path in _files(project.templates, "*.html")}
+    for page in pages:
+        if page.template not in templates:
+            problems.append(error(page.source, 2, 1, f"unknown template '{page.template}'"
+                                  f"{did_you_mean(page.template, templates)}",
+                                  "one of: " + ", ".join(sorted(templates))))
+        for reference in page.references:
+            problems += _check_reference(reference, page.source, facts, charts)
+    return problems
+
+
+def _check_reference(ref: Reference, path: str, facts: dict[str, Fact], charts: dict[str, Chart]) -> list[Diagnostic]:
+    where = Location(path, ref.line, ref.column)
+    if ref.kind == "directive" and ref.id not in DIRECTIVES:
+        return [Diagnostic(where, f"unknown directive '{{{ref.id}}}'{did_you_mean(ref.id, DIRECTIVES)}",
+                           "one of: " + ", ".join("{" + name + "}" for name in DIRECTIVES))]
+    if ref.kind == "chart" and ref.id not in charts:
+        return [Diagnostic(where, f"unknown chart '{ref.id}'{did_you_mean(ref.id, list(charts))}",
+                           "the name of a file in content/charts/, without '.yaml'")]
+    if ref.kind != "fact":
+        return []
+    if ref.id not in facts:
+        return [Diagnostic(where, f"unknown fact '{ref.id}'{did_you_mean(ref.id, list(facts))}",
+                           "the id of a fact in content/facts/, such as 'rd.jjj_2024'")]
+    fact = facts[ref.id]
+    if ref.context == "{lists}" and ref.last_in_item and fact.unit != "list":
+        return [Diagnostic(where, f"{{lists}} shows lists, but '{ref.id}' is {fact.unit}", "a fact with unit 'list'")]
+    if ref.context == "{timeline}" and not (fact.period or fact.unit == "date"):
+        return [Diagnostic(where, f"'{ref.id}' has no date or period to place it on a timeline",
+                           "a fact with 'period:' or unit 'date'")]
+    if ref.context == "{cards}" and fact.unit == "list":
+        return [Diagnostic(where, f"a card shows one value, but '{ref.id}' is a list", "a number or text fact")]
+    return []

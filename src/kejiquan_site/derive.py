@@ -1,0 +1,158 @@
+"""Derived facts: formulas over other facts (`rd.jjj_2024 - rd.jjj_2014`), computed by the build.
+
+Formulas allow numbers, fact ids, + - * / and brackets. Cycles, unknown ids, division by zero and
+inputs that are only bounds (6%以上) are reported at the formula's line.
+"""
+
+from __future__ import annotations
+
+import ast
+import dataclasses
+import math
+import operator
+
+from .diagnostics import Diagnostic, did_you_mean, error
+from .facts import Fact
+
+_OPERATORS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv}
+FORMULA_EXPECTED = "numbers, fact ids, + - * / and brackets, such as \"(rd.jjj_2024 - rd.jjj_2014) / rd.jjj_2014 * 100\""
+
+
+class FormulaError(Exception):
+    pass
+
+
+def _dotted_name(node: ast.AST) -> str | None:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        parent = _dotted_name(node.value)
+        return f"{parent}.{node.attr}" if parent else None
+    return None
+
+
+def parse_formula(text: str) -> tuple[ast.AST, list[str]]:
+    """The expression tree and the fact ids it uses, in order of appearance."""
+    try:
+        tree = ast.parse(text.strip(), mode="eval").body
+    except SyntaxError as exc:
+        raise FormulaError(f"the formula '{text}' cannot be read") from exc
+    _check_nodes(tree)
+    names: list[str] = []
+    pending = [tree]
+    while pending:
+        node = pending.pop(0)
+        name = _dotted_name(node)
+        if name is not None:
+            names.append(name)
+        else:
+            pending += list(ast.iter_child_nodes(node))
+    return tree, list(dict.fromkeys(names))
+
+
+def _check_nodes(node: ast.AST) -> None:
+    if _dotted_name(node) is not None:
+        return
+    if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) and not isinstance(node.value, bool):
+        return
+    if isinstance(node, ast.BinOp) and type(node.op) in _OPERATORS:
+        _check_nodes(node.left)
+        _check_nodes(node.right)
+        return
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+        _check_nodes(node.operand)
+        return
+    raise FormulaError(f"the formula may not use '{ast.unparse(node)}'")
+
+
+def _evaluate(node: ast.AST, values: dict[str, float]) -> float:
+    name = _dotted_name(node)
+    if name is not None:
+        return values[name]
+    if isinstance(node, ast.Constant):
+        return node.value
+    if isinstance(node, ast.UnaryOp):
+        return -_evaluate(node.operand, values)
+    assert isinstance(node, ast.BinOp)
+    left, right = _evaluate(node.left, values), _evaluate(node.right, values)
+    if isinstance(node.op, ast.Div) and right == 0:
+        raise FormulaError("the formula divides by zero")
+    return _OPERATORS[type(node.op)](left, right)
+
+
+def derive_facts(facts: list[Fact]) -> tuple[list[Fact], list[Diagnostic]]:
+    """All facts with derived values filled in, plus the problems of formulas that cannot be computed."""
+    by_id = {fact.id: fact for fact in facts}
+    problems: list[Diagnostic] = []
+    parsed: dict[str, tuple[ast.AST, list[str]]] = {}
+    for fact in facts:
+        if fact.derived:
+            where = fact.formula_at or fact.location
+            try:
+                parsed[fact.id] = parse_formula(fact.formula)
+            except FormulaError as exc:
+                problems.append(error(where.path, where.line, where.column, str(exc), FORMULA_EXPECTED))
+    done: dict[str, Fact] = {fid: f for fid, f in by_id.items() if not f.derived}
+    for fact_id in sorted(parsed):
+        _derive_one(fact_id, by_id, parsed, done, [], problems)
+    return [done[f.id] for f in facts if f.id in done], problems
+
+
+def _derive_one(fact_id: str, by_id: dict[str, Fact], parsed: dict, done: dict[str, Fact],
+                stack: list[str], problems: list[Diagnostic]) -> bool:
+    if fact_id in done:
+        return True
+    fact = by_id[fact_id]
+    where = fact.formula_at or fact.location
+    if fact_id in stack:
+        cycle = " -> ".join(stack[stack.index(fact_id):] + [fact_id])
+        problems.append(error(where.path, where.line, where.column, f"derived facts depend on each other "
+                              f"in a circle: {cycle}", "a formula that ends in facts with values"))
+        return False
+    if fact_id not in parsed:
+        return False
+    tree, names = parsed[fact_id]
+    inputs: dict[str, Fact] = {}
+    for name in names:
+        if name not in by_id:
+            problems.append(error(where.path, where.line, where.column, f"unknown fact '{name}' in the formula"
+                                  f"{did_you_mean(name, list(by_id))}", "ids of facts that exist"))
+            return False
+        if not _derive_one(name, by_id, parsed, done, stack + [fact_id], problems):
+            return False
+        inputs[name] = done[name]
+    complaint = _input_complaint(inputs)
+    if complaint:
+        problems.append(error(where.path, where.line, where.column, complaint,
+                              "inputs that are exact numbers (qualifier: exact)"))
+        return False
+    try:
+        value = _evaluate(tree, {name: f.value for name, f in inputs.items()})
+    except FormulaError as exc:
+        problems.append(error(where.path, where.line, where.column, str(exc), FORMULA_EXPECTED))
+        return False
+    if not math.isfinite(value):
+        problems.append(error(where.path, where.line, where.column, "the formula gives no finite number",
+                              FORMULA_EXPECTED))
+        return False
+    done[fact_id] = _with_value(fact, value, inputs)
+    return True
+
+
+def _input_complaint(inputs: dict[str, Fact]) -> str:
+    for name, fact in inputs.items():
+        if not fact.is_number:
+            return f"'{name}' is not a number (unit '{fact.unit}'), so it cannot be used in a formula"
+        if fact.qualifier != "exact":
+            return (f"'{name}' is {fact.display}, not an exact figure; a computed value "
+                    "would claim a precision the source does not give")
+    return ""
+
+
+def _with_value(fact: Fact, value: float, inputs: dict[str, Fact]) -> Fact:
+    periods = sorted({f.period for f in inputs.values() if f.period})
+    period = fact.period or ("–".join([periods[0], periods[-1]]) if len(periods) > 1 else "".join(periods))
+    sources = sorted({f.source for f in inputs.values()})
+    return dataclasses.replace(fact, value=value, period=period, source=sources[0] if len(sources) == 1 else "",
+                               inputs=tuple(inputs), decimals=2 if fact.decimals is None else fact.decimals)
+

@@ -1,0 +1,241 @@
+"""The fact book: sources and facts read from YAML, checked field by field.
+
+A fact's id is its file's name and its key: `rd.jjj_2024` is `jjj_2024:` in `facts/rd.yaml`.
+Facts with a `formula` are derived; their values are computed in `derive.py`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .diagnostics import Diagnostic, Location, did_you_mean
+from .fields import (FieldSpec, check_fields, describe, not_number, not_optional_text, not_text,
+                     not_text_list, one_of)
+from .formatting import LIST_UNITS, NUMBER_UNITS, QUALIFIERS, UNITS, format_value
+from .yamlread import YamlDoc
+
+ID_PATTERN = re.compile(r"[a-z][a-z0-9_]*")
+ID_EXPECTED = "lower-case letters, digits and '_', starting with a letter, such as 'jjj_2024'"
+
+
+@dataclass(frozen=True)
+class Source:
+    id: str
+    title: str
+    publisher: str
+    via: str
+    date: str
+    url: str
+    note: str
+    location: Location
+
+
+@dataclass(frozen=True)
+class Coordinates:
+    lon: float
+    lat: float
+    approximate: bool
+
+
+@dataclass(frozen=True)
+class Fact:
+    id: str
+    label: str
+    value: Any
+    unit: str
+    qualifier: str
+    period: str
+    source: str
+    evidence: str
+    formula: str
+    decimals: int | None
+    measure: str
+    coordinates: Coordinates | None
+    note: str
+    location: Location
+    formula_at: Location | None = None
+    inputs: tuple[str, ...] = field(default=())
+
+    @property
+    def derived(self) -> bool:
+        return bool(self.formula)
+
+    @property
+    def display(self) -> str:
+        """The value as readers see it, qualifier included."""
+        return format_value(self.value, self.unit, self.qualifier, decimals=self.decimals,
+                            measure=self.measure)
+
+    @property
+    def is_number(self) -> bool:
+        return self.unit in NUMBER_UNITS
+
+
+def _not_date(value: Any) -> str:
+    ok = isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}(-\d{2})?", value)
+    return "" if ok else f"got {describe(value)}"
+
+
+def _not_period(value: Any) -> str:
+    return "" if isinstance(value, (str, int)) and not isinstance(value, bool) else f"got {describe(value)}"
+
+
+def _not_decimals(value: Any) -> str:
+    ok = isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 6
+    return "" if ok else f"got {describe(value)}"
+
+
+def _not_coordinates(value: Any) -> str:
+    if not isinstance(value, dict):
+        return f"got {describe(value)}"
+    if set(value) - {"lon", "lat", "approximate"} or not_number(value.get("lon")) or not_number(value.get("lat")):
+        return "it needs exactly 'lon' and 'lat' numbers (and 'approximate: true' if not surveyed)"
+    if not (-180 <= value["lon"] <= 180 and -90 <= value["lat"] <= 90):
+        return "the numbers are outside the globe"
+    return ""
+
+
+SOURCE_FIELDS = {
+    "title": FieldSpec(not_text, "the title of the article or document", required=True),
+    "publisher": FieldSpec(not_text, "the name of whoever published it, such as 新京报", required=True),
+    "via": FieldSpec(not_optional_text, "where it was read, if not at the publisher"),
+    "date": FieldSpec(_not_date, "a date written as \"2026-03-18\" (leave out when not known)"),
+    "url": FieldSpec(not_optional_text, "the address it was read at, or empty when not known"),
+    "note": FieldSpec(not_optional_text, "a short note"),
+}
+
+FACT_FIELDS = {
+    "label": FieldSpec(not_text, "a short description in words, such as 京津冀平均研发投入强度", required=True),
+    "value": FieldSpec(lambda v: "" if v is not None else "got nothing", "the figure or text the source states"),
+    "formula": FieldSpec(not_text, "arithmetic over other fact ids, such as \"rd.jjj_2024 - rd.jjj_2014\""),
+    "unit": FieldSpec(one_of(UNITS), "one of " + ", ".join(UNITS), required=True),
+    "qualifier": FieldSpec(one_of(list(QUALIFIERS)), "one of " + ", ".join(QUALIFIERS)),
+    "period": FieldSpec(_not_period, "the year or date the figure is for, such as 2024"),
+    "source": FieldSpec(not_text, "the id of a source in sources.yaml"),
+    "evidence": FieldSpec(not_text, "a short fragment copied from the source that contains the value"),
+    "decimals": FieldSpec(_not_decimals, "how many decimal places to show, 0 to 6"),
+    "measure": FieldSpec(not_text, "the measure word for a count, such as 个 or 位"),
+    "coordinates": FieldSpec(_not_coordinates, "'lon:' and 'lat:' in degrees, with 'approximate: true'"),
+    "note": FieldSpec(not_optional_text, "a short note"),
+}
+
+
+def parse_sources(doc: YamlDoc) -> tuple[dict[str, Source], list[Diagnostic]]:
+    """Sources from the already parsed `sources.yaml`."""
+    problems: list[Diagnostic] = []
+    sources: dict[str, Source] = {}
+    if not isinstance(doc.data, dict) or not doc.data:
+        return sources, [doc.error_at((), "sources.yaml must list at least one source by id",
+                                      "a block such as 'xjb_2026_03_18:' with title, publisher, date")]
+    for source_id, body in doc.data.items():
+        if not ID_PATTERN.fullmatch(source_id):
+            problems.append(doc.error_at((source_id,), f"source id '{source_id}' is not allowed",
+                                         ID_EXPECTED, at_key=True))
+            continue
+        found = check_fields(doc, (source_id,), body, SOURCE_FIELDS, f"source '{source_id}'")
+        problems += found
+        if found:
+            continue
+        line, column = doc.key_at(source_id)
+        sources[source_id] = Source(source_id, body["title"], body["publisher"], body.get("via") or "",
+                                    body.get("date") or "", body.get("url") or "", body.get("note") or "",
+                                    Location(doc.path, line, column))
+    return sources, problems
+
+
+def parse_fact_file(doc: YamlDoc, group: str, sources: dict[str, Source]) -> tuple[list[Fact], list[Diagnostic]]:
+    """The facts of one fact file; derived facts get their values later."""
+    if not ID_PATTERN.fullmatch(group):
+        return [], [doc.error_at((), f"fact file name '{group}' cannot be used in fact ids",
+                                 ID_EXPECTED + ", then '.yaml'")]
+    if not isinstance(doc.data, dict) or not doc.data:
+        return [], [doc.error_at((), "a fact file must hold facts by id, got " + describe(doc.data),
+                                 "blocks such as 'jjj_2024:' with label, value, unit, source, evidence")]
+    facts: list[Fact] = []
+    problems: list[Diagnostic] = []
+    for local_id, body in doc.data.items():
+        if not ID_PATTERN.fullmatch(local_id):
+            problems.append(doc.error_at((local_id,), f"fact id '{local_id}' is not allowed", ID_EXPECTED,
+                                         at_key=True))
+            continue
+        found = check_fields(doc, (local_id,), body, FACT_FIELDS, f"fact '{group}.{local_id}'")
+        if not found:
+            found = _check_fact_meaning(doc, local_id, body, sources)
+        problems += found
+        if not found:
+            facts.append(_make_fact(doc, group, local_id, body))
+    return facts, problems
+
+
+def _check_fact_meaning(doc: YamlDoc, local_id: str, body: dict, sources: dict[str, Source]) -> list[Diagnostic]:
+    """Checks across fields: value against unit, qualifier on text, source and evidence present."""
+    keys = (local_id,)
+    unit = body["unit"]
+    if "formula" in body:
+        if "value" in body:
+            return [doc.error_at(keys + ("value",), "a derived fact has a formula, so it must not also "
+                                 "give a value", "either 'value:' or 'formula:', not both", at_key=True)]
+        if unit not in NUMBER_UNITS:
+            return [doc.error_at(keys + ("unit",), f"a formula gives a number, but the unit is '{unit}'",
+                                 "a number unit: " + ", ".join(NUMBER_UNITS))]
+        return []
+    problems: list[Diagnostic] = []
+    for needed in ("value", "source", "evidence"):
+        if needed not in body:
+            problems.append(doc.error_at(keys, f"fact '{local_id}' is missing the required key '{needed}'",
+                                         f"'{needed}:' (only derived facts, with 'formula:', go without)",
+                                         at_key=True))
+    if problems:
+        return problems
+    value = body["value"]
+    if unit in NUMBER_UNITS and not_number(value):
+        return [doc.error_at(keys + ("value",), f"'value' must be a number for unit '{unit}', got "
+                             f"{describe(value)}", "a plain number such as 4.22; the unit goes in 'unit:' "
+                             "and words like 以上 in 'qualifier:'")]
+    if unit in LIST_UNITS and not_text_list(value):
+        return [doc.error_at(keys + ("value",), f"'value' must be a list of texts for unit 'list', got "
+                             f"{describe(value)}", "lines starting with '- '")]
+    if unit not in NUMBER_UNITS and unit not in LIST_UNITS and not_text(value):
+        return [doc.error_at(keys + ("value",), f"'value' must be text for unit '{unit}', got "
+                             f"{describe(value)}", "the words the source uses")]
+    if unit == "rank" and value < 1:
+        problems.append(doc.error_at(keys + ("value",), f"a rank must be 1 or more, got {value}",
+                                     "1 for first place"))
+    if body.get("qualifier", "exact") != "exact" and unit not in NUMBER_UNITS:
+        problems.append(doc.error_at(keys + ("qualifier",), f"a qualifier only applies to numbers, "
+                                     f"not to unit '{unit}'", "no 'qualifier:' line"))
+    if body["source"] not in sources:
+        problems.append(doc.error_at(keys + ("source",), f"unknown source '{body['source']}'"
+                                     f"{did_you_mean(body['source'], list(sources))}",
+                                     "the id of a source in content/sources.yaml"))
+    if unit == "place" and "coordinates" not in body:
+        problems.append(doc.error_at(keys, "a place needs 'coordinates:'", "'lon:' and 'lat:' in degrees",
+                                     at_key=True))
+    return problems
+
+
+def _make_fact(doc: YamlDoc, group: str, local_id: str, body: dict) -> Fact:
+    line, column = doc.key_at(local_id)
+    coordinates = body.get("coordinates")
+    value = body.get("value")
+    return Fact(
+        id=f"{group}.{local_id}",
+        label=body["label"].strip(),
+        value=tuple(value) if isinstance(value, list) else value,
+        unit=body["unit"],
+        qualifier=body.get("qualifier", "exact"),
+        period=str(body.get("period", "")),
+        source=body.get("source", ""),
+        evidence=body.get("evidence", ""),
+        formula=body.get("formula", ""),
+        decimals=body.get("decimals"),
+        measure=body.get("measure", "个"),
+        coordinates=Coordinates(coordinates["lon"], coordinates["lat"], bool(coordinates.get("approximate")))
+        if coordinates else None,
+        note=body.get("note") or "",
+        location=Location(doc.path, line, column),
+        formula_at=Location(doc.path, *doc.value_at(local_id, "formula")) if "formula" in body else None,
+    )

@@ -1,0 +1,159 @@
+"""Markdown extensions: fact roles inline, directives as fenced blocks, links from the site root.
+
+Inline: {fact}`rd.jjj_2024` shows a fact's value with unit and qualifier; {label}`rd.jjj_2024`
+shows its label. Blocks: a fence whose info is `{name} argument` is a directive (cards, chart,
+timeline, lists, facttable, sources, downloads); its lines are items `- id [-> id] [| text]`.
+Rendering calls back into `env` so this module knows nothing of facts or templates.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_inline import StateInline
+from markdown_it.token import Token
+
+ROLE = re.compile(r"\{(fact|label)\}`([^`\n]*)`")
+DIRECTIVE_INFO = re.compile(r"\{([a-z_]+)\}\s*(.*)")
+DIRECTIVES = ("cards", "chart", "timeline", "lists", "facttable", "sources", "downloads")
+_SAFE_SCHEMES = ("http://", "https://", "mailto:")
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A use of a fact or chart id in Markdown, at 1-based line and column of the file."""
+
+    kind: str  # "fact" or "chart"
+    id: str
+    line: int
+    column: int
+    context: str  # the directive or role that uses it
+    last_in_item: bool = True  # False for 'a' in a directive item 'a -> b'
+
+
+@dataclass(frozen=True)
+class DirectiveItem:
+    ids: tuple[str, ...]
+    text: str
+    line: int  # 0-based line within the directive's content
+
+
+def _role_rule(state: StateInline, silent: bool) -> bool:
+    if state.src[state.pos] != "{":
+        return False
+    match = ROLE.match(state.src, state.pos)
+    if not match:
+        return False
+    if not silent:
+        token = state.push("fact_role", "", 0)
+        token.meta = {"role": match.group(1), "id": match.group(2).strip()}
+    state.pos = match.end()
+    return True
+
+
+def _render_role(self: Any, tokens: list[Token], idx: int, options: Any, env: dict) -> str:
+    meta = tokens[idx].meta
+    return env["render_role"](meta["role"], meta["id"])
+
+
+def _render_fence(self: Any, tokens: list[Token], idx: int, options: Any, env: dict) -> str:
+    token = tokens[idx]
+    match = DIRECTIVE_INFO.fullmatch(token.info.strip())
+    if match:
+        return env["render_directive"](match.group(1), match.group(2).strip(),
+                                       parse_directive_items(token.content))
+    return self.fence_default(tokens, idx, options, env)
+
+
+def _render_link_open(self: Any, tokens: list[Token], idx: int, options: Any, env: dict) -> str:
+    token = tokens[idx]
+    original = dict(token.attrs)
+    href = str(token.attrGet("href") or "")
+    if href and not href.startswith(("#", "/", "//")) and not href.lower().startswith(_SAFE_SCHEMES):
+        token.attrSet("href", env.get("root", "") + href)
+    if href.lower().startswith(("http://", "https://")):
+        token.attrSet("rel", "noopener")
+    html = self.renderToken(tokens, idx, options, env)
+    token.attrs = original  # tokens are parsed once and rendered again on every build
+    return html
+
+
+def _validate_link(url: str) -> bool:
+    """Only http, https, mailto and site-relative links survive; everything else stays text."""
+    lowered = url.strip().lower()
+    if ":" not in lowered.split("/", 1)[0]:
+        return True
+    return lowered.startswith(_SAFE_SCHEMES)
+
+
+def make_markdown() -> MarkdownIt:
+    """One shared parser: CommonMark with tables, raw HTML off, fact roles and directives."""
+    md = MarkdownIt("commonmark", {"html": False, "typographer": False}).enable("table")
+    md.validateLink = _validate_link
+    md.inline.ruler.before("backticks", "fact_role", _role_rule)
+    md.add_render_rule("fact_role", _render_role)
+    md.renderer.fence_default = md.renderer.rules["fence"]  # type: ignore[attr-defined]
+    md.add_render_rule("fence", _render_fence)
+    md.add_render_rule("link_open", _render_link_open)
+    return md
+
+
+def parse_directive_items(content: str) -> list[DirectiveItem]:
+    """Items of a directive: `- a.b`, `- a.b -> a.c | text`; blank lines are skipped."""
+    items: list[DirectiveItem] = []
+    for number, raw in enumerate(content.split("\n")):
+        line = raw.strip()
+        if not line:
+            continue
+        line = line[1:].strip() if line.startswith("-") else line
+        ids_part, _, text = line.partition("|")
+        ids = tuple(part.strip() for part in ids_part.split("->"))
+        items.append(DirectiveItem(ids, text.strip(), number))
+    return items
+
+
+def find_references(tokens: list[Token], source_lines: list[str], first_line: int) -> list[Reference]:
+    """Every fact and chart id the Markdown uses, with its position in the file.
+
+    `source_lines` are the body's lines; `first_line` is the file line of the body's first line,
+    so positions stay right below the front matter.
+    """
+    references: list[Reference] = []
+    fenced: set[int] = set()
+    for token in tokens:
+        if token.type != "fence" or token.map is None:
+            continue
+        start, end = token.map
+        fenced.update(range(start, end))
+        match = DIRECTIVE_INFO.fullmatch(token.info.strip())
+        if match:
+            references += _directive_references(match.group(1), match.group(2).strip(), token,
+                                                source_lines, first_line)
+    for number, text in enumerate(source_lines):
+        if number in fenced:
+            continue
+        for match in ROLE.finditer(text):
+            references.append(Reference("fact", match.group(2).strip(), first_line + number,
+                                        match.start(2) + 1, "{" + match.group(1) + "}"))
+    return references
+
+
+def _directive_references(name: str, argument: str, token: Token, source_lines: list[str],
+                          first_line: int) -> list[Reference]:
+    start = token.map[0] if token.map else 0
+    fence_line = source_lines[start] if start < len(source_lines) else ""
+    line = first_line + start
+    found = [Reference("directive", name, line, fence_line.find("{") + 2, "directive")]
+    if name == "chart":
+        found.append(Reference("chart", argument, line, max(fence_line.find(argument), 0) + 1, "{chart}"))
+    for item in parse_directive_items(token.content):
+        item_line = start + 1 + item.line
+        text = source_lines[item_line] if item_line < len(source_lines) else ""
+        for index, fact_id in enumerate(item.ids):
+            column = max(text.find(fact_id), 0) + 1 if fact_id else text.find("-") + 1
+            found.append(Reference("fact", fact_id, first_line + item_line, column, "{" + name + "}",
+                                   last_in_item=index == len(item.ids) - 1))
+    return found

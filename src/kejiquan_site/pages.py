@@ -1,0 +1,98 @@
+"""Pages: Markdown files with YAML front matter, parsed once, with line numbers kept exact.
+
+`index.md` becomes the home page, `404.md` the not-found page, any other `name.md` is served
+at `name/` (pretty URLs).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from .diagnostics import Diagnostic, error
+from .fields import FieldSpec, check_fields, not_number, not_optional_text, not_text
+from .markdown_ext import Reference, find_references
+from .yamlread import parse_yaml
+
+PAGE_FIELDS = {
+    "title": FieldSpec(not_text, "the page title, shown in the browser tab and as the headline", required=True),
+    "description": FieldSpec(not_text, "one sentence for search engines and link previews", required=True),
+    "standfirst": FieldSpec(not_optional_text, "the short introduction under the headline"),
+    "kicker": FieldSpec(not_optional_text, "a short label above the headline"),
+    "nav": FieldSpec(not_optional_text, "the page's name in the site menu (leave out to keep it off the menu)"),
+    "order": FieldSpec(not_number, "a number: the page's place in the menu"),
+    "template": FieldSpec(not_text, "a template file name in templates/, such as page.html"),
+}
+
+
+@dataclass(frozen=True)
+class Page:
+    source: str
+    name: str
+    title: str
+    description: str
+    standfirst: str
+    kicker: str
+    nav: str
+    order: float
+    template: str
+    tokens: tuple[Token, ...]
+    references: tuple[Reference, ...]
+
+    @property
+    def output_path(self) -> str:
+        if self.name == "index":
+            return "index.html"
+        if self.name == "404":
+            return "404.html"
+        return f"{self.name}/index.html"
+
+    @property
+    def url(self) -> str:
+        """The page's address relative to the site root ('' for the home page)."""
+        return "" if self.name == "index" else ("404.html" if self.name == "404" else f"{self.name}/")
+
+    @property
+    def depth(self) -> int:
+        return self.output_path.count("/")
+
+
+def split_front_matter(text: str, path: str) -> tuple[str, str, int, list[Diagnostic]]:
+    """(front matter, body, file line of the body's first line, problems)."""
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != "---":
+        return "", text, 1, [error(path, 1, 1, "a page must start with front matter between '---' lines",
+                                   "'---', then 'title:' and 'description:', then '---'")]
+    for number in range(1, len(lines)):
+        if lines[number].strip() == "---":
+            return "\n".join(lines[1:number]), "\n".join(lines[number + 1:]), number + 2, []
+    return "", text, 1, [error(path, 1, 1, "the front matter is never closed",
+                               "a second '---' line after the front matter")]
+
+
+def parse_page(text: str, path: str, name: str, md: MarkdownIt) -> tuple[Page | None, list[Diagnostic]]:
+    front, body, body_line, problems = split_front_matter(text, path)
+    if problems:
+        return None, problems
+    doc = parse_yaml(front, path, first_line=2)
+    if doc.problems:
+        return None, doc.problems
+    meta = doc.data if doc.data is not None else {}
+    problems = check_fields(doc, (), meta, PAGE_FIELDS, "the front matter")
+    if problems:
+        return None, problems
+    tokens = md.parse(body)
+    references = find_references(tokens, body.split("\n"), body_line)
+    return Page(
+        source=path, name=name, title=meta["title"].strip(), description=meta["description"].strip(),
+        standfirst=(meta.get("standfirst") or "").strip(), kicker=(meta.get("kicker") or "").strip(),
+        nav=(meta.get("nav") or "").strip(), order=meta.get("order", 100),
+        template=meta.get("template", "page.html"), tokens=tuple(tokens), references=tuple(references),
+    ), []
+
+
+def page_name(path: Path) -> str:
+    return path.stem

@@ -1,0 +1,148 @@
+"""Rendering pages to HTML in memory: Jinja templates (StrictUndefined, autoescape) fed with
+Markdown whose fact roles and directives are drawn by component templates.
+
+Every link and asset path is relative to the page (or, on the 404 page, absolute from the base
+URL's path), so the site works under any sub-path.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import jinja2
+from markupsafe import Markup, escape
+
+from .assets import Assets
+from .charts import Chart, chart_description, chart_table
+from .content import Project, Story
+from .diagnostics import BuildFailed, Diagnostic, error
+from .downloads import CSV_PATH, JSON_PATH
+from .facts import Fact
+from .figures import figure
+from .formatting import QUALIFIER_WORDS, format_date
+from .markdown_ext import DirectiveItem
+from .pages import Page
+
+_JSON_ESCAPES = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026",
+                 0x2028: "\\u2028", 0x2029: "\\u2029"}
+
+
+def script_json(data: Any) -> Markup:
+    """JSON safe inside <script type="application/json">: no '</script>' or '<!--' can survive."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return Markup(text.translate(_JSON_ESCAPES))
+
+
+def make_environment(project: Project) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(project.templates),
+        undefined=jinja2.StrictUndefined,
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["date"] = format_date
+    env.globals["qualifier_words"] = QUALIFIER_WORDS
+    return env
+
+
+class PageRenderer:
+    """Renders the pages of one story with one Jinja environment."""
+
+    def __init__(self, story: Story, project: Project, assets: Assets, md: Any) -> None:
+        self.story = story
+        self.project = project
+        self.assets = assets
+        self.md = md
+        self.env = make_environment(project)
+
+    def render_all(self) -> dict[str, bytes]:
+        files: dict[str, bytes] = {}
+        problems: list[Diagnostic] = []
+        for page in self.story.pages:
+            try:
+                files[page.output_path] = self.render_page(page).encode("utf-8")
+            except jinja2.TemplateError as exc:
+                problems.append(self._template_problem(exc, page))
+        if problems:
+            raise BuildFailed(problems)
+        return files
+
+    def _template_problem(self, exc: jinja2.TemplateError, page: Page) -> Diagnostic:
+        line = getattr(exc, "lineno", None) or 0
+        name = getattr(exc, "filename", None) or getattr(exc, "name", None)
+        where = self.project.shown(self.project.templates / name) if name else page.source
+        if isinstance(exc, jinja2.UndefinedError):
+            line = line or _template_line(exc)
+        return error(where, line, 0, f"template error while rendering {page.source}: {exc.message}",
+                     "names that the template context provides (see README, 'Templates')")
+
+    def render_page(self, page: Page) -> str:
+        root = self.story.config.base_path if page.name == "404" else "../" * page.depth
+        charts_here: list[str] = []
+        env = {"root": root, "render_role": self._render_role,
+               "render_directive": lambda name, arg, items: self._render_directive(name, arg, items, root,
+                                                                                   charts_here)}
+        body = Markup(self.md.renderer.render(list(page.tokens), self.md.options, env))
+        template = self.env.get_template(page.template)
+        return template.render(
+            site=self.story.config, page=page, body=body, root=root,
+            nav=[p for p in self.story.pages if p.nav], has_charts=bool(charts_here),
+            asset=lambda name: root + self.assets.paths[name],
+            canonical=self.story.config.base_url + page.url, sources=self.story.sources,
+        )
+
+    def _render_role(self, role: str, fact_id: str) -> str:
+        fact = self.story.facts[fact_id]
+        if role == "label":
+            return str(escape(fact.label))
+        return self.env.get_template("components/fact.html").render(fact=fact)
+
+    def _render_directive(self, name: str, argument: str, items: list[DirectiveItem], root: str,
+                          charts_here: list[str]) -> str:
+        facts = self.story.facts
+        context: dict[str, Any] = {"root": root, "facts": facts, "sources": self.story.sources,
+                                   "source_names": self.source_names}
+        if name == "chart":
+            charts_here.append(argument)
+            context.update(self._chart_context(self.story.charts[argument]))
+        elif name == "facttable":
+            context["rows"] = list(facts.values())
+        elif name == "downloads":
+            context.update(csv_href=root + CSV_PATH, json_href=root + JSON_PATH, count=len(facts))
+        else:
+            context["items"] = [{"facts": [facts[i] for i in item.ids], "text": item.text} for item in items]
+        return self.env.get_template(f"components/{name}.html").render(context)
+
+    def _chart_context(self, chart: Chart) -> dict[str, Any]:
+        facts = self.story.facts
+        used = [facts[fact_id] for fact_id in chart.fact_ids]
+        return {"chart": chart, "figure_json": script_json(figure(chart, facts)),
+                "table": chart_table(chart, facts), "description": chart_description(chart, facts),
+                "chart_sources": self.source_names(used), "plotly_src": None}
+
+    def source_names(self, facts: list[Fact] | Fact) -> str:
+        """'新京报（经北京时间）' for the sources of these facts, derived facts followed to their inputs."""
+        pending = [facts] if isinstance(facts, Fact) else list(facts)
+        ids: list[str] = []
+        while pending:
+            fact = pending.pop(0)
+            if fact.source:
+                ids.append(fact.source)
+            pending += [self.story.facts[i] for i in fact.inputs]
+        names = []
+        for source_id in dict.fromkeys(ids):
+            source = self.story.sources[source_id]
+            names.append(source.publisher + (f"（经{source.via}）" if source.via else ""))
+        return "、".join(dict.fromkeys(names))
+
+
+def _template_line(exc: Exception) -> int:
+    traceback = exc.__traceback__
+    line = 0
+    while traceback is not None:
+        if traceback.tb_frame.f_code.co_filename.endswith(".html"):
+            line = traceback.tb_lineno
+        traceback = traceback.tb_next
+    return line

@@ -1,0 +1,191 @@
+"""Strict YAML reading: plain data plus the line and column of every key and value.
+
+PyYAML's own loader silently keeps the last of two duplicate keys and reads YAML 1.1 traps
+(`NO` as false, `0123` as 83, `1:30` as 90). Here the composed node tree is converted by hand:
+only the unsurprising scalars become numbers or booleans, and each trap is reported by name.
+Unquoted dates stay text; anchors, aliases and custom tags are refused.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from .diagnostics import Diagnostic, error
+
+KeyPath = tuple[Any, ...]
+
+_INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
+_FLOAT = re.compile(r"[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+|[0-9]+)(?:[eE][-+]?[0-9]+)?")
+_LEADING_ZERO = re.compile(r"[-+]?0[0-9_]+")
+_SEXAGESIMAL = re.compile(r"[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?")
+_YAML11_BOOLS = {"yes", "no", "on", "off", "y", "n"}
+_NULLS = {"", "~", "null", "Null", "NULL"}
+_TRUE = {"true", "True", "TRUE"}
+_FALSE = {"false", "False", "FALSE"}
+_NON_FINITE = {".nan", ".inf", "-.inf", "+.inf"}
+_PLAIN_TAGS = {
+    "tag:yaml.org,2002:" + name for name in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp")
+}
+MAX_YAML_BYTES = 2_000_000
+
+
+@dataclass
+class YamlDoc:
+    """The data of one YAML text with positions; `data` is None when the text could not be read."""
+
+    path: str
+    data: Any = None
+    value_positions: dict[KeyPath, tuple[int, int]] = field(default_factory=dict)
+    key_positions: dict[KeyPath, tuple[int, int]] = field(default_factory=dict)
+    problems: list[Diagnostic] = field(default_factory=list)
+
+    def value_at(self, *keys: Any) -> tuple[int, int]:
+        """Line and column of the value at `keys`, or of the nearest enclosing value."""
+        return _nearest(self.value_positions, keys)
+
+    def key_at(self, *keys: Any) -> tuple[int, int]:
+        """Line and column of the key at `keys` (falls back to the value's position)."""
+        if keys in self.key_positions:
+            return self.key_positions[keys]
+        return self.value_at(*keys)
+
+    def error_at(self, keys: KeyPath, message: str, expected: str = "", *, at_key: bool = False) -> Diagnostic:
+        line, column = self.key_at(*keys) if at_key else self.value_at(*keys)
+        return error(self.path, line, column, message, expected)
+
+
+def _nearest(positions: dict[KeyPath, tuple[int, int]], keys: KeyPath) -> tuple[int, int]:
+    for end in range(len(keys), -1, -1):
+        if keys[:end] in positions:
+            return positions[keys[:end]]
+    return (1, 1)
+
+
+def parse_yaml(text: str, path: str, first_line: int = 1) -> YamlDoc:
+    """Parse `text` (already decoded) into a YamlDoc; `first_line` shifts positions (front matter)."""
+    doc = YamlDoc(path)
+    if len(text) > MAX_YAML_BYTES:
+        doc.problems.append(error(path, 1, 1, f"file is too large ({len(text):,} characters)",
+                                  f"a content file under {MAX_YAML_BYTES:,} characters"))
+        return doc
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        doc.problems.append(_syntax_problem(exc, text, path, first_line))
+        return doc
+    except yaml.YAMLError as exc:  # reader errors (control characters) carry no mark object
+        doc.problems.append(error(path, first_line, 1, f"YAML cannot read this file: {exc}"))
+        return doc
+    if root is None:
+        doc.data = None
+        return doc
+    converter = _Converter(doc, first_line - 1)
+    doc.data = converter.convert(root, ())
+    return doc
+
+
+def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, path: str, first_line: int) -> Diagnostic:
+    mark = exc.problem_mark or exc.context_mark
+    line = (mark.line + first_line) if mark else first_line
+    column = (mark.column + 1) if mark else 1
+    problem = exc.problem or "invalid YAML"
+    message = f"YAML syntax error: {problem}"
+    if exc.context:
+        message += f" ({exc.context})"
+    expected = "valid YAML: 'key: value' pairs, indented with spaces"
+    lines = text.splitlines()
+    if mark and mark.line < len(lines) and "\t" in lines[mark.line]:
+        message = "a tab character is used for indentation; YAML allows only spaces"
+        expected = "indent with spaces, never tabs"
+        column = lines[mark.line].index("\t") + 1
+    return error(path, line, column, message, expected)
+
+
+class _Converter:
+    """Walks a composed node tree into plain Python values, recording positions and problems."""
+
+    def __init__(self, doc: YamlDoc, line_offset: int) -> None:
+        self.doc = doc
+        self.line_offset = line_offset
+        self.seen: set[int] = set()
+
+    def position(self, node: yaml.Node) -> tuple[int, int]:
+        return (node.start_mark.line + 1 + self.line_offset, node.start_mark.column + 1)
+
+    def problem(self, node: yaml.Node, message: str, expected: str = "") -> None:
+        line, column = self.position(node)
+        self.doc.problems.append(error(self.doc.path, line, column, message, expected))
+
+    def convert(self, node: yaml.Node, keys: KeyPath) -> Any:
+        self.doc.value_positions[keys] = self.position(node)
+        if id(node) in self.seen:
+            self.problem(node, "YAML aliases (*name) are not supported", "write the value out in full")
+            return None
+        self.seen.add(id(node))
+        if node.tag not in _PLAIN_TAGS and not node.tag.startswith("tag:yaml.org,2002:"):
+            self.problem(node, f"YAML tag '{node.tag}' is not supported", "a plain value without a '!' tag")
+            return None
+        if isinstance(node, yaml.MappingNode):
+            return self.mapping(node, keys)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.convert(item, keys + (index,)) for index, item in enumerate(node.value)]
+        return self.scalar(node)
+
+    def mapping(self, node: yaml.MappingNode, keys: KeyPath) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        first_seen: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == "tag:yaml.org,2002:merge":
+                self.problem(key_node, "keys must be plain words", "a key such as 'label:'")
+                continue
+            key = key_node.value
+            line, _ = self.position(key_node)
+            if key in first_seen:
+                self.problem(key_node, f"duplicate key '{key}' (first given on line {first_seen[key]}); "
+                             "YAML would silently keep only the last one", "each key once per block")
+                continue
+            first_seen[key] = line
+            self.doc.key_positions[keys + (key,)] = self.position(key_node)
+            result[key] = self.convert(value_node, keys + (key,))
+        return result
+
+    def scalar(self, node: yaml.ScalarNode) -> Any:
+        text = node.value
+        if node.style is not None:  # quoted or block text is always text
+            return text
+        return self.plain_scalar(node, text)
+
+    def plain_scalar(self, node: yaml.ScalarNode, text: str) -> Any:
+        if text in _NULLS:
+            return None
+        if text in _TRUE:
+            return True
+        if text in _FALSE:
+            return False
+        if text.lower() in _YAML11_BOOLS:
+            self.problem(node, f"'{text}' is ambiguous: YAML 1.1 reads it as a yes/no value",
+                         f"true or false for a yes/no value, or \"{text}\" in quotes for the text")
+            return text
+        if _LEADING_ZERO.fullmatch(text):
+            self.problem(node, f"'{text}' has a leading zero: YAML 1.1 reads it as an octal number",
+                         f"\"{text}\" in quotes for a code, or the number without leading zeros")
+            return text
+        if _SEXAGESIMAL.fullmatch(text):
+            self.problem(node, f"'{text}' looks like a time: YAML 1.1 reads it as a base-60 number",
+                         f"\"{text}\" in quotes")
+            return text
+        if text.lower() in _NON_FINITE:
+            self.problem(node, f"'{text}' is not a finite number", "an ordinary number such as 4.22")
+            return text
+        if _INT.fullmatch(text) or _FLOAT.fullmatch(text):
+            value = int(text) if _INT.fullmatch(text) else float(text)
+            if not math.isfinite(value) or abs(value) > 1e15:
+                self.problem(node, f"'{text}' is too large to be a real figure", "a number below 10^15")
+                return text
+            return value
+        return text
