@@ -69,12 +69,18 @@ def load_story(project: Project, md: MarkdownIt) -> Story:
     sources = _load_sources(project, problems)
     facts = _load_facts(project, sources, problems)
     charts = _load_charts(project, facts, problems)
+    ids_complete = not any(p.location.path.startswith(_content_prefix(project, "facts", "charts"))
+                           for p in problems)
     pages = _load_pages(project, md, problems)
-    if config is not None and not problems:
+    if ids_complete:  # otherwise every use of a fact in a broken file would be reported too
         problems += check_pages(pages, facts, charts, project)
     if problems or config is None:
         raise BuildFailed(problems)
     return Story(config, sources, facts, charts, tuple(sorted(pages, key=lambda p: (p.order, p.name))))
+
+
+def _content_prefix(project: Project, *folders: str) -> tuple[str, ...]:
+    return tuple(project.shown(project.content / folder) + "/" for folder in folders)
 
 
 def _load_config(project: Project, problems: list[Diagnostic]) -> SiteConfig | None:

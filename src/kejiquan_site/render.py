@@ -8,6 +8,8 @@ URL's path), so the site works under any sub-path.
 from __future__ import annotations
 
 import json
+import re
+from pathlib import Path
 from typing import Any
 
 import jinja2
@@ -70,12 +72,10 @@ class PageRenderer:
         return files
 
     def _template_problem(self, exc: jinja2.TemplateError, page: Page) -> Diagnostic:
-        line = getattr(exc, "lineno", None) or 0
-        name = getattr(exc, "filename", None) or getattr(exc, "name", None)
-        where = self.project.shown(self.project.templates / name) if name else page.source
-        if isinstance(exc, jinja2.UndefinedError):
-            line = line or _template_line(exc)
-        return error(where, line, 0, f"template error while rendering {page.source}: {exc.message}",
+        filename, line = _template_position(exc)
+        where = self.project.shown(Path(filename)) if filename else page.source
+        message = re.sub(r"'(?:\w+\.)+(\w+) object'", lambda m: f"'{m.group(1).lower()}'", exc.message or "")
+        return error(where, line, 0, f"template error while rendering {page.source}: {message}",
                      "names that the template context provides (see README, 'Templates')")
 
     def render_page(self, page: Page) -> str:
@@ -138,11 +138,16 @@ class PageRenderer:
         return "、".join(dict.fromkeys(names))
 
 
-def _template_line(exc: Exception) -> int:
+def _template_position(exc: jinja2.TemplateError) -> tuple[str, int]:
+    """The template file and line of the error: syntax errors carry them, runtime errors leave
+    them in the (Jinja-rewritten) traceback, whose innermost template frame is the culprit."""
+    if isinstance(exc, jinja2.TemplateSyntaxError) and exc.filename:
+        return exc.filename, exc.lineno or 0
+    filename, line = "", 0
     traceback = exc.__traceback__
-    line = 0
     while traceback is not None:
-        if traceback.tb_frame.f_code.co_filename.endswith(".html"):
-            line = traceback.tb_lineno
+        code_file = traceback.tb_frame.f_code.co_filename
+        if code_file.endswith((".html", ".jinja", ".j2", ".xml", ".txt")):
+            filename, line = code_file, traceback.tb_lineno
         traceback = traceback.tb_next
-    return line
+    return filename, line

@@ -1,0 +1,37 @@
+# Two commands on a fresh machine: `make site` builds _site/, `make test` runs every test.
+# Both create .venv when missing and install the package, its pinned dependencies and plotly.js.
+
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+PLOTLY := node_modules/plotly.js-basic-dist-min/plotly-basic.min.js
+
+.PHONY: site test check setup clean
+
+site: setup
+	$(PY) -m kejiquan_site build
+
+check: setup
+	$(PY) -m kejiquan_site check
+
+test: setup
+	$(PY) -m pytest
+
+setup: $(STAMP) plotly-js
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	@touch $@
+
+# plotly.js from npm (pinned in package-lock.json). Without npm the build falls back to the full
+# bundle inside the plotly Python package and says so.
+.PHONY: plotly-js
+plotly-js: package.json package-lock.json
+	@if [ -f $(PLOTLY) ] && [ node_modules/.package-lock.json -nt package-lock.json ]; then :; \
+	elif command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --loglevel=error; \
+	else echo "npm not found: the build will use the full plotly.js bundle from the plotly Python package"; fi
+
+clean:
+	rm -rf _site .venv node_modules .pytest_cache

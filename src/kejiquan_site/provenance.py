@@ -1,0 +1,67 @@
+"""Provenance: does a fact's value occur in its evidence, and its evidence in the source text?
+
+Comparison is on normalised text (NFKC, so full-width punctuation and digits match their ASCII
+forms; whitespace removed). Numbers may be written in digits or Chinese numerals (三个, 第四,
+首位), percentages with % or 百分点, dates as 3月18日.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from .facts import Fact
+from .formatting import NUMBER_UNITS, format_number
+
+_CHINESE_DIGITS = "零一二三四五六七八九十"
+_WHITESPACE = re.compile(r"\s+")
+_DATE = re.compile(r"(\d{4})-(\d{2})(?:-(\d{2}))?")
+
+
+def normalise(text: str) -> str:
+    return _WHITESPACE.sub("", unicodedata.normalize("NFKC", text))
+
+
+def _number_forms(value: float | int, unit: str) -> list[str]:
+    digits = format_number(value).replace(",", "")
+    forms = [digits]
+    if isinstance(value, int) or float(value).is_integer():
+        number = int(value)
+        if 0 <= number <= 10:
+            forms.append(_CHINESE_DIGITS[number])
+        if number == 1:
+            forms += ["首", "第一"]
+        if number == 2:
+            forms.append("两")
+    if unit == "percent":
+        return [form + "%" for form in forms[:1]] + [f"百分之{form}" for form in forms]
+    if unit == "percentage_point":
+        return [form + "个百分点" for form in forms] + [form + "百分点" for form in forms]
+    return forms
+
+
+def value_forms(fact: Fact) -> list[list[str]]:
+    """Groups of alternatives: every group must have one alternative in the evidence."""
+    if fact.unit in NUMBER_UNITS:
+        return [_number_forms(fact.value, fact.unit)]
+    if fact.unit == "list":
+        return [[item] for item in fact.value]
+    if fact.unit == "date":
+        match = _DATE.fullmatch(str(fact.value))
+        if match and match.group(3):
+            return [[f"{int(match.group(2))}月{int(match.group(3))}日", str(fact.value)]]
+        return [[str(fact.value)]]
+    return [[str(fact.value)]]
+
+
+def missing_value(fact: Fact) -> str:
+    """'' when the value occurs in the evidence, else the form that was looked for."""
+    evidence = normalise(fact.evidence)
+    for alternatives in value_forms(fact):
+        if not any(normalise(form) in evidence for form in alternatives):
+            return alternatives[0]
+    return ""
+
+
+def evidence_in_source(fact: Fact, source_text: str) -> bool:
+    return normalise(fact.evidence) in normalise(source_text)

@@ -1,0 +1,50 @@
+"""Every fact's value occurs in its evidence, and every evidence fragment in the seed article."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+
+from kejiquan_site.provenance import evidence_in_source, missing_value
+
+from conftest import SEED
+
+
+def test_provenance_every_value_occurs_in_its_evidence(real_site):
+    for fact in real_site.story.facts.values():
+        if fact.derived:
+            continue
+        assert missing_value(fact) == "", f"{fact.id}: '{missing_value(fact)}' not in '{fact.evidence}'"
+
+
+def test_provenance_evidence_is_short(real_site):
+    for fact in real_site.story.facts.values():
+        assert len(fact.evidence) <= 40, fact.id
+
+
+@pytest.mark.skipif(not SEED.is_file(), reason=f"the seed article is not at {SEED}")
+def test_provenance_every_evidence_fragment_occurs_in_the_seed_article(real_site):
+    seed = SEED.read_text(encoding="utf-8")
+    for fact in real_site.story.facts.values():
+        if not fact.derived:
+            assert evidence_in_source(fact, seed), f"{fact.id}: evidence not found in the seed"
+            assert unicodedata.normalize("NFKC", fact.evidence).replace(" ", "") in \
+                unicodedata.normalize("NFKC", seed)
+
+
+def test_provenance_catches_a_value_missing_from_its_evidence(make_project):
+    from kejiquan_site.build import build_site
+
+    site = build_site(make_project())
+    fact = site.story.facts["rd.beijing"]
+    assert missing_value(fact) == ""
+    import dataclasses
+
+    assert missing_value(dataclasses.replace(fact, value=7)) == "7%"
+
+
+def test_provenance_reads_chinese_numerals(real_site):
+    facts = real_site.story.facts
+    assert "首位" in facts["rankings.hcr_beijing"].evidence and missing_value(facts["rankings.hcr_beijing"]) == ""
+    assert "第四" in facts["rankings.wipo_beijing"].evidence and missing_value(facts["rankings.wipo_beijing"]) == ""

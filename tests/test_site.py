@@ -1,0 +1,168 @@
+"""The real story built into memory: what readers get in the HTML, the charts and the downloads."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import PurePosixPath
+
+import pytest
+
+from kejiquan_site.build import build_site
+from kejiquan_site.content import Project
+from kejiquan_site.output import write_site
+
+from conftest import REPO
+
+
+def chart_figure(html: str, chart_id: str) -> dict:
+    match = re.search(rf'<script type="application/json" id="chart-data-{chart_id}">(.*?)</script>', html, re.S)
+    assert match, f"no data block for chart {chart_id}"
+    return json.loads(match.group(1))
+
+
+def test_site_has_the_pages_readers_need(real_site):
+    for path in ("index.html", "layout/index.html", "data/index.html", "about/index.html", "404.html",
+                 "data/facts.csv", "data/facts.json"):
+        assert path in real_site.files
+
+
+def test_site_cards_show_values_with_their_qualifiers(real_pages):
+    cards = re.search(r'<ul class="cards">(.*?)</ul>', real_pages["index.html"], re.S).group(1)
+    text = re.sub(r"<[^>]+>|\s+", "", cards)
+    for shown in ("6%以上北京全社会研发投入强度", "超过15%北京基础研究经费占比", "3.5%→升至4.22%",
+                  "第4北京在全球百强创新集群中的排名", "第1北京高被引科学家数量", "3个北京的万亿级产业集群"):
+        assert shown in text
+
+
+def test_site_prose_numbers_come_from_facts(real_site, real_pages):
+    facts = real_site.story.facts
+    home = real_pages["index.html"]
+    for fact_id in ("rd.beijing_intensity", "rd.jjj_change_pp", "rd.jjj_change_pct", "rankings.wipo_beijing"):
+        assert f'data-fact="{fact_id}">{facts[fact_id].display}</span>' in home
+    assert facts["rd.jjj_change_pp"].display == "0.72个百分点"
+    assert facts["rd.jjj_change_pct"].display == "20.6%"
+
+
+def test_site_bar_chart_holds_fact_values_and_draws_the_lower_bound_open(real_pages):
+    figure = chart_figure(real_pages["index.html"], "rd_intensity")
+    solid, open_end = figure["data"]
+    assert solid["x"] == [3.5, 4.22, 6]
+    assert open_end["text"] == ["3.5%", "4.22%", "6%以上"]
+    assert open_end["x"][0] == 0 and open_end["x"][1] == 0 and open_end["x"][2] > 0
+    assert open_end["marker"]["pattern"]["shape"] == "/"
+    assert figure["config"]["scrollZoom"] is False and figure["layout"]["dragmode"] is False
+    assert figure["layout"]["xaxis"]["fixedrange"] and figure["layout"]["yaxis"]["fixedrange"]
+
+
+def test_site_schematic_places_pivots_and_labels_it_schematic(real_pages, real_site):
+    figure = chart_figure(real_pages["layout/index.html"], "layout_schematic")
+    names = [name for trace in figure["data"] if trace["mode"] == "markers+text" for name in trace["text"]]
+    assert names == ["中关村", "天津滨海新区", "河北雄安新区", "石家庄"]
+    assert any("示意图" in note["text"] for note in figure["layout"]["annotations"])
+    assert sum(1 for trace in figure["data"] if trace["mode"] == "lines") == 2
+
+
+def test_site_every_chart_has_title_caption_table_source_and_fixed_id(real_pages):
+    home = real_pages["index.html"]
+    for chart_id in ("rd_intensity", "layout_schematic"):
+        block = re.search(rf'<figure class="chart" id="{chart_id}">(.*?)</figure>', home, re.S).group(1)
+        assert 'class="chart-title"' in block and 'class="chart-caption"' in block
+        assert f'id="chart-{chart_id}"' in block and "<table>" in block and "来源：新京报" in block
+
+
+def test_site_every_page_has_title_description_and_lang(real_pages):
+    for path, html in real_pages.items():
+        assert '<html lang="zh-CN">' in html, path
+        assert re.search(r"<title>[^<]+</title>", html), path
+        assert re.search(r'<meta name="description" content="[^"]+">', html), path
+        assert '<meta name="viewport"' in html, path
+
+
+def test_site_csv_round_trips_every_fact(real_site):
+    raw = real_site.files["data/facts.csv"]
+    assert raw.startswith("\ufeff".encode("utf-8"))
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+    facts = real_site.story.facts
+    assert [row["id"] for row in rows] == list(facts)
+    for row in rows:
+        fact = facts[row["id"]]
+        assert row["display"] == fact.display and row["qualifier"] == fact.qualifier
+        if fact.is_number:
+            assert float(row["value"]) == pytest.approx(fact.value)
+    document = json.loads(real_site.files["data/facts.json"])
+    assert {fact["id"] for fact in document["facts"]} == set(facts)
+
+
+def test_site_data_page_lists_every_fact_with_evidence(real_site, real_pages):
+    data_page = real_pages["data/index.html"]
+    for fact in real_site.story.facts.values():
+        assert f'id="fact-{fact.id}"' in data_page
+
+
+class _Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if ("rel", "canonical") in attrs:
+            return
+        for name, value in attrs:
+            if name in ("href", "src", "data-plotly") and value:
+                self.urls.append(value)
+
+
+def test_site_links_are_relative_and_resolve_under_a_sub_path(real_site, real_pages):
+    for path, html in real_pages.items():
+        if path == "404.html":
+            continue
+        parser = _Links()
+        parser.feed(html)
+        page_dir = PurePosixPath("/sub/" + path).parent
+        for url in parser.urls:
+            if url.startswith(("mailto:", "#")):
+                continue
+            assert not url.startswith(("http:", "https:", "//", "/")), f"{path}: absolute link {url}"
+            resolved = _normalise(f"{page_dir}/{url.split('#')[0]}")
+            assert resolved.startswith("/sub/"), f"{path}: {url} leaves the sub-path"
+            relative = resolved[len("/sub/"):]
+            assert relative in real_site.files or relative + "index.html" in real_site.files \
+                or relative.rstrip("/") + "/index.html" in real_site.files, f"{path}: broken link {url}"
+
+
+def _normalise(path: str) -> str:
+    parts: list[str] = []
+    for part in path.split("/"):
+        if part == "..":
+            parts.pop()
+        elif part and part != ".":
+            parts.append(part)
+    trailing = path.endswith(("/", "/.", "/..")) and parts
+    return "/" + "/".join(parts) + ("/" if trailing else "")
+
+
+def test_site_pages_use_no_inline_script_and_no_third_party_host(real_pages):
+    for path, html in real_pages.items():
+        for tag in re.findall(r"<script[^>]*>", html):
+            assert 'type="application/json"' in tag or "src=" in tag, f"{path}: inline script {tag}"
+        assert not re.search(r'(src|href)="(https?:)?//', html.replace('rel="canonical" href="/"', "")), path
+
+
+def test_site_plotly_is_served_once_per_chart_page(real_site, real_pages):
+    plotly_files = [path for path in real_site.files if "plotly" in path]
+    assert len(plotly_files) == 1
+    assert real_pages["index.html"].count(plotly_files[0]) == 1
+    assert plotly_files[0] not in real_pages["about/index.html"]
+
+
+def test_site_two_builds_are_byte_identical(tmp_path):
+    project = Project(REPO, REPO / "content", REPO / "templates")
+    write_site(build_site(project).files, tmp_path / "one")
+    write_site(build_site(project).files, tmp_path / "two")
+    one = {p.relative_to(tmp_path / "one"): p.read_bytes() for p in (tmp_path / "one").rglob("*") if p.is_file()}
+    two = {p.relative_to(tmp_path / "two"): p.read_bytes() for p in (tmp_path / "two").rglob("*") if p.is_file()}
+    assert one == two
