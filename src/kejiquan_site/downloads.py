@@ -13,7 +13,8 @@ from .facts import Fact, Source
 
 CSV_PATH = "data/facts.csv"
 JSON_PATH = "data/facts.json"
-COLUMNS = ["id", "label", "value", "display", "unit", "qualifier", "period", "source", "evidence", "formula"]
+COLUMNS = ["id", "label", "value", "display", "unit", "qualifier", "period", "source", "evidence", "formula",
+           "note"]
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -22,7 +23,7 @@ def fact_record(fact: Fact) -> dict[str, Any]:
         "id": fact.id, "label": fact.label,
         "value": list(fact.value) if isinstance(fact.value, tuple) else fact.value,
         "display": fact.display, "unit": fact.unit, "qualifier": fact.qualifier, "period": fact.period,
-        "source": fact.source, "evidence": fact.evidence, "formula": fact.formula,
+        "source": fact.source, "evidence": fact.evidence, "formula": fact.formula, "note": fact.note,
     }
 
 

@@ -89,7 +89,7 @@ def parse_page(text: str, path: str, name: str, md: MarkdownIt) -> tuple[Page | 
     return Page(
         source=path, name=name, title=meta["title"].strip(), description=meta["description"].strip(),
         standfirst=(meta.get("standfirst") or "").strip(), kicker=(meta.get("kicker") or "").strip(),
-        nav=(meta.get("nav") or "").strip(), order=meta.get("order", 100),
+        nav=(meta.get("nav") or "").strip(), order=meta.get("order", 0 if name == "index" else 100),
         template=meta.get("template", "page.html"), tokens=tuple(tokens), references=tuple(references),
     ), []
 

@@ -1,0 +1,68 @@
+/* Draws the page's charts. Chart data sits in <script type="application/json"> blocks (no inline
+   code, so a strict Content-Security-Policy works); plotly.js is fetched from the site itself only
+   when a chart comes near the viewport. */
+(function () {
+  "use strict";
+  var me = document.currentScript;
+  var plotlySrc = me && me.getAttribute("data-plotly");
+  var boxes = Array.prototype.slice.call(document.querySelectorAll("[data-chart]"));
+  if (!boxes.length || !plotlySrc) return;
+  document.documentElement.classList.add("js");
+  var loading = null;
+
+  function loadPlotly() {
+    if (window.Plotly) return Promise.resolve(window.Plotly);
+    if (!loading) {
+      loading = new Promise(function (resolve, reject) {
+        var script = document.createElement("script");
+        script.src = plotlySrc;
+        script.onload = function () { resolve(window.Plotly); };
+        script.onerror = reject;
+        document.head.appendChild(script);
+      });
+    }
+    return loading;
+  }
+
+  function dark() {
+    return window.matchMedia && window.matchMedia("(prefers-color-scheme: dark)").matches;
+  }
+
+  function themed(figure) {
+    if (!dark()) return figure;
+    var text = JSON.stringify(figure)
+      .split("#1a1a1a").join("#e8e8e8")
+      .split("rgba(0,0,0,0.12)").join("rgba(255,255,255,0.16)")
+      .split("rgba(255,255,255,0.85)").join("rgba(20,22,26,0.85)");
+    return JSON.parse(text);
+  }
+
+  function draw(box) {
+    if (box.getAttribute("data-drawn")) return;
+    box.setAttribute("data-drawn", "1");
+    var source = document.getElementById(box.getAttribute("data-chart"));
+    var figure = themed(JSON.parse(source.textContent));
+    loadPlotly().then(function (Plotly) {
+      box.textContent = "";
+      return Plotly.newPlot(box, figure.data, figure.layout, figure.config);
+    }).then(function () {
+      box.classList.add("is-drawn");
+    }).catch(function () {
+      box.removeAttribute("data-drawn");
+    });
+  }
+
+  if ("IntersectionObserver" in window) {
+    var observer = new IntersectionObserver(function (entries) {
+      entries.forEach(function (entry) {
+        if (entry.isIntersecting) {
+          observer.unobserve(entry.target);
+          draw(entry.target);
+        }
+      });
+    }, { rootMargin: "300px 0px" });
+    boxes.forEach(function (box) { observer.observe(box); });
+  } else {
+    boxes.forEach(draw);
+  }
+})();

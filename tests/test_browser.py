@@ -1,0 +1,122 @@
+"""The built site in Debian's headless Chromium, driven by Playwright: what a reader's browser
+does with every page, on a 375 px phone and a 1280 px desktop.
+
+Skipped with a message when Chromium is missing; under CI=true a missing Chromium fails.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import re
+import shutil
+import socketserver
+import threading
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+from kejiquan_site.build import build_site
+from kejiquan_site.content import Project
+from kejiquan_site.output import write_site
+
+from conftest import REPO
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+VIEWPORTS = {"phone": {"width": 375, "height": 812}, "desktop": {"width": 1280, "height": 800}}
+PAGES = ["", "layout/", "data/", "about/", "no/such/page/"]
+CHART_PAGES = {"": 2, "layout/": 1}
+
+if not CHROMIUM:
+    if os.environ.get("CI") == "true":
+        pytest.fail("Chromium is missing: .ci/run installs Debian's chromium", pytrace=False)
+    pytest.skip("Chromium is not installed (apt-get install chromium); browser tests skipped",
+                allow_module_level=True)
+
+sync_playwright = pytest.importorskip("playwright.sync_api").sync_playwright
+
+
+class _Handler(http.server.SimpleHTTPRequestHandler):
+    """A static host: files from the folder, the site's own 404.html for anything missing."""
+
+    def log_message(self, *args) -> None:
+        pass
+
+    def send_error(self, code, message=None, explain=None) -> None:
+        page = Path(self.directory) / "kejiquan" / "404.html"
+        if code != 404 or not page.is_file():
+            return super().send_error(code, message, explain)
+        body = page.read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """The real site served under a sub-path, /kejiquan/, as a publisher might."""
+    root = tmp_path_factory.mktemp("served")
+    content = root / "content"
+    shutil.copytree(REPO / "content", content)
+    config = content / "site.yaml"
+    config.write_text(re.sub(r"(?m)^base_url: .*$", "base_url: https://example.org/kejiquan/",
+                             config.read_text(encoding="utf-8")), encoding="utf-8")
+    write_site(build_site(Project(REPO, content, REPO / "templates")).files, root / "kejiquan")
+    handler = functools.partial(_Handler, directory=str(root))
+    httpd = socketserver.ThreadingTCPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/kejiquan/"
+    httpd.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"])
+        yield browser
+        browser.close()
+
+
+def _visit(browser, url: str, viewport: dict) -> dict:
+    context = browser.new_context(viewport=viewport)
+    page = context.new_page()
+    seen = {"errors": [], "failed": [], "hosts": set()}
+    expected_404 = "status of 404" if url.endswith("no/such/page/") else None
+    page.on("console", lambda m: m.type == "error" and not (expected_404 and expected_404 in m.text)
+            and seen["errors"].append(m.text))
+    page.on("pageerror", lambda e: seen["errors"].append(str(e)))
+    page.on("requestfailed", lambda r: seen["failed"].append(r.url))
+    page.on("request", lambda r: seen["hosts"].add(urlparse(r.url).netloc))
+    page.goto(url)
+    height = page.evaluate("document.body.scrollHeight")
+    for y in range(0, height + 400, 400):  # scroll like a reader, so lazy charts draw
+        page.evaluate(f"window.scrollTo(0, {y})")
+        page.wait_for_timeout(40)
+    page.wait_for_function("Array.from(document.querySelectorAll('[data-chart]'))"
+                           ".every(box => box.querySelector('svg.main-svg'))", timeout=15000)
+    seen["charts"] = page.evaluate("document.querySelectorAll('[data-chart] svg.main-svg').length")
+    seen["overflow"] = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    seen["font_size"] = page.evaluate(
+        "Math.min(...Array.from(document.querySelectorAll('.story-body > p, .story-body > ul > li, .list-box li, .timeline p'))"
+        ".map(p => parseFloat(getComputedStyle(p).fontSize)))")
+    context.close()
+    return seen
+
+
+@pytest.mark.parametrize("viewport", sorted(VIEWPORTS))
+@pytest.mark.parametrize("path", PAGES)
+def test_browser_page_loads_clean_and_draws_its_charts(browser, server, path, viewport):
+    seen = _visit(browser, server + path, VIEWPORTS[viewport])
+    assert seen["errors"] == []
+    assert seen["failed"] == []
+    assert seen["hosts"] == {urlparse(server).netloc}
+    assert seen["charts"] >= CHART_PAGES.get(path, 0)
+    assert seen["overflow"] <= 0, "the page scrolls sideways"
+    assert seen["font_size"] >= 16
