@@ -6,14 +6,17 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 PLOTLY := node_modules/plotly.js-basic-dist-min/plotly-basic.min.js
+# The archived source article; when it is there, `make check` checks every evidence fragment in it.
+SEED   ?= ../shared/seed/000_e59f27834136ac4b.txt
+SOURCE_TEXT := $(if $(wildcard $(SEED)),--source-text xjb_kuowei=$(SEED))
 
 .PHONY: site test check setup clean
 
 site: setup
-	$(PY) -m kejiquan_site build
+	$(PY) -m kejiquan_site build --strict
 
 check: setup
-	$(PY) -m kejiquan_site check
+	$(PY) -m kejiquan_site check --strict $(SOURCE_TEXT)
 
 test: setup
 	$(PY) -m pytest

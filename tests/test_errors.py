@@ -138,7 +138,7 @@ def test_errors_are_all_reported_in_one_run(tmp_path, make_project, capsys):
         "pages/index.md": "---\ntitle: t\ndescription: d\n---\n\n{fact}`rd.nope`\n",
     }, capsys)
     assert code == 1
-    assert "content/site.yaml:2:1" in err and "2 errors;" in err
+    assert "content/site.yaml:2:1" in err and "2 errors, 2 warnings;" in err
 
 
 def test_errors_show_the_source_line_and_a_caret(tmp_path, make_project, capsys):

@@ -22,10 +22,15 @@ class Site:
     plotly: PlotlyBundle
 
 
-def build_site(project: Project) -> Site:
-    """Every output file in memory; raises BuildFailed with all problems of the content."""
+def build_site(project: Project, *, strict: bool = False,
+               source_texts: dict[str, tuple[str, str]] | None = None) -> Site:
+    """Every output file in memory; raises BuildFailed with all problems of the content.
+
+    `strict` makes warnings errors; `source_texts` ({source id: (shown path, text)}) adds the
+    check that every evidence fragment occurs in its archived source.
+    """
     md = make_markdown()
-    story = load_story(project, md)
+    story = load_story(project, md, source_texts, strict)
     assets = collect_assets(project.root, project.templates)
     files = dict(assets.files)
     files.update(PageRenderer(story, project, assets, md).render_all())

@@ -44,6 +44,7 @@ class Chart:
     items: tuple[ChartItem, ...]
     lines: tuple[ChartLine, ...]
     location: Location
+    text_fields: tuple[tuple[Location, str], ...] = ()
 
     @property
     def fact_ids(self) -> list[str]:
@@ -115,7 +116,20 @@ def parse_chart(doc: YamlDoc, chart_id: str) -> tuple[Chart | None, list[Diagnos
     return Chart(chart_id, spec["type"], spec["title"].strip(), (spec.get("caption") or "").strip(),
                  (spec.get("axis_title") or "").strip(), (spec.get("note") or "").strip(),
                  spec.get("height", 360 if spec["type"] == "bar" else 480), tuple(items), tuple(lines),
-                 Location(doc.path, 1, 1)), []
+                 Location(doc.path, 1, 1), _text_fields(doc)), []
+
+
+def _text_fields(doc: YamlDoc) -> tuple[tuple[Location, str], ...]:
+    """Every text a reader sees in the chart, with its position (for the hand-typed number check)."""
+    found = []
+    for keys, (line, column) in doc.value_positions.items():
+        if keys and keys[-1] in ("title", "caption", "axis_title", "note", "label", "role"):
+            value = doc.data
+            for key in keys:
+                value = value[key]
+            if isinstance(value, str):
+                found.append((Location(doc.path, line, column), value))
+    return tuple(sorted(found, key=lambda item: item[0]))
 
 
 def check_chart_facts(chart: Chart, facts: dict[str, Fact]) -> list[Diagnostic]:

@@ -25,19 +25,37 @@ def _parser() -> argparse.ArgumentParser:
         command.add_argument("--project", type=Path, default=Path("."), help="project folder (default: .)")
         command.add_argument("--content", type=Path, help="content folder (default: PROJECT/content)")
         command.add_argument("--templates", type=Path, help="templates folder (default: PROJECT/templates)")
+        command.add_argument("--strict", action="store_true", help="treat warnings as errors")
+        command.add_argument("--source-text", action="append", default=[], metavar="SOURCE_ID=PATH",
+                             help="check every evidence fragment of SOURCE_ID against the archived text at PATH")
         if name == "build":
             command.add_argument("--output", "-o", type=Path, help="output folder (default: PROJECT/_site)")
         command.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     return parser
 
 
+def _source_texts(pairs: list[str], parser: argparse.ArgumentParser) -> dict[str, tuple[str, str]]:
+    texts: dict[str, tuple[str, str]] = {}
+    for pair in pairs:
+        source_id, equals, path = pair.partition("=")
+        if not equals or not source_id or not path:
+            parser.error(f"--source-text wants SOURCE_ID=PATH, got '{pair}'")
+        try:
+            texts[source_id] = (path, Path(path).read_text(encoding="utf-8-sig"))
+        except (OSError, UnicodeDecodeError) as exc:
+            parser.error(f"--source-text: cannot read '{path}': {exc}")
+    return texts
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args = parser.parse_args(argv)
     root = args.project.resolve()
     project = Project(root, (args.content or root / "content").resolve(),
                       (args.templates or root / "templates").resolve())
+    source_texts = _source_texts(args.source_text, parser)
     try:
-        site = build_site(project)
+        site = build_site(project, strict=args.strict, source_texts=source_texts)
         if args.command == "build":
             output = (args.output or root / "_site").resolve()
             write_site(site.files, output)
@@ -53,6 +71,8 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     pages = sum(1 for path in site.files if path.endswith(".html"))
     story = site.story
+    if story.warnings:
+        print(format_report(list(story.warnings), root, failed=False), file=sys.stderr)
     print(f"plotly.js: {site.plotly.origin}")
     verb = "built" if args.command == "build" else "checked"
     where = f" into {output}" if args.command == "build" else ""

@@ -7,6 +7,7 @@ content/pages/*.md.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,8 +19,10 @@ from .config import SiteConfig, parse_config
 from .derive import derive_facts
 from .diagnostics import BuildFailed, Diagnostic, Location, did_you_mean, error
 from .facts import Fact, Source, parse_fact_file, parse_sources
+from .lint import check_hand_typed_numbers, check_unused_facts
 from .markdown_ext import DIRECTIVES, Reference
 from .pages import Page, parse_page
+from .provenance import check_evidence_in_sources, check_values_in_evidence
 from .textfiles import display_path, read_text
 from .yamlread import YamlDoc, parse_yaml
 
@@ -33,6 +36,7 @@ class Story:
     facts: dict[str, Fact]
     charts: dict[str, Chart]
     pages: tuple[Page, ...]
+    warnings: tuple[Diagnostic, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -62,21 +66,35 @@ def _files(folder: Path, pattern: str) -> list[Path]:
     return sorted(folder.glob(pattern)) if folder.is_dir() else []
 
 
-def load_story(project: Project, md: MarkdownIt) -> Story:
-    """The whole story, or BuildFailed with every problem in every file."""
+def load_story(project: Project, md: MarkdownIt, source_texts: dict[str, tuple[str, str]] | None = None,
+               strict: bool = False) -> Story:
+    """The whole story, or BuildFailed with every problem in every file.
+
+    `source_texts` maps source ids to (shown path, archived text) for the evidence check;
+    `strict` turns warnings into errors.
+    """
     problems: list[Diagnostic] = []
     config = _load_config(project, problems)
     sources = _load_sources(project, problems)
     facts = _load_facts(project, sources, problems)
+    problems += check_values_in_evidence(list(facts.values()))
+    problems += check_evidence_in_sources(list(facts.values()), source_texts or {})
     charts = _load_charts(project, facts, problems)
     ids_complete = not any(p.location.path.startswith(_content_prefix(project, "facts", "charts"))
                            for p in problems)
     pages = _load_pages(project, md, problems)
+    warnings: list[Diagnostic] = []
     if ids_complete:  # otherwise every use of a fact in a broken file would be reported too
         problems += check_pages(pages, facts, charts, project)
+        warnings += check_unused_facts(facts, pages, charts)
+    warnings += check_hand_typed_numbers(pages, charts, project.templates, project.shown)
+    if strict:
+        problems += [dataclasses.replace(warning, severity="error") for warning in warnings]
+        warnings = []
     if problems or config is None:
-        raise BuildFailed(problems)
-    return Story(config, sources, facts, charts, tuple(sorted(pages, key=lambda p: (p.order, p.name))))
+        raise BuildFailed(problems + warnings)
+    return Story(config, sources, facts, charts, tuple(sorted(pages, key=lambda p: (p.order, p.name))),
+                 tuple(sorted(warnings, key=lambda d: d.sort_key)))
 
 
 def _content_prefix(project: Project, *folders: str) -> tuple[str, ...]:

@@ -1,7 +1,8 @@
 """Derived facts: formulas over other facts (`rd.jjj_2024 - rd.jjj_2014`), computed by the build.
 
-Formulas allow numbers, fact ids, + - * / and brackets. Cycles, unknown ids, division by zero and
-inputs that are only bounds (6%以上) are reported at the formula's line.
+Formulas allow numbers, fact ids, + - * /, brackets and count(list_fact), the number of items
+of a list. Cycles, unknown ids, division by zero and inputs that are only bounds (6%以上) are
+reported at the formula's line.
 """
 
 from __future__ import annotations
@@ -10,12 +11,22 @@ import ast
 import dataclasses
 import math
 import operator
+from typing import Any
 
 from .diagnostics import Diagnostic, did_you_mean, error
 from .facts import Fact
 
 _OPERATORS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv}
-FORMULA_EXPECTED = "numbers, fact ids, + - * / and brackets, such as \"(rd.jjj_2024 - rd.jjj_2014) / rd.jjj_2014 * 100\""
+FORMULA_EXPECTED = ("numbers, fact ids, + - * /, brackets and count(list_id), such as "
+                    "\"(rd.jjj_2024 - rd.jjj_2014) / rd.jjj_2014 * 100\"")
+
+
+def _counted_name(node: ast.AST) -> str | None:
+    """The fact id inside count(...), or None when `node` is not such a call."""
+    if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "count"
+            and len(node.args) == 1 and not node.keywords):
+        return _dotted_name(node.args[0])
+    return None
 
 
 class FormulaError(Exception):
@@ -42,7 +53,7 @@ def parse_formula(text: str) -> tuple[ast.AST, list[str]]:
     pending = [tree]
     while pending:
         node = pending.pop(0)
-        name = _dotted_name(node)
+        name = _dotted_name(node) or _counted_name(node)
         if name is not None:
             names.append(name)
         else:
@@ -51,7 +62,7 @@ def parse_formula(text: str) -> tuple[ast.AST, list[str]]:
 
 
 def _check_nodes(node: ast.AST) -> None:
-    if _dotted_name(node) is not None:
+    if _dotted_name(node) is not None or _counted_name(node) is not None:
         return
     if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) and not isinstance(node.value, bool):
         return
@@ -65,7 +76,10 @@ def _check_nodes(node: ast.AST) -> None:
     raise FormulaError(f"the formula may not use '{ast.unparse(node)}'")
 
 
-def _evaluate(node: ast.AST, values: dict[str, float]) -> float:
+def _evaluate(node: ast.AST, values: dict[str, Any]) -> float:
+    counted = _counted_name(node)
+    if counted is not None:
+        return len(values[counted])
     name = _dotted_name(node)
     if name is not None:
         return values[name]
@@ -121,7 +135,7 @@ def _derive_one(fact_id: str, by_id: dict[str, Fact], parsed: dict, done: dict[s
         if not _derive_one(name, by_id, parsed, done, stack + [fact_id], problems):
             return False
         inputs[name] = done[name]
-    complaint = _input_complaint(inputs)
+    complaint = _input_complaint(inputs, counted=_counted_names(tree))
     if complaint:
         problems.append(error(where.path, where.line, where.column, complaint,
                               "inputs that are exact numbers (qualifier: exact)"))
@@ -139,8 +153,16 @@ def _derive_one(fact_id: str, by_id: dict[str, Fact], parsed: dict, done: dict[s
     return True
 
 
-def _input_complaint(inputs: dict[str, Fact]) -> str:
+def _counted_names(tree: ast.AST) -> set[str]:
+    return {name for node in ast.walk(tree) if (name := _counted_name(node))}
+
+
+def _input_complaint(inputs: dict[str, Fact], counted: set[str]) -> str:
     for name, fact in inputs.items():
+        if name in counted:
+            if fact.unit != "list":
+                return f"count() needs a list, but '{name}' is {fact.unit}"
+            continue
         if not fact.is_number:
             return f"'{name}' is not a number (unit '{fact.unit}'), so it cannot be used in a formula"
         if fact.qualifier != "exact":

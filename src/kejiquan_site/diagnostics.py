@@ -81,13 +81,21 @@ def format_diagnostic(diagnostic: Diagnostic, project_root: Path | None = None) 
     return "\n".join(text)
 
 
-def format_report(diagnostics: list[Diagnostic], project_root: Path | None = None) -> str:
-    """All diagnostics in file order, then the count and the promise that nothing was written."""
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" + ("" if number == 1 else "s")
+
+
+def format_report(diagnostics: list[Diagnostic], project_root: Path | None = None, *, failed: bool = True) -> str:
+    """All diagnostics in file order, then the counts and (when the build failed) the promise
+    that nothing was written."""
     ordered = sorted(diagnostics, key=lambda d: d.sort_key)
     errors = sum(1 for d in ordered if d.severity == "error")
+    warnings = len(ordered) - errors
     body = [format_diagnostic(d, project_root) for d in ordered]
-    noun = "error" if errors == 1 else "errors"
-    body.append(f"{errors} {noun}; nothing was written, the previous site is unchanged")
+    counts = [_count(errors, "error")] if errors or failed else []
+    counts += [_count(warnings, "warning")] if warnings else []
+    ending = "; nothing was written, the previous site is unchanged" if failed else ""
+    body.append(", ".join(counts) + ending)
     return "\n".join(body)
 
 

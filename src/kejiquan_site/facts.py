@@ -57,6 +57,8 @@ class Fact:
     note: str
     location: Location
     formula_at: Location | None = None
+    evidence_at: Location | None = None
+    in_words: bool = False
     inputs: tuple[str, ...] = field(default=())
 
     @property
@@ -67,7 +69,7 @@ class Fact:
     def display(self) -> str:
         """The value as readers see it, qualifier included."""
         return format_value(self.value, self.unit, self.qualifier, decimals=self.decimals,
-                            measure=self.measure)
+                            measure=self.measure, in_words=self.in_words)
 
     @property
     def is_number(self) -> bool:
@@ -110,7 +112,8 @@ SOURCE_FIELDS = {
 FACT_FIELDS = {
     "label": FieldSpec(not_text, "a short description in words, such as 京津冀平均研发投入强度", required=True),
     "value": FieldSpec(lambda v: "" if v is not None else "got nothing", "the figure or text the source states"),
-    "formula": FieldSpec(not_text, "arithmetic over other fact ids, such as \"rd.jjj_2024 - rd.jjj_2014\""),
+    "formula": FieldSpec(not_text, "arithmetic over other fact ids, such as \"rd.jjj_2024 - rd.jjj_2014\", "
+                         "or count(a_list_fact)"),
     "unit": FieldSpec(one_of(UNITS), "one of " + ", ".join(UNITS), required=True),
     "qualifier": FieldSpec(one_of(list(QUALIFIERS)), "one of " + ", ".join(QUALIFIERS)),
     "period": FieldSpec(_not_period, "the year or date the figure is for, such as 2024"),
@@ -118,6 +121,8 @@ FACT_FIELDS = {
     "evidence": FieldSpec(not_text, "a short fragment copied from the source that contains the value"),
     "decimals": FieldSpec(_not_decimals, "how many decimal places to show, 0 to 6"),
     "measure": FieldSpec(not_text, "the measure word for a count, such as 个 or 位"),
+    "in_words": FieldSpec(lambda v: "" if isinstance(v, bool) else f"got {describe(v)}",
+                          "true to write whole numbers below 100 in Chinese numerals (三个), false for digits"),
     "coordinates": FieldSpec(_not_coordinates, "'lon:' and 'lat:' in degrees, with 'approximate: true'"),
     "note": FieldSpec(not_optional_text, "a short note"),
 }
@@ -238,4 +243,6 @@ def _make_fact(doc: YamlDoc, group: str, local_id: str, body: dict) -> Fact:
         note=body.get("note") or "",
         location=Location(doc.path, line, column),
         formula_at=Location(doc.path, *doc.value_at(local_id, "formula")) if "formula" in body else None,
+        evidence_at=Location(doc.path, *doc.value_at(local_id, "evidence")) if "evidence" in body else None,
+        in_words=body.get("in_words", False),
     )

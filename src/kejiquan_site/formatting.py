@@ -39,6 +39,19 @@ _DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 _MONTH = re.compile(r"(\d{4})-(\d{2})")
 
 
+_NUMERALS = "零一二三四五六七八九"
+
+
+def chinese_numeral(number: int, *, before_measure: bool = False) -> str:
+    """0-99 in Chinese numerals: 3 -> 三, 12 -> 十二, 2 before a measure word -> 两."""
+    if number == 2 and before_measure:
+        return "两"
+    if number < 10:
+        return _NUMERALS[number]
+    tens, ones = divmod(number, 10)
+    return ("" if tens == 1 else _NUMERALS[tens]) + "十" + (_NUMERALS[ones] if ones else "")
+
+
 def format_number(value: float | int, decimals: int | None = None) -> str:
     """Digits as a Chinese newsroom prints them: no trailing zeros, separators from 10,000."""
     if decimals is not None:
@@ -63,12 +76,15 @@ def format_date(text: str) -> str:
 
 
 def format_value(value: Any, unit: str, qualifier: str = "exact", *, decimals: int | None = None,
-                 measure: str = "个") -> str:
-    """The value with its unit and qualifier, the way a reader sees it: '6%以上', '第4', '3个'."""
+                 measure: str = "个", in_words: bool = False) -> str:
+    """The value with its unit and qualifier, the way a reader sees it: '6%以上', '第4', '3个'
+    (or '三个' with `in_words`, for whole numbers below 100)."""
     if unit in NUMBER_UNITS:
         number = format_number(value, decimals)
         if unit == "year":
             number = str(value)
+        elif in_words and float(value).is_integer() and 0 <= value < 100:
+            number = chinese_numeral(int(value), before_measure=unit == "count")
         text = NUMBER_UNITS[unit].format(n=number, measure=measure)
         return QUALIFIERS[qualifier].format(v=text)
     if unit == "date":

@@ -7,15 +7,13 @@ at `name/` (pretty URLs).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
-
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from .diagnostics import Diagnostic, error
+from .diagnostics import Diagnostic, Location, error
 from .fields import FieldSpec, check_fields, not_number, not_optional_text, not_text
-from .markdown_ext import Reference, find_references
-from .yamlread import parse_yaml
+from .markdown_ext import ROLE, Reference, find_references
+from .yamlread import YamlDoc, parse_yaml
 
 PAGE_FIELDS = {
     "title": FieldSpec(not_text, "the page title, shown in the browser tab and as the headline", required=True),
@@ -26,6 +24,8 @@ PAGE_FIELDS = {
     "order": FieldSpec(not_number, "a number: the page's place in the menu"),
     "template": FieldSpec(not_text, "a template file name in templates/, such as page.html"),
 }
+
+TEXT_KEYS = ("title", "description", "standfirst", "kicker", "nav")
 
 
 @dataclass(frozen=True)
@@ -41,6 +41,9 @@ class Page:
     template: str
     tokens: tuple[Token, ...]
     references: tuple[Reference, ...]
+    body: str = ""
+    body_line: int = 1
+    text_fields: tuple[tuple[Location, str], ...] = ()
 
     @property
     def output_path(self) -> str:
@@ -86,13 +89,25 @@ def parse_page(text: str, path: str, name: str, md: MarkdownIt) -> tuple[Page | 
         return None, problems
     tokens = md.parse(body)
     references = find_references(tokens, body.split("\n"), body_line)
+    references += _front_matter_references(doc, meta)
     return Page(
         source=path, name=name, title=meta["title"].strip(), description=meta["description"].strip(),
         standfirst=(meta.get("standfirst") or "").strip(), kicker=(meta.get("kicker") or "").strip(),
         nav=(meta.get("nav") or "").strip(), order=meta.get("order", 0 if name == "index" else 100),
         template=meta.get("template", "page.html"), tokens=tuple(tokens), references=tuple(references),
+        body=body, body_line=body_line,
+        text_fields=tuple((Location(path, *doc.value_at(key)), meta[key]) for key in TEXT_KEYS
+                          if isinstance(meta.get(key), str)),
     ), []
 
 
-def page_name(path: Path) -> str:
-    return path.stem
+def _front_matter_references(doc: YamlDoc, meta: dict) -> list[Reference]:
+    """Fact roles in the title, description and standfirst (shown there as plain text)."""
+    found = []
+    for key in TEXT_KEYS:
+        if isinstance(meta.get(key), str):
+            line, column = doc.value_at(key)
+            for match in ROLE.finditer(meta[key]):
+                found.append(Reference("fact", match.group(2).strip(), line, column + match.start(2),
+                                       "{" + match.group(1) + "}"))
+    return found

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from .diagnostics import Diagnostic, Location
 from .facts import Fact
 from .formatting import NUMBER_UNITS, format_number
 
@@ -65,3 +66,40 @@ def missing_value(fact: Fact) -> str:
 
 def evidence_in_source(fact: Fact, source_text: str) -> bool:
     return normalise(fact.evidence) in normalise(source_text)
+
+
+def _evidence_location(fact: Fact) -> Location:
+    return fact.evidence_at or fact.location
+
+
+def check_values_in_evidence(facts: list[Fact]) -> list[Diagnostic]:
+    """An error for each stated fact whose value does not occur in its own evidence."""
+    problems: list[Diagnostic] = []
+    for fact in facts:
+        if fact.derived:
+            continue
+        looked_for = missing_value(fact)
+        if looked_for:
+            problems.append(Diagnostic(_evidence_location(fact), f"the evidence of '{fact.id}' does not contain "
+                                       f"its value (looked for '{looked_for}')",
+                                       "a fragment copied from the source that contains the value as written there"))
+    return problems
+
+
+def check_evidence_in_sources(facts: list[Fact], source_texts: dict[str, tuple[str, str]]) -> list[Diagnostic]:
+    """An error for each fact whose evidence is not in the archived text of its source.
+
+    `source_texts` maps a source id to (the path shown in messages, the archived text).
+    """
+    problems: list[Diagnostic] = []
+    normalised = {source_id: normalise(text) for source_id, (_, text) in source_texts.items()}
+    for fact in facts:
+        if fact.derived or fact.source not in normalised:
+            continue
+        if normalise(fact.evidence) not in normalised[fact.source]:
+            shown = source_texts[fact.source][0]
+            problems.append(Diagnostic(_evidence_location(fact), f"the evidence of '{fact.id}' does not occur in "
+                                       f"the archived text of source '{fact.source}' ({shown})",
+                                       "a fragment copied exactly from the source (punctuation width and spaces "
+                                       "do not matter)"))
+    return problems

@@ -7,6 +7,7 @@ URL's path), so the site works under any sub-path.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from pathlib import Path
@@ -23,8 +24,8 @@ from .downloads import CSV_PATH, JSON_PATH
 from .facts import Fact
 from .figures import figure
 from .formatting import QUALIFIER_WORDS, format_date
-from .markdown_ext import DirectiveItem
-from .pages import Page
+from .markdown_ext import ROLE, DirectiveItem
+from .pages import TEXT_KEYS, Page
 
 _JSON_ESCAPES = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026",
                  0x2028: "\\u2028", 0x2029: "\\u2029"}
@@ -78,7 +79,16 @@ class PageRenderer:
         return error(where, line, 0, f"template error while rendering {page.source}: {message}",
                      "names that the template context provides (see README, 'Templates')")
 
+    def plain(self, text: str) -> str:
+        """Front-matter text with fact roles replaced by plain values (for titles and meta tags)."""
+        def value(match: re.Match[str]) -> str:
+            fact = self.story.facts[match.group(2).strip()]
+            return fact.label if match.group(1) == "label" else fact.display
+
+        return ROLE.sub(value, text)
+
     def render_page(self, page: Page) -> str:
+        page = dataclasses.replace(page, **{key: self.plain(getattr(page, key)) for key in TEXT_KEYS})
         root = self.story.config.base_path if page.name == "404" else "../" * page.depth
         charts_here: list[str] = []
         env = {"root": root, "render_role": self._render_role,
@@ -88,7 +98,8 @@ class PageRenderer:
         template = self.env.get_template(page.template)
         return template.render(
             site=self.story.config, page=page, body=body, root=root,
-            nav=[p for p in self.story.pages if p.nav], has_charts=bool(charts_here),
+            nav=[dataclasses.replace(p, nav=self.plain(p.nav)) for p in self.story.pages if p.nav],
+            has_charts=bool(charts_here),
             asset=lambda name: root + self.assets.paths[name],
             canonical=self.story.config.base_url + page.url, sources=self.story.sources,
         )

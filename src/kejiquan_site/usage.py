@@ -1,0 +1,31 @@
+"""Where each fact is shown: in which page's prose, cards, lists or timeline, and in which chart
+(and on which pages that chart appears). Used to warn about facts never shown and to report what
+a changed value touches.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from .charts import Chart
+from .pages import Page
+
+# Directives that show every fact, so a fact "shown" only there is not really used by the story.
+WHOLE_BOOK_DIRECTIVES = {"{facttable}"}
+
+
+def fact_uses(pages: tuple[Page, ...] | list[Page], charts: dict[str, Chart]) -> dict[str, list[str]]:
+    """fact id -> sorted descriptions of where it is shown, e.g. 'index.html {cards}'."""
+    uses: dict[str, set[str]] = defaultdict(set)
+    chart_pages: dict[str, set[str]] = defaultdict(set)
+    for page in pages:
+        for reference in page.references:
+            if reference.kind == "fact" and reference.context not in WHOLE_BOOK_DIRECTIVES:
+                uses[reference.id].add(f"{page.output_path} {reference.context}")
+            elif reference.kind == "chart":
+                chart_pages[reference.id].add(page.output_path)
+    for chart in charts.values():
+        where = ", ".join(sorted(chart_pages[chart.id])) or "no page"
+        for fact_id in chart.fact_ids:
+            uses[fact_id].add(f"chart {chart.id} (on {where})")
+    return {fact_id: sorted(places) for fact_id, places in uses.items()}

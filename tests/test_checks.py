@@ -1,0 +1,108 @@
+"""`kejiquan check`: provenance, hand-typed numbers, unused facts, --strict, and formulas."""
+
+from __future__ import annotations
+
+import pytest
+
+from kejiquan_site.build import build_site
+from kejiquan_site.cli import main
+from kejiquan_site.handtyped import find_quantities
+
+from conftest import REPO, SEED
+
+
+def _check(tmp_path, *extra: str) -> list[str]:
+    return ["check", "--project", str(tmp_path), "--templates", str(REPO / "templates"), *extra]
+
+
+def test_checks_hand_typed_numbers_are_found_and_dates_are_not():
+    found = [quantity for _, _, quantity in find_quantities(
+        "北京6%以上，排名第4，第四，3个集群，三个层面，两条走廊，提高0.72个百分点，百分之六，1.2万亿元。"
+        "2014年到2024年，3月18日，2026中关村论坛，一城发力，十年间，第一次。")]
+    assert found == ["6%", "第4", "第四", "3个", "三个", "两条", "0.72个百分点", "百分之六", "1.2万亿"]
+
+
+def test_checks_hand_typed_number_in_prose_is_a_warning_with_its_place(tmp_path, make_project, capsys):
+    make_project({"pages/index.md": "---\ntitle: t\ndescription: d\n---\n\n北京{fact}`rd.beijing`，"
+                  "京津冀{fact}`rd.change`，2024年达到4.22%。\n\n```{cards}\n- rd.jjj_2014 -> rd.jjj_2024\n```\n"})
+    assert main(_check(tmp_path)) == 0
+    err = capsys.readouterr().err
+    assert "content/pages/index.md:6:50: warning: the number '4.22%' is typed by hand" in err
+    assert "expected: a fact reference such as {fact}`rd.jjj_2024`, so the number has a source" in err
+    assert "2024年" not in err.split("warning")[1].split("\n")[0]
+
+
+def test_checks_strict_makes_warnings_errors(tmp_path, make_project, capsys):
+    make_project({"pages/index.md": "---\ntitle: 第1名\ndescription: d\n---\n\n{fact}`rd.beijing` {fact}`rd.change`"
+                  " {fact}`rd.jjj_2024`\n"})
+    assert main(_check(tmp_path)) == 0
+    assert main(_check(tmp_path, "--strict")) == 1
+    err = capsys.readouterr().err
+    assert "content/pages/index.md:2:8: error: the number '第1' is typed by hand" in err
+
+
+def test_checks_hand_typed_numbers_in_charts_and_templates(tmp_path, make_project, capsys):
+    import shutil
+
+    templates = tmp_path / "templates"
+    shutil.copytree(REPO / "templates", templates)
+    base = templates / "base.html"
+    base.write_text(base.read_text(encoding="utf-8").replace("跳到正文", "跳到正文（共3个部分）"), encoding="utf-8")
+    make_project({"charts/rd_bars.yaml": "type: bar\ntitle: 北京排名第4\nbars:\n  - fact: rd.beijing\n"
+                  "  - fact: rd.jjj_2014\n"}, templates=templates)
+    main(["check", "--project", str(tmp_path), "--templates", str(templates)])
+    err = capsys.readouterr().err
+    assert "content/charts/rd_bars.yaml:2:12: warning: the number '第4' is typed by hand" in err
+    assert "templates/base.html:18:" in err and "warning: the number '3个' is typed by hand" in err
+
+
+def test_checks_unused_fact_is_a_warning(tmp_path, make_project, capsys):
+    make_project({"facts/extra.yaml": "spare:\n  label: 备用\n  value: 9\n  unit: number\n  source: demo\n"
+                  "  evidence: 共9项\n"})
+    assert main(_check(tmp_path)) == 0
+    assert "content/facts/extra.yaml:1:1: warning: fact 'extra.spare' is never shown on a page or in a chart" \
+        in capsys.readouterr().err
+
+
+def test_checks_value_must_occur_in_its_evidence(tmp_path, make_project, capsys):
+    make_project({"facts/extra.yaml": "spare:\n  label: 备用\n  value: 9\n  unit: percent\n  source: demo\n"
+                  "  evidence: 共8%\n"})
+    assert main(_check(tmp_path)) == 1
+    assert ("content/facts/extra.yaml:6:13: error: the evidence of 'extra.spare' does not contain its value "
+            "(looked for '9%')") in capsys.readouterr().err
+
+
+def test_checks_evidence_must_occur_in_the_archived_source(tmp_path, make_project, capsys):
+    make_project()
+    archive = tmp_path / "archive.txt"
+    archive.write_text("研发投入强度保持在6%以上。从2014年的3.6%跃升至2024年的4.22%。", encoding="utf-8")
+    assert main(_check(tmp_path, "--source-text", f"demo={archive}")) == 1
+    err = capsys.readouterr().err
+    assert "content/facts/rd.yaml:14:13: error: the evidence of 'rd.jjj_2014' does not occur in the archived " \
+           f"text of source 'demo' ({archive})" in err
+    assert "rd.beijing" not in err and "rd.jjj_2024" not in err
+
+
+def test_checks_source_text_wants_an_id_and_a_path(tmp_path, make_project, capsys):
+    make_project()
+    with pytest.raises(SystemExit) as exit_info:
+        main(_check(tmp_path, "--source-text", "demo"))
+    assert exit_info.value.code == 2
+    assert "--source-text wants SOURCE_ID=PATH, got 'demo'" in capsys.readouterr().err
+
+
+@pytest.mark.skipif(not SEED.is_file(), reason=f"the seed article is not at {SEED}")
+def test_checks_real_content_passes_strict_check_against_the_seed(capsys):
+    code = main(["check", "--project", str(REPO), "--strict", "--source-text", f"xjb_kuowei={SEED}"])
+    assert code == 0, capsys.readouterr().err
+
+
+def test_checks_count_formula_and_numbers_in_words(tmp_path, make_project):
+    project = make_project({"facts/extra.yaml": "fields:\n  label: 领域\n  value: [甲, 乙]\n  unit: list\n"
+                            "  source: demo\n  evidence: 甲、乙\nfield_count:\n  label: 领域数\n"
+                            "  formula: count(extra.fields)\n  unit: count\n  measure: 条\n  in_words: true\n",
+                            "pages/index.md": "---\ntitle: 共{fact}`extra.field_count`领域\ndescription: d\n---\n\n"
+                            "{fact}`rd.beijing`{fact}`rd.change`{fact}`rd.jjj_2024`{fact}`extra.fields`\n"})
+    site = build_site(project)
+    assert site.story.facts["extra.field_count"].display == "两条"
+    assert "<title>共两条领域 | 测试站</title>" in site.files["index.html"].decode()
