@@ -10,13 +10,18 @@ PLOTLY := node_modules/plotly.js-basic-dist-min/plotly-basic.min.js
 SEED   ?= ../shared/seed/000_e59f27834136ac4b.txt
 SOURCE_TEXT := $(if $(wildcard $(SEED)),--source-text xjb_kuowei=$(SEED))
 
-.PHONY: site test check setup clean
+PORT   ?= 8000
+
+.PHONY: site test check serve setup clean
 
 site: setup
 	$(PY) -m kejiquan_site build --strict
 
 check: setup
 	$(PY) -m kejiquan_site check --strict $(SOURCE_TEXT)
+
+serve: setup
+	$(PY) -m kejiquan_site serve --port $(PORT)
 
 test: setup
 	$(PY) -m pytest

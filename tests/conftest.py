@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import textwrap
+import threading
+import time
 from pathlib import Path
 
 import pytest
 
 from kejiquan_site.build import Site, build_site
 from kejiquan_site.content import Project
+from kejiquan_site.preview import PreviewState, make_server, rebuild, watch_and_rebuild
 
 REPO = Path(__file__).resolve().parent.parent
 SEED = REPO.parent / "shared" / "seed" / "000_e59f27834136ac4b.txt"
@@ -117,3 +120,22 @@ def real_site() -> Site:
 @pytest.fixture(scope="session")
 def real_pages(real_site: Site) -> dict[str, str]:
     return {path: data.decode("utf-8") for path, data in real_site.files.items() if path.endswith(".html")}
+
+
+@pytest.fixture
+def preview(make_project, tmp_path):
+    project = make_project()
+    output = tmp_path / "_site"
+    state = PreviewState()
+    logs: list[str] = []
+    rebuild(project, output, state, logs.append)
+    server = make_server(project, output, state, "127.0.0.1", 0)
+    stop = threading.Event()
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    threading.Thread(target=watch_and_rebuild, args=(project, output, state, stop, logs.append), daemon=True).start()
+    time.sleep(0.3)  # let the watcher start
+    yield {"url": f"http://127.0.0.1:{server.server_address[1]}/", "project": project, "output": output,
+           "state": state, "logs": logs}
+    stop.set()
+    server.shutdown()
+    server.server_close()

@@ -120,3 +120,22 @@ def test_browser_page_loads_clean_and_draws_its_charts(browser, server, path, vi
     assert seen["charts"] >= CHART_PAGES.get(path, 0)
     assert seen["overflow"] <= 0, "the page scrolls sideways"
     assert seen["font_size"] >= 16
+
+
+def test_browser_preview_reloads_by_itself_and_overlays_errors(browser, preview):
+    page = browser.new_page(viewport=VIEWPORTS["phone"])
+    page.goto(preview["url"])
+    page.wait_for_function("document.querySelector('[data-fact=\"rd.beijing\"]')")
+    page.wait_for_timeout(300)  # the event stream connects
+    facts = preview["project"].content / "facts" / "rd.yaml"
+    facts.write_text(facts.read_text(encoding="utf-8").replace("value: 6\n", "value: 7\n")
+                     .replace("保持在6%以上", "保持在7%以上"), encoding="utf-8")
+    page.wait_for_function("document.querySelector('[data-fact=\"rd.beijing\"]').textContent === '7%以上'",
+                           timeout=15000)
+    facts.write_text(facts.read_text(encoding="utf-8").replace("unit: percent\n", "unit: percnt\n", 1),
+                     encoding="utf-8")
+    page.wait_for_selector("#kejiquan-errors", timeout=15000)
+    overlay = page.inner_text("#kejiquan-errors")
+    assert "content/facts/rd.yaml:4:9: error: 'unit' must be one of" in overlay
+    assert page.inner_text("[data-fact=\"rd.beijing\"]") == "7%以上"  # the last good page stays
+    page.close()

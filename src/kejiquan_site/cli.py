@@ -10,6 +10,7 @@ import traceback
 from pathlib import Path
 
 from .build import build_site
+from .changes import describe_changes, previous_values
 from .content import Project
 from .diagnostics import BuildFailed, format_report
 from .output import write_site
@@ -20,7 +21,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--debug", action="store_true", help="show Python tracebacks for internal errors")
     commands = parser.add_subparsers(dest="command", required=True)
     for name, text in (("build", "check the content and build the site"),
-                       ("check", "check the content without writing anything")):
+                       ("check", "check the content without writing anything"),
+                       ("serve", "build, serve on 127.0.0.1, rebuild and reload on every change")):
         command = commands.add_parser(name, help=text)
         command.add_argument("--project", type=Path, default=Path("."), help="project folder (default: .)")
         command.add_argument("--content", type=Path, help="content folder (default: PROJECT/content)")
@@ -28,8 +30,11 @@ def _parser() -> argparse.ArgumentParser:
         command.add_argument("--strict", action="store_true", help="treat warnings as errors")
         command.add_argument("--source-text", action="append", default=[], metavar="SOURCE_ID=PATH",
                              help="check every evidence fragment of SOURCE_ID against the archived text at PATH")
-        if name == "build":
+        if name in ("build", "serve"):
             command.add_argument("--output", "-o", type=Path, help="output folder (default: PROJECT/_site)")
+        if name == "serve":
+            command.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+            command.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
         command.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     return parser
 
@@ -54,10 +59,18 @@ def main(argv: list[str] | None = None) -> int:
     project = Project(root, (args.content or root / "content").resolve(),
                       (args.templates or root / "templates").resolve())
     source_texts = _source_texts(args.source_text, parser)
+    if args.command == "serve":
+        from .preview import serve
+
+        serve(project, (args.output or root / "_site").resolve(), args.host, args.port,
+              lambda text: print(text, flush=True))
+        return 0
     try:
         site = build_site(project, strict=args.strict, source_texts=source_texts)
+        changes: list[str] = []
         if args.command == "build":
             output = (args.output or root / "_site").resolve()
+            changes = describe_changes(previous_values(output), site.story)
             write_site(site.files, output)
     except BuildFailed as failed:
         print(format_report(failed.diagnostics, root), file=sys.stderr)
@@ -77,6 +90,8 @@ def main(argv: list[str] | None = None) -> int:
     verb = "built" if args.command == "build" else "checked"
     where = f" into {output}" if args.command == "build" else ""
     print(f"{verb} {pages} pages, {len(story.charts)} charts, {len(story.facts)} facts{where}")
+    if changes:
+        print("changed since the last build:\n  " + "\n  ".join(changes))
     return 0
 
 

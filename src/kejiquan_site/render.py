@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from importlib import resources
 import re
 from pathlib import Path
 from typing import Any
@@ -37,9 +38,13 @@ def script_json(data: Any) -> Markup:
     return Markup(text.translate(_JSON_ESCAPES))
 
 
+THEME = resources.files("kejiquan_site") / "theme"
+
+
 def make_environment(project: Project) -> jinja2.Environment:
+    """Templates from the project first, then the engine's default components (theme/)."""
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(project.templates),
+        loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(project.templates), jinja2.FileSystemLoader(str(THEME))]),
         undefined=jinja2.StrictUndefined,
         autoescape=True,
         trim_blocks=True,

@@ -1,0 +1,77 @@
+"""The live preview: served pages get the reload script, edits rebuild and reload, a broken edit
+shows its diagnostics while the last good site stays served."""
+
+from __future__ import annotations
+
+import json
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+
+
+def _get(url: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.status, response.read().decode("utf-8")
+    except urllib.error.HTTPError as error:
+        return error.code, ""
+
+
+def _wait_for(predicate, timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.05)
+    raise AssertionError("timed out")
+
+
+def _edit(path: Path, replacements: dict[str, str]) -> None:
+    text = path.read_text(encoding="utf-8")
+    for old, new in replacements.items():
+        text = text.replace(old, new)
+    path.write_text(text, encoding="utf-8")
+
+
+RAISE_BEIJING = {"value: 6\n": "value: 7\n", "保持在6%以上": "保持在7%以上"}
+
+
+def test_preview_injects_the_live_script_only_when_serving(preview):
+    status, html = _get(preview["url"])
+    assert status == 200 and '<script src="/__kejiquan/live.js" defer></script>' in html
+    assert "live.js" not in (preview["output"] / "index.html").read_text(encoding="utf-8")
+    assert _get(preview["url"] + "__kejiquan/live.js")[0] == 200
+
+
+def test_preview_lists_no_folders_and_stays_inside_the_output(preview):
+    assert _get(preview["url"] + "assets/")[0] == 404
+    assert _get(preview["url"] + "../../../../etc/passwd")[0] == 404
+    assert _get(preview["url"] + "%2e%2e/%2e%2e/etc/passwd")[0] == 404
+
+
+def test_preview_rebuilds_on_an_edit_and_reports_what_changed(preview):
+    generation = preview["state"].generation
+    _edit(preview["project"].content / "facts" / "rd.yaml", RAISE_BEIJING)
+    _wait_for(lambda: preview["state"].generation > generation and "7%以上" in _get(preview["url"])[1])
+    assert any("rd.beijing: 6%以上 -> 7%以上 (shown in" in line for line in preview["logs"])
+    assert any(line.startswith("rebuilt in ") for line in preview["logs"])
+
+
+def test_preview_keeps_the_last_good_site_and_publishes_the_errors(preview):
+    before = _get(preview["url"])[1]
+    _edit(preview["project"].content / "facts" / "rd.yaml", {"unit: percent\n": "unit: percnt\n"})
+    _wait_for(lambda: preview["state"].report != "")
+    assert "content/facts/rd.yaml:4:9: error: 'unit' must be one of" in preview["state"].report
+    assert _get(preview["url"])[1] == before
+
+
+def test_preview_event_stream_sends_state_then_reload(preview):
+    url = preview["url"] + "__kejiquan/events"
+    with urllib.request.urlopen(url, timeout=10) as stream:
+        assert stream.readline() == b"event: state\n"
+        assert json.loads(stream.readline().decode()[len("data: "):]) == {"report": ""}
+        stream.readline()
+        _edit(preview["project"].content / "facts" / "rd.yaml", RAISE_BEIJING)
+        assert stream.readline() == b"event: reload\n"
