@@ -20,6 +20,8 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kejiquan", description="Build a data-journalism microsite.")
     parser.add_argument("--debug", action="store_true", help="show Python tracebacks for internal errors")
     commands = parser.add_subparsers(dest="command", required=True)
+    new = commands.add_parser("new", help="create a small new project that builds at once")
+    new.add_argument("directory", type=Path, help="the folder to create")
     for name, text in (("build", "check the content and build the site"),
                        ("check", "check the content without writing anything"),
                        ("serve", "build, serve on 127.0.0.1, rebuild and reload on every change")):
@@ -52,9 +54,24 @@ def _source_texts(pairs: list[str], parser: argparse.ArgumentParser) -> dict[str
     return texts
 
 
+def _new(directory: Path) -> int:
+    from .starter_project import create_project
+
+    try:
+        files = create_project(directory)
+    except FileExistsError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(f"created {len(files)} files in {directory}/\n"
+          f"next: kejiquan serve --project {directory}   (or kejiquan build --project {directory})")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
+    if args.command == "new":
+        return _new(args.directory)
     root = args.project.resolve()
     project = Project(root, (args.content or root / "content").resolve(),
                       (args.templates or root / "templates").resolve())
