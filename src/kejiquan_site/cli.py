@@ -80,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
         from .preview import serve
 
         serve(project, (args.output or root / "_site").resolve(), args.host, args.port,
-              lambda text: print(text, flush=True))
+              lambda text: print(text, flush=True), strict=args.strict, source_texts=source_texts)
         return 0
     try:
         site = build_site(project, strict=args.strict, source_texts=source_texts)

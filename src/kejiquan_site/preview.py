@@ -16,7 +16,7 @@ from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 from .build import build_site
 from .changes import describe_changes, previous_values
@@ -43,11 +43,13 @@ class PreviewState:
             self.changed.notify_all()
 
 
-def rebuild(project: Project, output: Path, state: PreviewState, log: Callable[[str], None]) -> None:
-    """Build and write the site; on errors keep the last good site and publish the diagnostics."""
+def rebuild(project: Project, output: Path, state: PreviewState, log: Callable[[str], None],
+            **build_options: Any) -> None:
+    """Build and write the site; on errors keep the last good site and publish the diagnostics.
+    `build_options` go to `build_site` (strict, source_texts)."""
     started = time.perf_counter()
     try:
-        site = build_site(project)
+        site = build_site(project, **build_options)
     except BuildFailed as failed:
         report = format_report(failed.diagnostics, project.root)
         log(report)
@@ -136,25 +138,27 @@ def make_server(project: Project, output: Path, state: PreviewState, host: str, 
 
 
 def watch_and_rebuild(project: Project, output: Path, state: PreviewState, stop: threading.Event,
-                      log: Callable[[str], None]) -> None:
+                      log: Callable[[str], None], **build_options: Any) -> None:
     """Rebuild after every batch of changes in the content or templates folder."""
     from watchfiles import watch
 
     for _changes in watch(project.content, project.templates, stop_event=stop, debounce=50, step=20,
                           raise_interrupt=False):
-        rebuild(project, output, state, log)
+        rebuild(project, output, state, log, **build_options)
 
 
-def serve(project: Project, output: Path, host: str, port: int, log: Callable[[str], None]) -> None:
+def serve(project: Project, output: Path, host: str, port: int, log: Callable[[str], None],
+          **build_options: Any) -> None:
     """Build, serve and watch until interrupted (Ctrl-C)."""
     state = PreviewState()
-    rebuild(project, output, state, log)
+    rebuild(project, output, state, log, **build_options)
     if not output.is_dir():
         log("nothing to serve yet: fix the errors above, the preview keeps watching")
         output.mkdir(parents=True)
     server = make_server(project, output, state, host, port)
     stop = threading.Event()
-    watcher = threading.Thread(target=watch_and_rebuild, args=(project, output, state, stop, log), daemon=True)
+    watcher = threading.Thread(target=watch_and_rebuild, args=(project, output, state, stop, log),
+                               kwargs=build_options, daemon=True)
     watcher.start()
     log(f"preview at http://{host}:{server.server_address[1]}/ (Ctrl-C to stop)")
     try:
