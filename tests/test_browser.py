@@ -23,6 +23,7 @@ from kejiquan_site.content import Project
 from kejiquan_site.output import write_site
 
 from conftest import REPO
+from test_preview import _edit
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 VIEWPORTS = {"phone": {"width": 375, "height": 812}, "desktop": {"width": 1280, "height": 800}}
@@ -128,12 +129,10 @@ def test_browser_preview_reloads_by_itself_and_overlays_errors(browser, preview)
     page.wait_for_function("document.querySelector('[data-fact=\"rd.beijing\"]')")
     page.wait_for_timeout(300)  # the event stream connects
     facts = preview["project"].content / "facts" / "rd.yaml"
-    facts.write_text(facts.read_text(encoding="utf-8").replace("value: 6\n", "value: 7\n")
-                     .replace("保持在6%以上", "保持在7%以上"), encoding="utf-8")
+    _edit(facts, {"value: 6\n": "value: 7\n", "保持在6%以上": "保持在7%以上"})
     page.wait_for_function("document.querySelector('[data-fact=\"rd.beijing\"]').textContent === '7%以上'",
                            timeout=15000)
-    facts.write_text(facts.read_text(encoding="utf-8").replace("unit: percent\n", "unit: percnt\n", 1),
-                     encoding="utf-8")
+    _edit(facts, {"unit: percent\n": "unit: percnt\n"})
     page.wait_for_selector("#kejiquan-errors", timeout=15000)
     overlay = page.inner_text("#kejiquan-errors")
     assert "content/facts/rd.yaml:4:9: error: 'unit' must be one of" in overlay

@@ -92,6 +92,21 @@ CASES = {
     "rank below one": (
         {"facts/more.yaml": "r:\n  label: r\n  value: 0\n  unit: rank\n  source: demo\n  evidence: 第0\n"},
         "content/facts/more.yaml:3:10: error: a rank must be 1 or more, got 0"),
+    "unknown front matter key": (
+        {"pages/index.md": "---\ntitle: t\ndescripton: d\n---\n"},
+        "content/pages/index.md:3:1: error: unknown key 'descripton' in the front matter (did you mean 'description'?)"),
+    "unknown template": (
+        {"pages/index.md": "---\ntitle: t\ndescription: d\ntemplate: pgae.html\n---\n"},
+        "content/pages/index.md:2:1: error: unknown template 'pgae.html' (did you mean 'page.html'?)"),
+    "yaml alias": (
+        {"sources.yaml": "demo: &a\n  title: t\n  publisher: p\nother: *a\n"},
+        "content/sources.yaml:4:8: error: YAML aliases (*name) are not supported"),
+    "not a finite number": (
+        {"facts/more.yaml": "r:\n  label: r\n  value: .nan\n  unit: number\n  source: demo\n  evidence: x\n"},
+        "content/facts/more.yaml:3:10: error: '.nan' is not a finite number"),
+    "absurdly large number": (
+        {"facts/more.yaml": "r:\n  label: r\n  value: 1e400\n  unit: number\n  source: demo\n  evidence: x\n"},
+        "content/facts/more.yaml:3:10: error: '1e400' is too large to be a real figure"),
     "not utf-8": (
         {"facts/more.yaml": "a: \udcff\n"},
         "content/facts/more.yaml:1:4: error: the file is not valid UTF-8 text"),
@@ -159,3 +174,17 @@ def test_errors_template_typo_names_template_and_line(tmp_path, make_project, ca
     assert code == 1
     assert ("templates/page.html:6: error: template error while rendering content/pages/index.md: "
             "'page' has no attribute 'titel'") in err
+
+
+def test_errors_template_syntax_error_names_template_and_line(tmp_path, make_project, capsys):
+    import shutil
+
+    templates = tmp_path / "templates"
+    shutil.copytree(REPO / "templates", templates)
+    page = templates / "page.html"
+    page.write_text(page.read_text(encoding="utf-8").replace("{% endif %}", "{% endfi %}", 1), encoding="utf-8")
+    make_project(templates=templates)
+    assert main(["build", "--project", str(tmp_path), "--templates", str(templates)]) == 1
+    err = capsys.readouterr().err
+    assert "templates/page.html:5: error: template error while rendering content/pages/index.md: " \
+           "Encountered unknown tag 'endfi'" in err

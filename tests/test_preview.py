@@ -4,6 +4,7 @@ shows its diagnostics while the last good site stays served."""
 from __future__ import annotations
 
 import json
+import os
 import time
 import urllib.error
 import urllib.request
@@ -29,10 +30,14 @@ def _wait_for(predicate, timeout: float = 10.0) -> None:
 
 
 def _edit(path: Path, replacements: dict[str, str]) -> None:
+    """Replace text in a file in one step (as editors' programs save), so the watcher never sees
+    a half-written file."""
     text = path.read_text(encoding="utf-8")
     for old, new in replacements.items():
         text = text.replace(old, new)
-    path.write_text(text, encoding="utf-8")
+    temporary = path.with_name(path.name + ".tmp")
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, path)
 
 
 RAISE_BEIJING = {"value: 6\n": "value: 7\n", "保持在6%以上": "保持在7%以上"}

@@ -93,7 +93,7 @@ def load_story(project: Project, md: MarkdownIt, source_texts: dict[str, tuple[s
         warnings = []
     if problems or config is None:
         raise BuildFailed(problems + warnings)
-    return Story(config, sources, facts, charts, tuple(sorted(pages, key=lambda p: (p.order, p.name))),
+    return Story(config, sources or {}, facts, charts, tuple(sorted(pages, key=lambda p: (p.order, p.name))),
                  tuple(sorted(warnings, key=lambda d: d.sort_key)))
 
 
@@ -115,21 +115,22 @@ def _load_config(project: Project, problems: list[Diagnostic]) -> SiteConfig | N
     return config
 
 
-def _load_sources(project: Project, problems: list[Diagnostic]) -> dict[str, Source]:
+def _load_sources(project: Project, problems: list[Diagnostic]) -> dict[str, Source] | None:
+    """The sources, or None when sources.yaml is missing or broken (so facts are not blamed)."""
     path = project.content / "sources.yaml"
     if not path.is_file():
         problems.append(error(project.shown(path), 0, 0, "the list of sources is missing",
                               "a file content/sources.yaml naming each source by id"))
-        return {}
+        return None
     doc = _read_yaml(project, path, problems)
     if doc is None:
-        return {}
+        return None
     sources, found = parse_sources(doc)
     problems += found
-    return sources
+    return None if found else sources
 
 
-def _load_facts(project: Project, sources: dict[str, Source], problems: list[Diagnostic]) -> dict[str, Fact]:
+def _load_facts(project: Project, sources: dict[str, Source] | None, problems: list[Diagnostic]) -> dict[str, Fact]:
     facts: list[Fact] = []
     paths = _files(project.content / "facts", "*.yaml")
     if not paths:

@@ -151,8 +151,9 @@ def parse_sources(doc: YamlDoc) -> tuple[dict[str, Source], list[Diagnostic]]:
     return sources, problems
 
 
-def parse_fact_file(doc: YamlDoc, group: str, sources: dict[str, Source]) -> tuple[list[Fact], list[Diagnostic]]:
-    """The facts of one fact file; derived facts get their values later."""
+def parse_fact_file(doc: YamlDoc, group: str, sources: dict[str, Source] | None) -> tuple[list[Fact], list[Diagnostic]]:
+    """The facts of one fact file; derived facts get their values later. With `sources` None
+    (sources.yaml is broken) source ids are not checked."""
     if not ID_PATTERN.fullmatch(group):
         return [], [doc.error_at((), f"fact file name '{group}' cannot be used in fact ids",
                                  ID_EXPECTED + ", then '.yaml'")]
@@ -175,7 +176,7 @@ def parse_fact_file(doc: YamlDoc, group: str, sources: dict[str, Source]) -> tup
     return facts, problems
 
 
-def _check_fact_meaning(doc: YamlDoc, local_id: str, body: dict, sources: dict[str, Source]) -> list[Diagnostic]:
+def _check_fact_meaning(doc: YamlDoc, local_id: str, body: dict, sources: dict[str, Source] | None) -> list[Diagnostic]:
     """Checks across fields: value against unit, qualifier on text, source and evidence present."""
     keys = (local_id,)
     unit = body["unit"]
@@ -212,7 +213,7 @@ def _check_fact_meaning(doc: YamlDoc, local_id: str, body: dict, sources: dict[s
     if body.get("qualifier", "exact") != "exact" and unit not in NUMBER_UNITS:
         problems.append(doc.error_at(keys + ("qualifier",), f"a qualifier only applies to numbers, "
                                      f"not to unit '{unit}'", "no 'qualifier:' line"))
-    if body["source"] not in sources:
+    if sources is not None and body["source"] not in sources:
         problems.append(doc.error_at(keys + ("source",), f"unknown source '{body['source']}'"
                                      f"{did_you_mean(body['source'], list(sources))}",
                                      "the id of a source in content/sources.yaml"))

@@ -74,6 +74,11 @@ def parse_yaml(text: str, path: str, first_line: int = 1) -> YamlDoc:
                                   f"a content file under {MAX_YAML_BYTES:,} characters"))
         return doc
     try:
+        alias = _first_alias(text)
+        if alias is not None:
+            doc.problems.append(error(path, alias.line + first_line, alias.column + 1,
+                                      "YAML aliases (*name) are not supported", "write the value out in full"))
+            return doc
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
         doc.problems.append(_syntax_problem(exc, text, path, first_line))
@@ -87,6 +92,16 @@ def parse_yaml(text: str, path: str, first_line: int = 1) -> YamlDoc:
     converter = _Converter(doc, first_line - 1)
     doc.data = converter.convert(root, ())
     return doc
+
+
+def _first_alias(text: str) -> yaml.Mark | None:
+    """Where the first alias is used; found before composing, so an alias bomb never expands."""
+    if "*" not in text:
+        return None
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(event, yaml.AliasEvent):
+            return event.start_mark
+    return None
 
 
 def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, path: str, first_line: int) -> Diagnostic:
