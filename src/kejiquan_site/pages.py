@@ -11,10 +11,11 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from .diagnostics import Diagnostic, Location, error
-from .fields import FieldSpec, check_fields, not_number, not_optional_text, not_text
+from .fields import FieldSpec, check_fields, not_number, not_optional_text, not_text, one_of
 from .markdown_ext import ROLE, Reference, find_references
 from .yamlread import YamlDoc, parse_yaml
 
+SCHEMAS = ["article", "dataset"]
 PAGE_FIELDS = {
     "title": FieldSpec(not_text, "the page title, shown in the browser tab and as the headline", required=True),
     "description": FieldSpec(not_text, "one sentence for search engines and link previews", required=True),
@@ -23,6 +24,7 @@ PAGE_FIELDS = {
     "nav": FieldSpec(not_optional_text, "the page's name in the site menu (leave out to keep it off the menu)"),
     "order": FieldSpec(not_number, "a number: the page's place in the menu"),
     "template": FieldSpec(not_text, "a template file name in templates/, such as page.html"),
+    "schema": FieldSpec(one_of(SCHEMAS), "article (a news story) or dataset (a data page), for search engines"),
 }
 
 TEXT_KEYS = ("title", "description", "standfirst", "kicker", "nav")
@@ -41,6 +43,7 @@ class Page:
     template: str
     tokens: tuple[Token, ...]
     references: tuple[Reference, ...]
+    schema: str = ""
     body: str = ""
     body_line: int = 1
     text_fields: tuple[tuple[Location, str], ...] = ()
@@ -95,7 +98,7 @@ def parse_page(text: str, path: str, name: str, md: MarkdownIt) -> tuple[Page | 
         standfirst=(meta.get("standfirst") or "").strip(), kicker=(meta.get("kicker") or "").strip(),
         nav=(meta.get("nav") or "").strip(), order=meta.get("order", 0 if name == "index" else 100),
         template=meta.get("template", "page.html"), tokens=tuple(tokens), references=tuple(references),
-        body=body, body_line=body_line,
+        schema=meta.get("schema", ""), body=body, body_line=body_line,
         text_fields=tuple((Location(path, *doc.value_at(key)), meta[key]) for key in TEXT_KEYS
                           if isinstance(meta.get(key), str)),
     ), []
