@@ -53,7 +53,9 @@ def test_checks_hand_typed_numbers_in_charts_and_templates(tmp_path, make_projec
     main(["check", "--project", str(tmp_path), "--templates", str(templates)])
     err = capsys.readouterr().err
     assert "content/charts/rd_bars.yaml:2:12: warning: the number '第4' is typed by hand" in err
-    assert "templates/base.html:18:" in err and "warning: the number '3个' is typed by hand" in err
+    line = base.read_text(encoding="utf-8").split("\n").index(
+        next(text for text in base.read_text(encoding="utf-8").split("\n") if "共3个部分" in text)) + 1
+    assert f"templates/base.html:{line}:" in err and "warning: the number '3个' is typed by hand" in err
 
 
 def test_checks_unused_fact_is_a_warning(tmp_path, make_project, capsys):

@@ -104,6 +104,8 @@ def main(argv: list[str] | None = None) -> int:
     if story.warnings:
         print(format_report(list(story.warnings), root, failed=False), file=sys.stderr)
     print(f"plotly.js: {site.plotly.origin}")
+    for note in site.notes:
+        print(f"note: {note}")
     verb = "built" if args.command == "build" else "checked"
     where = f" into {output}" if args.command == "build" else ""
     print(f"{verb} {pages} pages, {len(story.charts)} charts, {len(story.facts)} facts{where}")

@@ -54,3 +54,13 @@ def render_facts_json(facts: list[Fact], sources: dict[str, Source]) -> bytes:
         "facts": [fact_record(fact) for fact in facts],
     }
     return (json.dumps(document, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+def render_table_csv(table: dict[str, Any]) -> bytes:
+    """One chart's data table as CSV (UTF-8 with BOM), the same rows the page shows."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([_csv_cell(column) for column in table["columns"]])
+    for row in table["rows"]:
+        writer.writerow([_csv_cell(cell) for cell in row])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")

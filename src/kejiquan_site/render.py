@@ -19,6 +19,7 @@ from markupsafe import Markup, escape
 
 from .assets import Assets
 from .charts import Chart, chart_description, chart_table
+from .discovery import page_json_ld
 from .content import Project, Story
 from .diagnostics import BuildFailed, Diagnostic, error
 from .downloads import CSV_PATH, JSON_PATH
@@ -30,6 +31,23 @@ from .pages import TEXT_KEYS, Page
 
 _JSON_ESCAPES = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026",
                  0x2028: "\\u2028", 0x2029: "\\u2029"}
+
+
+def plain_text(text: str, facts: dict[str, Fact]) -> str:
+    """Front-matter text with fact roles replaced by plain values (for titles and meta tags)."""
+    def value(match: re.Match[str]) -> str:
+        fact = facts[match.group(2).strip()]
+        return fact.label if match.group(1) == "label" else fact.display
+
+    return ROLE.sub(value, text)
+
+
+def embed_path(chart_id: str) -> str:
+    return f"embed/{chart_id}/index.html"
+
+
+def chart_csv_path(chart_id: str) -> str:
+    return f"data/charts/{chart_id}.csv"
 
 
 def script_json(data: Any) -> Markup:
@@ -58,11 +76,13 @@ def make_environment(project: Project) -> jinja2.Environment:
 class PageRenderer:
     """Renders the pages of one story with one Jinja environment."""
 
-    def __init__(self, story: Story, project: Project, assets: Assets, md: Any) -> None:
+    def __init__(self, story: Story, project: Project, assets: Assets, md: Any,
+                 share_images: dict[str, str] | None = None) -> None:
         self.story = story
         self.project = project
         self.assets = assets
         self.md = md
+        self.share_images = share_images or {}  # page name -> output path of its share image
         self.env = make_environment(project)
 
     def render_all(self) -> dict[str, bytes]:
@@ -73,24 +93,27 @@ class PageRenderer:
                 files[page.output_path] = self.render_page(page).encode("utf-8")
             except jinja2.TemplateError as exc:
                 problems.append(self._template_problem(exc, page))
+        for chart in self.story.charts.values():
+            try:
+                files[embed_path(chart.id)] = self.render_embed(chart).encode("utf-8")
+            except jinja2.TemplateError as exc:
+                problems.append(self._template_problem(exc, None))
         if problems:
             raise BuildFailed(problems)
         return files
 
-    def _template_problem(self, exc: jinja2.TemplateError, page: Page) -> Diagnostic:
+    def _template_problem(self, exc: jinja2.TemplateError, page: Page | None) -> Diagnostic:
         filename, line = _template_position(exc)
-        where = self.project.shown(Path(filename)) if filename else page.source
+        rendering = page.source if page else "a chart's embed page"
+        where = self.project.shown(Path(filename)) if filename else rendering
         message = re.sub(r"'(?:\w+\.)+(\w+) object'", lambda m: f"'{m.group(1).lower()}'", exc.message or "")
-        return error(where, line, 0, f"template error while rendering {page.source}: {message}",
+        if isinstance(exc, jinja2.TemplateNotFound):
+            message = f"template '{exc.name}' not found"
+        return error(where, line, 0, f"template error while rendering {rendering}: {message}",
                      "names that the template context provides (see README, 'Templates')")
 
     def plain(self, text: str) -> str:
-        """Front-matter text with fact roles replaced by plain values (for titles and meta tags)."""
-        def value(match: re.Match[str]) -> str:
-            fact = self.story.facts[match.group(2).strip()]
-            return fact.label if match.group(1) == "label" else fact.display
-
-        return ROLE.sub(value, text)
+        return plain_text(text, self.story.facts)
 
     def render_page(self, page: Page) -> str:
         page = dataclasses.replace(page, **{key: self.plain(getattr(page, key)) for key in TEXT_KEYS})
@@ -100,14 +123,30 @@ class PageRenderer:
                "render_directive": lambda name, arg, items: self._render_directive(name, arg, items, root,
                                                                                    charts_here)}
         body = Markup(self.md.renderer.render(list(page.tokens), self.md.options, env))
-        template = self.env.get_template(page.template)
-        return template.render(
-            site=self.story.config, page=page, body=body, root=root,
+        config = self.story.config
+        canonical = config.base_url + page.url
+        share_image = config.base_url + self.share_images[page.name] if page.name in self.share_images else None
+        json_ld = page_json_ld(page.schema, config, page.title, page.description, canonical, share_image,
+                               self.story.sources)
+        return self.env.get_template(page.template).render(
+            site=config, page=page, body=body, root=root,
             nav=[dataclasses.replace(p, nav=self.plain(p.nav)) for p in self.story.pages if p.nav],
-            has_charts=bool(charts_here),
-            asset=lambda name: root + self.assets.paths[name],
-            canonical=self.story.config.base_url + page.url, sources=self.story.sources,
+            has_charts=bool(charts_here), asset=lambda name: root + self.assets.paths[name],
+            canonical=canonical, sources=self.story.sources, share_image=share_image,
+            json_ld=script_json(json_ld) if json_ld else None,
         )
+
+    def render_embed(self, chart: Chart) -> str:
+        """A minimal page with only the chart, for <iframe> embeds at embed/CHART/."""
+        root = "../../"
+        context = {"root": root, "facts": self.story.facts, "sources": self.story.sources,
+                   "source_names": self.source_names, **self._chart_context(chart, root)}
+        figure_html = Markup(self.env.get_template("components/chart.html").render(context))
+        stylesheets = [root + path for name, path in self.assets.paths.items() if name.endswith(".css")]
+        return self.env.get_template("embed.html").render(
+            site=self.story.config, chart=chart, figure=figure_html, root=root, stylesheets=stylesheets,
+            asset=lambda name: root + self.assets.paths[name],
+            canonical=self.story.config.base_url + embed_path(chart.id).removesuffix("index.html"))
 
     def _render_role(self, role: str, fact_id: str) -> str:
         fact = self.story.facts[fact_id]
@@ -122,7 +161,7 @@ class PageRenderer:
                                    "source_names": self.source_names}
         if name == "chart":
             charts_here.append(argument)
-            context.update(self._chart_context(self.story.charts[argument]))
+            context.update(self._chart_context(self.story.charts[argument], root))
         elif name == "facttable":
             context["rows"] = list(facts.values())
         elif name == "downloads":
@@ -131,12 +170,14 @@ class PageRenderer:
             context["items"] = [{"facts": [facts[i] for i in item.ids], "text": item.text} for item in items]
         return self.env.get_template(f"components/{name}.html").render(context)
 
-    def _chart_context(self, chart: Chart) -> dict[str, Any]:
+    def _chart_context(self, chart: Chart, root: str) -> dict[str, Any]:
         facts = self.story.facts
         used = [facts[fact_id] for fact_id in chart.fact_ids]
         return {"chart": chart, "figure_json": script_json(figure(chart, facts)),
                 "table": chart_table(chart, facts), "description": chart_description(chart, facts),
-                "chart_sources": self.source_names(used), "plotly_src": None}
+                "chart_sources": self.source_names(used), "csv_href": root + chart_csv_path(chart.id),
+                "embed_url": self.story.config.base_url + embed_path(chart.id).removesuffix("index.html"),
+                "embed_height": chart.height + 260}
 
     def source_names(self, facts: list[Fact] | Fact) -> str:
         """'新京报（经北京时间）' for the sources of these facts, derived facts followed to their inputs."""

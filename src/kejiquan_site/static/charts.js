@@ -8,6 +8,13 @@
   var boxes = Array.prototype.slice.call(document.querySelectorAll("[data-chart]"));
   if (!boxes.length || !plotlySrc) return;
   document.documentElement.classList.add("js");
+  // Without JavaScript the data tables stay open; with it the chart shows and the table folds away.
+  var tables = Array.prototype.slice.call(document.querySelectorAll("details.chart-data"));
+  function fold(open) { tables.forEach(function (details) { details.open = open; }); }
+  fold(false);
+  // On paper the charts give way to their tables.
+  window.addEventListener("beforeprint", function () { fold(true); });
+  window.addEventListener("afterprint", function () { fold(false); });
   var loading = null;
 
   function loadPlotly() {
