@@ -1,0 +1,166 @@
+"""Measurements: a cold build in a fresh process (wall time, peak memory, output size) and the
+live preview's rebuild after a one-fact edit (wall time, files changed and rewritten).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from synth import edit_fact, fact_value
+
+_BUILT = re.compile(r"built (\d+) pages, (\d+) charts, (\d+) facts")
+_PLOTLY = re.compile(r"^plotly\.js: (.*)$", re.M)
+_WARNING = re.compile(r":\d+:\d+: warning: |^[^\n]*: warning: ", re.M)
+
+
+class BenchFailed(Exception):
+    """A build that did not succeed; the message carries its report."""
+
+
+@dataclass
+class ColdBuild:
+    """Several cold builds of one project: seconds of each run and what the build produced."""
+
+    label: str
+    seconds: list[float] = field(default_factory=list)
+    peak_rss_mb: float = 0.0
+    output_bytes: int = 0
+    output_files: int = 0
+    pages: int = 0
+    charts: int = 0
+    facts: int = 0
+    warnings: int = 0
+    plotly: str = ""
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.seconds)
+
+    def as_json(self) -> dict:
+        return {**asdict(self), "median_s": self.median, "min_s": min(self.seconds), "max_s": max(self.seconds)}
+
+
+def _run_build(command: list[str], log: Path) -> tuple[float, float, int]:
+    """(wall seconds, peak RSS in MB, exit code) of one build in a fresh process.
+
+    os.wait4 gives the rusage of this child alone; getrusage(RUSAGE_CHILDREN) would report the
+    largest of all children so far, hiding a small build behind an earlier big one.
+    """
+    with open(log, "wb") as out:
+        started = time.perf_counter()
+        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT)
+        _, status, usage = os.wait4(process.pid, 0)
+        elapsed = time.perf_counter() - started
+    process.returncode = os.waitstatus_to_exitcode(status)
+    return elapsed, usage.ru_maxrss / 1024, process.returncode
+
+
+def folder_size(folder: Path) -> tuple[int, int]:
+    """(bytes, files) below `folder`."""
+    sizes = [path.stat().st_size for path in folder.rglob("*") if path.is_file()]
+    return sum(sizes), len(sizes)
+
+
+def time_cold_build(label: str, project: Path, templates: Path, output: Path, runs: int) -> ColdBuild:
+    """`runs` builds, each in a fresh process with no previous output folder."""
+    command = [sys.executable, "-m", "kejiquan_site", "build", "--project", str(project),
+               "--templates", str(templates), "--output", str(output)]
+    result = ColdBuild(label)
+    log = output.parent / f"{output.name}.log"
+    for _ in range(runs):
+        shutil.rmtree(output, ignore_errors=True)
+        seconds, rss_mb, code = _run_build(command, log)
+        report = log.read_text(encoding="utf-8", errors="replace")
+        if code != 0:
+            raise BenchFailed(f"build of {label} failed (exit {code}):\n{report[-3000:]}")
+        result.seconds.append(seconds)
+        result.peak_rss_mb = max(result.peak_rss_mb, rss_mb)
+    built = _BUILT.search(report)
+    if built:
+        result.pages, result.charts, result.facts = (int(number) for number in built.groups())
+    plotly = _PLOTLY.search(report)
+    result.plotly = plotly.group(1) if plotly else ""
+    result.warnings = len(_WARNING.findall(report))
+    result.output_bytes, result.output_files = folder_size(output)
+    return result
+
+
+def scaling(builds: dict[int, ColdBuild]) -> dict[str, float | list[int]] | None:
+    """Cost per further page between the two largest sizes, and the fixed cost: the smallest
+    size's time less its pages at that rate (the intercept of the line through the medians)."""
+    if len(builds) < 2:
+        return None
+    sizes = sorted(builds)
+    small, large = sizes[-2], sizes[-1]
+    per_page = (builds[large].median - builds[small].median) / (large - small)
+    fixed = builds[sizes[0]].median - sizes[0] * per_page
+    return {"per_page_ms": per_page * 1000, "fixed_s": fixed, "between": [small, large]}
+
+
+def snapshot(folder: Path) -> dict[str, tuple[bytes, int, int]]:
+    """{relative path: (content digest, inode, mtime in ns)} of every file below `folder`."""
+    files = {}
+    for path in sorted(folder.rglob("*")):
+        if path.is_file():
+            stat = path.stat()
+            digest = hashlib.blake2b(path.read_bytes(), digest_size=16).digest()
+            files[path.relative_to(folder).as_posix()] = (digest, stat.st_ino, stat.st_mtime_ns)
+    return files
+
+
+def compare(before: dict[str, tuple[bytes, int, int]], after: dict[str, tuple[bytes, int, int]]) -> dict:
+    """Files whose bytes changed, and files written again (new inode or mtime) at all."""
+    paths = sorted(set(before) | set(after))
+    changed = [path for path in paths if before.get(path, (None,))[0] != after.get(path, (None,))[0]]
+    rewritten = [path for path in paths if before.get(path, (None,))[1:] != after.get(path, (None,))[1:]]
+    return {"files": len(after), "changed": len(changed), "rewritten": len(rewritten), "changed_paths": changed}
+
+
+def time_preview_edit(root: Path, templates: Path, output: Path, page: int, edits: int) -> dict:
+    """The preview's `rebuild` in this process: one rebuild, then `edits` times one fact's value
+    (and evidence) changed and rebuilt; and, for the record, build and write timed apart."""
+    from kejiquan_site.build import build_site
+    from kejiquan_site.content import Project
+    from kejiquan_site.output import write_site
+    from kejiquan_site.preview import PreviewState, rebuild
+
+    project = Project(root, root / "content", templates)
+    state, log = PreviewState(), []
+    first = _timed_rebuild(rebuild, project, output, state, log)
+    seconds, diff = [], {}
+    for edit in range(1, edits + 1):
+        before = snapshot(output)
+        edit_fact(root, page, 1, round(fact_value(page, 1) + edit, 1))
+        seconds.append(_timed_rebuild(rebuild, project, output, state, log))
+        diff = compare(before, snapshot(output))
+    started = time.perf_counter()
+    site = build_site(project)
+    build_s = time.perf_counter() - started
+    with tempfile.TemporaryDirectory(dir=output.parent) as scratch:
+        started = time.perf_counter()
+        write_site(site.files, Path(scratch) / "site")
+        write_s = time.perf_counter() - started
+    return {"edited_fact": f"p{page:04d}.k01", "edits": edits, "first_rebuild_ms": first * 1000,
+            "ms": [s * 1000 for s in seconds], "median_ms": statistics.median(seconds) * 1000,
+            "min_ms": min(seconds) * 1000, "max_ms": max(seconds) * 1000,
+            "build_ms": build_s * 1000, "write_ms": write_s * 1000, **diff}
+
+
+def _timed_rebuild(rebuild: Callable[..., None], project: Any, output: Path, state: Any, log: list[str]) -> float:
+    started = time.perf_counter()
+    rebuild(project, output, state, log.append)
+    elapsed = time.perf_counter() - started
+    if state.report:
+        raise BenchFailed(f"preview rebuild failed:\n{state.report[-3000:]}")
+    return elapsed

@@ -1,0 +1,48 @@
+"""The benchmark (benchmarks/bench.py) still runs: a smoke run at N = 10, no timing asserted."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from kejiquan_site.cli import main
+
+REPO = Path(__file__).resolve().parent.parent
+BENCH = REPO / "benchmarks"
+sys.path.insert(0, str(BENCH))
+
+from synth import content_files, write_project  # noqa: E402
+
+
+def test_bench_synthetic_content_passes_strict_check(tmp_path, capsys):
+    root = write_project(tmp_path / "site", 3, None)
+    assert main(["check", "--strict", "--project", str(root), "--templates", str(REPO / "templates")]) == 0
+    assert "warning" not in capsys.readouterr().err
+
+
+def test_bench_synthetic_content_is_deterministic():
+    assert content_files(12) == content_files(12)
+    assert sorted(path for path in content_files(12) if path.startswith("pages/")) == [
+        "pages/404.md", "pages/about.md", "pages/data.md", "pages/index.md",
+        *(f"pages/p{page:04d}.md" for page in range(1, 13))]
+
+
+def test_bench_smoke_run_writes_every_figure(tmp_path):
+    figures = tmp_path / "results.json"
+    done = subprocess.run([sys.executable, str(BENCH / "bench.py"), "--sizes", "10", "--runs", "1",
+                           "--edits", "1", "--json", str(figures), "--workdir", str(tmp_path / "work")],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "targets" in done.stdout
+    results = json.loads(figures.read_text(encoding="utf-8"))
+    assert set(results) == {"machine", "synthetic", "scaling", "real_site", "preview", "targets"}
+    [build] = results["synthetic"]
+    assert build["size"] == 10 and build["facts"] == 100 and build["warnings"] == 0
+    assert {"median_s", "min_s", "max_s", "peak_rss_mb", "output_bytes", "output_files"} <= set(build)
+    assert results["real_site"]["median_s"] > 0
+    preview = results["preview"]
+    assert {"median_ms", "build_ms", "write_ms", "files", "changed", "rewritten"} <= set(preview)
+    assert "p0005/index.html" in preview["changed_paths"] and "data/facts.json" in preview["changed_paths"]
+    assert set(results["targets"]) == {"real_site_s", "per_page_ms", "peak_rss_mb", "preview_edit_ms"}
