@@ -13,7 +13,7 @@ from .build import build_site
 from .changes import describe_changes, previous_values
 from .content import Project
 from .diagnostics import BuildFailed, format_report
-from .output import write_site
+from .output import OutputBusy, write_site
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -91,6 +91,9 @@ def main(argv: list[str] | None = None) -> int:
             write_site(site.files, output)
     except BuildFailed as failed:
         print(format_report(failed.diagnostics, root), file=sys.stderr)
+        return 1
+    except OutputBusy as busy:
+        print(f"error: {busy}", file=sys.stderr)
         return 1
     except Exception as exc:  # an engine bug, not an editor's mistake
         if args.debug:

@@ -1,40 +1,92 @@
 """Writing the finished site: the only code that touches the output folder.
 
-Files go into a fresh folder next to the output, which is swapped in only when complete, so a
-failed or interrupted build leaves the previous site as it was.
+Files go into a fresh folder next to the output; when it is complete the two folders swap places
+in one atomic step (Linux `renameat2(RENAME_EXCHANGE)`; elsewhere two renames). A build killed at
+any moment leaves the previous site whole. A lock next to the output keeps two builds from
+writing at once; the operating system releases it even when a build is killed.
 """
 
 from __future__ import annotations
 
+import ctypes
+import errno
+import fcntl
 import os
 import shutil
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
+
+
+class OutputBusy(Exception):
+    """Another build is writing the same output folder."""
+
+
+@contextmanager
+def output_lock(output: Path) -> Iterator[None]:
+    lock_path = output.parent / f".{output.name}.lock"
+    with open(lock_path, "a+b") as lock_file:
+        try:
+            fcntl.flock(lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
+            raise OutputBusy(f"another build is writing {output} right now; try again when it has finished") from exc
+        try:
+            yield
+        finally:
+            fcntl.flock(lock_file, fcntl.LOCK_UN)
 
 
 def write_site(files: dict[str, bytes], output: Path) -> None:
     """Write `files` ({relative path: bytes}) as the new content of `output`, all or nothing."""
     output = output.resolve()
     output.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.new-", dir=output.parent))
-    try:
-        for relative in sorted(files):
-            target = staging / relative
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(files[relative])
-        staging.chmod(0o755)
-        _swap_in(staging, output)
-    finally:
-        if staging.exists():
+    with output_lock(output):
+        _remove_leftovers(output)
+        staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.new-", dir=output.parent))
+        try:
+            for relative in sorted(files):
+                target = staging / relative
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(files[relative])
+            staging.chmod(0o755)
+            _swap_in(staging, output)
+        finally:
             shutil.rmtree(staging, ignore_errors=True)
 
 
+def _remove_leftovers(output: Path) -> None:
+    """Staging folders of builds that were killed (safe: we hold the lock)."""
+    for leftover in output.parent.glob(f".{output.name}.new-*"):
+        shutil.rmtree(leftover, ignore_errors=True)
+    for leftover in output.parent.glob(f".{output.name}.old-*"):
+        if output.exists():
+            shutil.rmtree(leftover, ignore_errors=True)
+        else:  # killed between the two renames of the fallback: put the old site back
+            os.rename(leftover, output)
+
+
 def _swap_in(staging: Path, output: Path) -> None:
+    """Afterwards `output` holds the new site and `staging` the old one (or nothing)."""
     if not output.exists():
         os.rename(staging, output)
-        return
-    retired = Path(tempfile.mkdtemp(prefix=f".{output.name}.old-", dir=output.parent))
-    retired.rmdir()
-    os.rename(output, retired)
-    os.rename(staging, output)
-    shutil.rmtree(retired, ignore_errors=True)
+    elif not _exchange(staging, output):
+        retired = staging.with_name(staging.name.replace(".new-", ".old-"))
+        os.rename(output, retired)
+        os.rename(staging, output)
+        shutil.rmtree(retired, ignore_errors=True)
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Atomically swap two paths; False where the system cannot."""
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (AttributeError, OSError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    if renameat2(at_fdcwd, os.fsencode(first), at_fdcwd, os.fsencode(second), rename_exchange) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):
+        return False
+    raise OSError(code, os.strerror(code), str(second))

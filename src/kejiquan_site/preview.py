@@ -22,7 +22,7 @@ from .build import build_site
 from .changes import describe_changes, previous_values
 from .content import Project
 from .diagnostics import BuildFailed, format_report
-from .output import write_site
+from .output import OutputBusy, write_site
 
 PREFIX = "/__kejiquan/"
 LIVE_SCRIPT = f'<script src="{PREFIX}live.js" defer></script>'
@@ -56,7 +56,11 @@ def rebuild(project: Project, output: Path, state: PreviewState, log: Callable[[
         state.publish(report)
         return
     changes = describe_changes(previous_values(output), site.story)
-    write_site(site.files, output)
+    try:
+        write_site(site.files, output)
+    except OutputBusy as busy:
+        log(f"error: {busy}")
+        return
     elapsed = (time.perf_counter() - started) * 1000
     if site.story.warnings:
         log(format_report(list(site.story.warnings), project.root, failed=False))
