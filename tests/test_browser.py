@@ -6,13 +6,9 @@ Skipped with a message when Chromium is missing; under CI=true a missing Chromiu
 
 from __future__ import annotations
 
-import functools
-import http.server
 import os
 import re
 import shutil
-import socketserver
-import threading
 import time
 from pathlib import Path
 from urllib.parse import urlparse
@@ -23,39 +19,13 @@ from kejiquan_site.build import build_site
 from kejiquan_site.content import Project
 from kejiquan_site.output import write_site
 
+from browser import launch_chromium, require_chromium, serve_folder
 from conftest import REPO
 from test_preview import _edit
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 VIEWPORTS = {"phone": {"width": 375, "height": 812}, "desktop": {"width": 1280, "height": 800}}
 PAGES = ["", "layout/", "data/", "about/", "no/such/page/", "embed/rd_intensity/", "embed/layout_schematic/"]
 CHART_PAGES = {"": 2, "layout/": 1, "embed/rd_intensity/": 1, "embed/layout_schematic/": 1}
-
-if not CHROMIUM:
-    if os.environ.get("CI") == "true":
-        pytest.fail("Chromium is missing: .ci/run installs Debian's chromium", pytrace=False)
-    pytest.skip("Chromium is not installed (apt-get install chromium); browser tests skipped",
-                allow_module_level=True)
-
-sync_playwright = pytest.importorskip("playwright.sync_api").sync_playwright
-
-
-class _Handler(http.server.SimpleHTTPRequestHandler):
-    """A static host: files from the folder, the site's own 404.html for anything missing."""
-
-    def log_message(self, *args) -> None:
-        pass
-
-    def send_error(self, code, message=None, explain=None) -> None:
-        page = Path(self.directory) / "kejiquan" / "404.html"
-        if code != 404 or not page.is_file():
-            return super().send_error(code, message, explain)
-        body = page.read_bytes()
-        self.send_response(404)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
 
 
 @pytest.fixture(scope="module")
@@ -68,22 +38,15 @@ def server(tmp_path_factory):
     config.write_text(re.sub(r"(?m)^base_url: .*$", "base_url: https://example.org/kejiquan/",
                              config.read_text(encoding="utf-8")), encoding="utf-8")
     write_site(build_site(Project(REPO, content, REPO / "templates")).files, root / "kejiquan")
-    handler = functools.partial(_Handler, directory=str(root))
-    httpd = socketserver.ThreadingTCPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/kejiquan/"
-    httpd.shutdown()
+    with serve_folder(root, not_found_site="kejiquan") as base:
+        yield base + "kejiquan/"
 
 
 @pytest.fixture(scope="module")
 def browser():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"])
+    require_chromium()
+    with launch_chromium() as browser:
         yield browser
-        browser.close()
 
 
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"

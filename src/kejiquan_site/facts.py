@@ -81,6 +81,12 @@ def _not_date(value: Any) -> str:
     return "" if ok else f"got {describe(value)}"
 
 
+def _not_web_address(value: Any) -> str:
+    if value is None or value == "" or (isinstance(value, str) and re.match(r"https?://[^\s<>\"']+$", value)):
+        return ""
+    return f"got {describe(value)}"
+
+
 def _not_period(value: Any) -> str:
     return "" if isinstance(value, (str, int)) and not isinstance(value, bool) else f"got {describe(value)}"
 
@@ -105,7 +111,7 @@ SOURCE_FIELDS = {
     "publisher": FieldSpec(not_text, "the name of whoever published it, such as 新京报", required=True),
     "via": FieldSpec(not_optional_text, "where it was read, if not at the publisher"),
     "date": FieldSpec(_not_date, "a date written as \"2026-03-18\" (leave out when not known)"),
-    "url": FieldSpec(not_optional_text, "the address it was read at, or empty when not known"),
+    "url": FieldSpec(_not_web_address, "an address starting with https:// or http://, or empty when not known"),
     "note": FieldSpec(not_optional_text, "a short note"),
 }
 
@@ -210,6 +216,9 @@ def _check_fact_meaning(doc: YamlDoc, local_id: str, body: dict, sources: dict[s
     if unit == "rank" and value < 1:
         problems.append(doc.error_at(keys + ("value",), f"a rank must be 1 or more, got {value}",
                                      "1 for first place"))
+    elif unit == "rank" and not float(value).is_integer():
+        problems.append(doc.error_at(keys + ("value",), f"a rank must be a whole number, got {value}",
+                                     "1 for first place, 2 for second"))
     if body.get("qualifier", "exact") != "exact" and unit not in NUMBER_UNITS:
         problems.append(doc.error_at(keys + ("qualifier",), f"a qualifier only applies to numbers, "
                                      f"not to unit '{unit}'", "no 'qualifier:' line"))

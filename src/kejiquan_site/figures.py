@@ -22,6 +22,12 @@ CONFIG = {"displayModeBar": False, "scrollZoom": False, "doubleClick": False, "s
           "responsive": True}
 
 
+def _text(value: str) -> str:
+    """Text for Plotly, which reads '<b>', '<a href>' and '<br>' in labels as markup: angle
+    brackets become their full-width forms, so a label can never turn into a tag or a link."""
+    return value.replace("<", "＜").replace(">", "＞")
+
+
 def _base_layout(chart: Chart) -> dict[str, Any]:
     return {
         "font": {"family": FONT, "size": 14, "color": INK},
@@ -45,22 +51,22 @@ def figure(chart: Chart, facts: dict[str, Fact]) -> dict[str, Any]:
 
 def _bar_figure(chart: Chart, facts: dict[str, Fact]) -> tuple[list, dict]:
     shown = [facts[item.fact] for item in chart.items]
-    names = [item_name(item, fact) for item, fact in zip(chart.items, shown)]
+    names = [_text(item_name(item, fact)) for item, fact in zip(chart.items, shown)]
     top = max(float(fact.value) for fact in shown) or 1.0
     extension = top * 0.18
     colours = [ACCENT if item.highlight else QUIET for item in chart.items]
-    hover = [f"{name}：{fact.display}" for name, fact in zip(names, shown)]
+    hover = [f"{name}：{_text(fact.display)}" for name, fact in zip(names, shown)]
     solid = {
         "type": "bar", "orientation": "h", "y": names, "x": [fact.value for fact in shown],
         "marker": {"color": colours}, "customdata": hover, "hovertemplate": "%{customdata}<extra></extra>",
-        "name": chart.axis_title or chart.title,
+        "name": _text(chart.axis_title or chart.title),
     }
     bounds = [fact.qualifier in LOWER_BOUNDS for fact in shown]
     open_end = {
         "type": "bar", "orientation": "h", "y": names, "x": [extension if b else 0 for b in bounds],
         "marker": {"color": "rgba(0,0,0,0)", "line": {"color": colours, "width": 0},
                    "pattern": {"shape": "/", "fgcolor": colours, "size": 8, "solidity": 0.35}},
-        "text": [fact.display for fact in shown], "textposition": "outside", "cliponaxis": False,
+        "text": [_text(fact.display) for fact in shown], "textposition": "outside", "cliponaxis": False,
         "textfont": {"size": 15, "color": INK},
         "customdata": hover, "hovertemplate": "%{customdata}<extra></extra>", "name": "下限以上",
     }
@@ -69,7 +75,7 @@ def _bar_figure(chart: Chart, facts: dict[str, Fact]) -> tuple[list, dict]:
     layout.update({
         "barmode": "stack", "bargap": 0.35,
         "xaxis": {"range": [0, math.ceil((top + extension) * 1.3)], "fixedrange": True, "ticksuffix": suffix,
-                  "gridcolor": GRID, "zeroline": True, "zerolinecolor": MUTED, "title": {"text": chart.axis_title},
+                  "gridcolor": GRID, "zeroline": True, "zerolinecolor": MUTED, "title": {"text": _text(chart.axis_title)},
                   "automargin": True},
         "yaxis": {"autorange": "reversed", "fixedrange": True, "automargin": True, "ticks": ""},
     })
@@ -82,18 +88,18 @@ def _schematic_figure(chart: Chart, facts: dict[str, Fact]) -> tuple[list, dict]
         start, end = facts[line.start].coordinates, facts[line.end].coordinates
         data.append({"type": "scatter", "mode": "lines", "x": [start.lon, end.lon], "y": [start.lat, end.lat],
                      "line": {"color": ACCENT, "width": 7}, "opacity": 0.35, "hoverinfo": "skip",
-                     "name": line.label, "showlegend": False})
+                     "name": _text(line.label), "showlegend": False})
     roles = list(dict.fromkeys(item.role for item in chart.items))
     for index, role in enumerate(roles):
         members = [facts[item.fact] for item in chart.items if item.role == role]
         data.append({
-            "type": "scatter", "mode": "markers+text", "name": role or "地点",
+            "type": "scatter", "mode": "markers+text", "name": _text(role or "地点"),
             "x": [m.coordinates.lon for m in members], "y": [m.coordinates.lat for m in members],
-            "text": [m.display for m in members], "textposition": "bottom center",
+            "text": [_text(m.display) for m in members], "textposition": "bottom center",
             "textfont": {"size": 15, "color": INK},
             "marker": {"size": 22 if index == 0 else 16, "color": ROLE_COLOURS[index % len(ROLE_COLOURS)],
                        "line": {"color": "#ffffff", "width": 2}},
-            "customdata": [f"{m.display}（{role}）" for m in members],
+            "customdata": [_text(f"{m.display}（{role}）") for m in members],
             "hovertemplate": "%{customdata}<extra></extra>",
         })
     layout = _base_layout(chart)
@@ -117,5 +123,5 @@ def _schematic_figure(chart: Chart, facts: dict[str, Fact]) -> tuple[list, dict]
 
 def _line_label(line: Any, facts: dict[str, Fact]) -> dict[str, Any]:
     start, end = facts[line.start].coordinates, facts[line.end].coordinates
-    return {"text": line.label, "x": (start.lon + end.lon) / 2, "y": (start.lat + end.lat) / 2,
+    return {"text": _text(line.label), "x": (start.lon + end.lon) / 2, "y": (start.lat + end.lat) / 2,
             "showarrow": False, "font": {"size": 13, "color": ACCENT}, "bgcolor": "rgba(255,255,255,0.85)"}

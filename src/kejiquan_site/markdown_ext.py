@@ -14,6 +14,7 @@ from typing import Any
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
+from markdown_it.common.utils import escapeHtml
 from markdown_it.token import Token
 
 ROLE = re.compile(r"\{(fact|label)\}`([^`\n]*)`")
@@ -81,6 +82,23 @@ def _render_link_open(self: Any, tokens: list[Token], idx: int, options: Any, en
     return html
 
 
+def _render_image(self: Any, tokens: list[Token], idx: int, options: Any, env: dict) -> str:
+    """Images from other hosts would be blocked (and slow or blank in mainland China): they are
+    shown as a link to the picture instead."""
+    token = tokens[idx]
+    src = str(token.attrGet("src") or "")
+    if src.lower().startswith(("http://", "https://", "//")):
+        alt = self.renderInlineAsText(token.children or [], options, env)
+        return f'<a href="{escapeHtml(src)}" rel="noopener">{escapeHtml(alt or src)}</a>'
+    if src and not src.startswith(("/", "#")):
+        original = dict(token.attrs)
+        token.attrSet("src", env.get("root", "") + src)
+        html = self.image(tokens, idx, options, env)
+        token.attrs = original
+        return html
+    return self.image(tokens, idx, options, env)
+
+
 def _validate_link(url: str) -> bool:
     """Only http, https, mailto and site-relative links survive; everything else stays text."""
     lowered = url.strip().lower()
@@ -98,6 +116,7 @@ def make_markdown() -> MarkdownIt:
     md.renderer.fence_default = md.renderer.rules["fence"]  # type: ignore[attr-defined]
     md.add_render_rule("fence", _render_fence)
     md.add_render_rule("link_open", _render_link_open)
+    md.add_render_rule("image", _render_image)
     return md
 
 
