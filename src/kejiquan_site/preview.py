@@ -25,7 +25,7 @@ from .diagnostics import BuildFailed, format_report
 from .output import OutputBusy, write_site
 
 PREFIX = "/__kejiquan/"
-LIVE_SCRIPT = f'<script src="{PREFIX}live.js" defer></script>'
+LIVE_SCRIPT = '<script src="' + PREFIX + 'live.js" data-generation="{generation}" defer></script>'
 
 
 @dataclass
@@ -95,7 +95,8 @@ class PreviewHandler(SimpleHTTPRequestHandler):
             path = path / "index.html"
         if path.suffix == ".html" and path.is_file():
             html = path.read_text(encoding="utf-8")
-            return self._send(html.replace("</head>", LIVE_SCRIPT + "\n</head>", 1).encode("utf-8"),
+            script = LIVE_SCRIPT.format(generation=self.state.generation)
+            return self._send(html.replace("</head>", script + "\n</head>", 1).encode("utf-8"),
                               "text/html; charset=utf-8")
         return super().do_GET()
 
@@ -116,7 +117,7 @@ class PreviewHandler(SimpleHTTPRequestHandler):
         state = self.state
         seen = state.generation
         try:
-            self._event("state", state.report)
+            self._event("state", state.report, seen)
             while True:
                 with state.changed:
                     state.changed.wait_for(lambda: state.generation != seen, timeout=15)
@@ -125,12 +126,13 @@ class PreviewHandler(SimpleHTTPRequestHandler):
                         self.wfile.flush()
                         continue
                     seen, report = state.generation, state.report
-                self._event("failed" if report else "reload", report)
+                self._event("failed" if report else "reload", report, seen)
         except (BrokenPipeError, ConnectionResetError):
             return
 
-    def _event(self, name: str, report: str) -> None:
-        self.wfile.write(f"event: {name}\ndata: {json.dumps({'report': report})}\n\n".encode("utf-8"))
+    def _event(self, name: str, report: str, generation: int) -> None:
+        data = json.dumps({"report": report, "generation": generation})
+        self.wfile.write(f"event: {name}\ndata: {data}\n\n".encode("utf-8"))
         self.wfile.flush()
 
 

@@ -3,6 +3,8 @@
 (function () {
   "use strict";
   var overlay = null;
+  var me = document.currentScript;
+  var shown = me ? me.getAttribute("data-generation") : null;  // the build this page came from
 
   function showErrors(report) {
     if (!overlay) {
@@ -28,8 +30,9 @@
 
   var events = new EventSource("/__kejiquan/events");
   events.addEventListener("state", function (event) {
-    var report = JSON.parse(event.data).report;
-    if (report) showErrors(report);
+    var state = JSON.parse(event.data);
+    if (state.report) showErrors(state.report);
+    else if (shown !== null && String(state.generation) !== shown) window.location.reload();  // rebuilt meanwhile
   });
   events.addEventListener("reload", function () { window.location.reload(); });
   events.addEventListener("failed", function (event) {
