@@ -103,6 +103,8 @@ def _schematic_figure(chart: Chart, facts: dict[str, Fact]) -> tuple[list, dict]
             "hovertemplate": "%{customdata}<extra></extra>",
         })
     layout = _base_layout(chart)
+    del layout["height"]  # the box sets it: shorter on phones, where the width is the limit
+    layout["autosize"] = True
     latitudes = [facts[item.fact].coordinates.lat for item in chart.items]
     longitudes = [facts[item.fact].coordinates.lon for item in chart.items]
     mean_lat = sum(latitudes) / len(latitudes)
