@@ -181,3 +181,22 @@ def test_browser_preview_reloads_by_itself_and_overlays_errors(browser, preview)
     assert "content/facts/rd.yaml:4:9: error: 'unit' must be one of" in overlay
     assert page.inner_text("[data-fact=\"rd.beijing\"]") == "7%以上"  # the last good page stays
     page.close()
+
+
+def test_browser_embed_snippet_resizes_its_iframe(browser, tmp_path):
+    """The snippet shown under a chart, pasted into another page, sizes the iframe to the chart."""
+    import html as html_module
+
+    files = build_site(Project(REPO, REPO / "content", REPO / "templates")).files
+    write_site(files, tmp_path / "site")
+    snippet = re.search(r'<textarea id="embed-rd_intensity"[^>]*>(.*?)</textarea>', files["index.html"].decode(), re.S)
+    host = '<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>host</title></head>' \
+           f'<body style="width: 360px">{html_module.unescape(snippet.group(1))}</body></html>'
+    (tmp_path / "site" / "host.html").write_text(host, encoding="utf-8")
+    with serve_folder(tmp_path / "site") as base:
+        page = browser.new_page(viewport={"width": 400, "height": 900})
+        page.goto(base + "host.html")
+        _wait_until(page, "document.querySelector('iframe').style.height !== '620px'")
+        inner = page.frame_locator("iframe").locator("body").evaluate("b => Math.ceil(b.getBoundingClientRect().height)")
+        assert page.evaluate("document.querySelector('iframe').style.height") == f"{inner}px"
+        page.close()

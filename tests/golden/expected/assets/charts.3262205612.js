@@ -59,6 +59,19 @@
     });
   }
 
+  // In an <iframe> embed, tell the host page how tall the chart is (see the embed snippet).
+  if (window.parent !== window && document.body.classList.contains("embed")) {
+    var report = function () {
+      window.parent.postMessage({ "kejiquan-embed-height": Math.ceil(document.body.getBoundingClientRect().height),
+                                  "src": window.location.href }, "*");
+    };
+    window.addEventListener("load", report);
+    window.addEventListener("resize", report);
+    boxes.forEach(function (box) { box.addEventListener("plotly_afterplot", report); });
+    document.addEventListener("toggle", report, true);  // the data table opened or closed
+    setTimeout(report, 1500);
+  }
+
   if ("IntersectionObserver" in window) {
     var observer = new IntersectionObserver(function (entries) {
       entries.forEach(function (entry) {
