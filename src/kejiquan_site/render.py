@@ -19,7 +19,7 @@ from markupsafe import Markup, escape
 
 from .assets import Assets
 from .charts import Chart, chart_description, chart_table
-from .discovery import page_json_ld
+from .discovery import CONTENT_SECURITY_POLICY, page_json_ld
 from .content import Project, Story
 from .diagnostics import BuildFailed, Diagnostic, error
 from .downloads import CSV_PATH, JSON_PATH
@@ -70,6 +70,7 @@ def make_environment(project: Project) -> jinja2.Environment:
     )
     env.filters["date"] = format_date
     env.globals["qualifier_words"] = QUALIFIER_WORDS
+    env.globals["content_security_policy"] = Markup(CONTENT_SECURITY_POLICY)  # no quotes to escape
     return env
 
 
