@@ -99,6 +99,12 @@ def parse_chart(doc: YamlDoc, chart_id: str) -> tuple[Chart | None, list[Diagnos
     if list_key not in spec:
         return None, [doc.error_at((), f"a {spec['type']} chart needs '{list_key}:'",
                                    CHART_FIELDS[list_key].expected, at_key=True)]
+    other_keys = ("places", "lines") if spec["type"] == "bar" else ("bars",)
+    misplaced = [key for key in other_keys if key in spec]
+    if misplaced:  # they would be silently left out of the drawing
+        return None, [doc.error_at((key,), f"'{key}' does not apply to a {spec['type']} chart",
+                                   "'bars:' for type: bar; 'places:' and 'lines:' for type: schematic",
+                                   at_key=True) for key in misplaced]
     items, lines = [], []
     for index, body in enumerate(spec[list_key]):
         problems += check_fields(doc, (list_key, index), body, ITEM_FIELDS, f"item {index + 1} of '{list_key}'")

@@ -8,6 +8,7 @@ content/pages/*.md.
 from __future__ import annotations
 
 import dataclasses
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,7 +24,7 @@ from .lint import check_hand_typed_numbers, check_unused_facts
 from .markdown_ext import DIRECTIVES, Reference
 from .pages import Page, parse_page
 from .provenance import check_evidence_in_sources, check_values_in_evidence
-from .textfiles import display_path, read_text
+from .textfiles import check_file, display_path, read_text
 from .yamlread import YamlDoc, parse_yaml
 
 PAGE_NAME = re.compile(r"[a-z0-9][a-z0-9-]*")
@@ -63,7 +64,11 @@ def _read_yaml(project: Project, path: Path, problems: list[Diagnostic]) -> Yaml
 
 
 def _files(folder: Path, pattern: str) -> list[Path]:
-    return sorted(folder.glob(pattern)) if folder.is_dir() else []
+    """Matching files, without hidden ones: editors and file systems leave those next to content
+    (Emacs lock links `.#index.md`, macOS `._index.md` resource forks)."""
+    if not folder.is_dir():
+        return []
+    return sorted(path for path in folder.glob(pattern) if not path.name.startswith("."))
 
 
 def load_story(project: Project, md: MarkdownIt, source_texts: dict[str, tuple[str, str]] | None = None,
@@ -79,11 +84,13 @@ def load_story(project: Project, md: MarkdownIt, source_texts: dict[str, tuple[s
     facts = _load_facts(project, sources, problems)
     problems += check_values_in_evidence(list(facts.values()))
     problems += check_evidence_in_sources(list(facts.values()), source_texts or {})
+    problems += check_template_files(project)
     charts = _load_charts(project, facts, problems)
+    pages = _load_pages(project, md, problems)
+    warnings = [p for p in problems if p.severity == "warning"]  # files read fine, but mislead
+    problems = [p for p in problems if p.severity != "warning"]
     ids_complete = not any(p.location.path.startswith(_content_prefix(project, "facts", "charts"))
                            for p in problems)
-    pages = _load_pages(project, md, problems)
-    warnings: list[Diagnostic] = []
     if ids_complete:  # otherwise every use of a fact in a broken file would be reported too
         problems += check_pages(pages, facts, charts, project)
         warnings += check_unused_facts(facts, pages, charts)
@@ -103,7 +110,7 @@ def _content_prefix(project: Project, *folders: str) -> tuple[str, ...]:
 
 def _load_config(project: Project, problems: list[Diagnostic]) -> SiteConfig | None:
     path = project.content / "site.yaml"
-    if not path.is_file():
+    if not os.path.lexists(path):  # a folder, a pipe or a broken link there is read_text's to report
         problems.append(error(project.shown(path), 0, 0, "the site configuration is missing",
                               "a file content/site.yaml with title, description, language, base_url, publisher"))
         return None
@@ -118,7 +125,7 @@ def _load_config(project: Project, problems: list[Diagnostic]) -> SiteConfig | N
 def _load_sources(project: Project, problems: list[Diagnostic]) -> dict[str, Source] | None:
     """The sources, or None when sources.yaml is missing or broken (so facts are not blamed)."""
     path = project.content / "sources.yaml"
-    if not path.is_file():
+    if not os.path.lexists(path):
         problems.append(error(project.shown(path), 0, 0, "the list of sources is missing",
                               "a file content/sources.yaml naming each source by id"))
         return None
@@ -170,7 +177,7 @@ def _load_pages(project: Project, md: MarkdownIt, problems: list[Diagnostic]) ->
     for path in paths:
         shown = project.shown(path)
         if not PAGE_NAME.fullmatch(path.stem):
-            problems.append(error(shown, 0, 0, f"the page name '{path.stem}' cannot be used in an address",
+            problems.append(error(shown, 1, 1, f"the page name '{path.stem}' cannot be used in an address",
                                   "lower-case letters, digits and '-', such as 'about.md'"))
             continue
         text, found = read_text(path, shown, project.content)
@@ -182,6 +189,23 @@ def _load_pages(project: Project, md: MarkdownIt, problems: list[Diagnostic]) ->
         if page is not None:
             pages.append(page)
     return pages
+
+
+def check_template_files(project: Project) -> list[Diagnostic]:
+    """Every file in templates/ is a regular file inside it (Jinja and the asset step would follow
+    a link to /etc/passwd and publish it), and every template is UTF-8 text."""
+    problems: list[Diagnostic] = []
+    if not project.templates.is_dir():
+        return problems
+    for path in sorted(project.templates.rglob("*")):
+        if any(part.startswith(".") for part in path.relative_to(project.templates).parts):
+            continue  # editors' lock and backup files; never loaded or published
+        shown = project.shown(path)
+        if path.suffix == ".html" and not path.is_dir():
+            problems += read_text(path, shown, project.templates, folder="templates")[1]
+        else:  # images, styles and folders need not be text, only safe to read
+            problems += check_file(path, shown, project.templates, folder="templates")
+    return problems
 
 
 def check_pages(pages: list[Page], facts: dict[str, Fact], charts: dict[str, Chart],
@@ -196,6 +220,24 @@ def check_pages(pages: list[Page], facts: dict[str, Fact], charts: dict[str, Cha
                                   "one of: " + ", ".join(sorted(templates))))
         for reference in page.references:
             problems += _check_reference(reference, page.source, facts, charts)
+        problems += _repeated_charts(page)
+    return problems
+
+
+def _repeated_charts(page: Page) -> list[Diagnostic]:
+    """A chart shown twice on one page would give two elements the id 'chart-NAME'."""
+    first_line: dict[str, int] = {}
+    problems: list[Diagnostic] = []
+    for ref in page.references:
+        if ref.kind != "chart":
+            continue
+        if ref.id in first_line:
+            where = Location(page.source, ref.line, ref.column)
+            problems.append(Diagnostic(where, f"the chart '{ref.id}' is already shown on this page "
+                                       f"(line {first_line[ref.id]})",
+                                       "each chart once per page; its element id 'chart-NAME' must be unique"))
+        else:
+            first_line[ref.id] = ref.line
     return problems
 
 

@@ -17,6 +17,8 @@ from .diagnostics import Diagnostic, did_you_mean, error
 from .facts import Fact
 
 _OPERATORS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv}
+MAX_FORMULA_LENGTH = 500  # real formulas are a line; longer ones would exhaust the parser's stack
+MAX_FIGURE = 1e15  # as for typed values: anything larger is no real figure
 FORMULA_EXPECTED = ("numbers, fact ids, + - * /, brackets and count(list_id), such as "
                     "\"(rd.jjj_2024 - rd.jjj_2014) / rd.jjj_2014 * 100\"")
 
@@ -44,10 +46,13 @@ def _dotted_name(node: ast.AST) -> str | None:
 
 def parse_formula(text: str) -> tuple[ast.AST, list[str]]:
     """The expression tree and the fact ids it uses, in order of appearance."""
+    if len(text) > MAX_FORMULA_LENGTH:
+        raise FormulaError(f"the formula is too long ({len(text):,} characters, at most {MAX_FORMULA_LENGTH})")
     try:
         tree = ast.parse(text.strip(), mode="eval").body
-    except SyntaxError as exc:
-        raise FormulaError(f"the formula '{text}' cannot be read") from exc
+    except (SyntaxError, RecursionError, MemoryError) as exc:  # 200 nested brackets, 500 minus signs
+        shown = text if len(text) <= 60 else text[:57] + "..."
+        raise FormulaError(f"the formula '{shown}' cannot be read") from exc
     _check_nodes(tree)
     names: list[str] = []
     pending = [tree]
@@ -142,15 +147,27 @@ def _derive_one(fact_id: str, by_id: dict[str, Fact], parsed: dict, done: dict[s
         return False
     try:
         value = _evaluate(tree, {name: f.value for name, f in inputs.items()})
+        finite = math.isfinite(value)
     except FormulaError as exc:
         problems.append(error(where.path, where.line, where.column, str(exc), FORMULA_EXPECTED))
         return False
-    if not math.isfinite(value):
-        problems.append(error(where.path, where.line, where.column, "the formula gives no finite number",
-                              FORMULA_EXPECTED))
+    except OverflowError:  # whole numbers beyond any float, e.g. ten inputs of 10^15 multiplied
+        finite = False
+    complaint = _value_complaint(fact, value) if finite else "the formula gives no finite number"
+    if complaint:
+        problems.append(error(where.path, where.line, where.column, complaint, FORMULA_EXPECTED))
         return False
     done[fact_id] = _with_value(fact, value, inputs)
     return True
+
+
+def _value_complaint(fact: Fact, value: float) -> str:
+    """What a computed value may not be: larger than any figure, or a rank below first place."""
+    if abs(value) > MAX_FIGURE:
+        return f"the formula gives {value:.3g}, too large to be a real figure"
+    if fact.unit == "rank" and value < 1:
+        return f"a rank must be 1 or more, got {value:g}"
+    return ""
 
 
 def _counted_names(tree: ast.AST) -> set[str]:

@@ -6,6 +6,9 @@ CLI prints them, through `format_diagnostic`, the one place that decides how an 
 
 from __future__ import annotations
 
+import os
+import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -47,37 +50,58 @@ def error(path: str | Path, line: int, column: int, message: str, expected: str 
     return Diagnostic(Location(str(path), line, column), message, expected)
 
 
-def _source_line(path: str, line: int, project_root: Path | None) -> str | None:
-    if line <= 0:
-        return None
+_MAX_SHOWN_FILE = 2_000_000
+# Shown as <U+202E> in messages and source lines: a direction override printed raw would reorder
+# the terminal's text, and control characters would move the cursor or ring the bell.
+_INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
+
+
+def _visible(text: str) -> str:
+    return _INVISIBLE.sub(lambda m: f"<U+{ord(m.group()):04X}>", text)
+
+
+def _file_lines(path: str, project_root: Path | None) -> list[str]:
+    """The lines of a file as the content reader counts them (LF, CRLF or CR ends a line); nothing
+    for pipes, devices, huge files, text that is not UTF-8, and links out of the project."""
     candidate = Path(path) if project_root is None else project_root / path
     try:
-        lines = candidate.read_text(encoding="utf-8-sig").splitlines()
-    except (OSError, UnicodeDecodeError):
-        return None
-    if line > len(lines):
-        return None
-    return lines[line - 1]
+        if project_root is not None:
+            lexically_inside = Path(os.path.abspath(candidate)).is_relative_to(os.path.abspath(project_root))
+            if lexically_inside and not candidate.resolve().is_relative_to(project_root.resolve()):
+                return []
+        status = candidate.stat()
+        if not stat.S_ISREG(status.st_mode) or status.st_size > _MAX_SHOWN_FILE:
+            return []
+        text = candidate.read_bytes().decode("utf-8-sig")
+    except (OSError, RuntimeError, UnicodeDecodeError):
+        return []
+    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
 
 
-def format_diagnostic(diagnostic: Diagnostic, project_root: Path | None = None) -> str:
-    """GCC-style text: `path:line:col: error: message`, the source line, a caret, the expectation."""
+def format_diagnostic(diagnostic: Diagnostic, project_root: Path | None = None,
+                      files: dict[str, list[str]] | None = None) -> str:
+    """GCC-style text: `path:line:col: error: message`, the source line, a caret, the expectation.
+    `files` caches the lines of each file across the diagnostics of one report."""
     where = diagnostic.location
     position = where.path
     if where.line:
         position += f":{where.line}"
         if where.column:
             position += f":{where.column}"
-    text = [f"{position}: {diagnostic.severity}: {diagnostic.message}"]
-    source = _source_line(where.path, where.line, project_root)
+    text = [f"{_visible(position)}: {diagnostic.severity}: {_visible(diagnostic.message)}"]
+    files = {} if files is None else files
+    if where.line > 0 and where.path not in files:
+        files[where.path] = _file_lines(where.path, project_root)
+    lines = files.get(where.path, [])
+    source = lines[where.line - 1] if 0 < where.line <= len(lines) else None
     if source is not None and len(source) <= 300:
-        text.append(f"    {source}")
+        text.append(f"    {_visible(source)}")
         if where.column:
             # Wide (CJK) characters take two terminal cells; keep the caret under the value.
-            cells = sum(2 if ord(ch) > 0x2E7F else 1 for ch in source[: where.column - 1])
+            cells = sum(2 if ord(ch) > 0x2E7F else 1 for ch in _visible(source[: where.column - 1]))
             text.append("    " + " " * cells + "^")
     if diagnostic.expected:
-        text.append(f"  expected: {diagnostic.expected}")
+        text.append(f"  expected: {_visible(diagnostic.expected)}")
     return "\n".join(text)
 
 
@@ -91,7 +115,8 @@ def format_report(diagnostics: list[Diagnostic], project_root: Path | None = Non
     ordered = sorted(diagnostics, key=lambda d: d.sort_key)
     errors = sum(1 for d in ordered if d.severity == "error")
     warnings = len(ordered) - errors
-    body = [format_diagnostic(d, project_root) for d in ordered]
+    files: dict[str, list[str]] = {}
+    body = [format_diagnostic(d, project_root, files) for d in ordered]
     counts = [_count(errors, "error")] if errors or failed else []
     counts += [_count(warnings, "warning")] if warnings else []
     ending = "; nothing was written, the previous site is unchanged" if failed else ""

@@ -9,28 +9,45 @@ import re
 from pathlib import Path
 
 from .diagnostics import Diagnostic, Location
+from .textfiles import read_text
 
-_DIGITS = r"\d+(?:[.,]\d+)*"
-_CHINESE = r"[两二三四五六七八九十百千万]+"
+# Repetitions are bounded (no real figure has 21 digits in a row): with open-ended ones, a
+# 100,000-digit line would be retried from every position and take minutes, not milliseconds.
+_DIGITS = r"\d{1,20}(?:[.,]\d{1,20}){0,6}"
+_SPACE = r"\s{0,3}"
+_CHINESE = r"[两二三四五六七八九十百千万]{1,12}"
 _MEASURES = "个项家位名人所座条次元件篇种类大倍批"
 QUANTITY = re.compile(
-    rf"第\s*{_DIGITS}"                                       # rank: 第4
-    rf"|第[一二三四五六七八九十]+(?![次天])"                 # rank in words: 第四
-    rf"|{_DIGITS}\s*(?:%|％|‰|个百分点|百分点|万亿|亿|万|千)"  # percent, amounts
-    rf"|{_DIGITS}\s*[{_MEASURES}]"                           # counts: 3个
-    rf"|{_CHINESE}\s*[{_MEASURES}]"                          # counts in words: 三个
+    rf"第{_SPACE}{_DIGITS}"                                      # rank: 第4
+    rf"|第[一二三四五六七八九十]{{1,6}}(?![次天])"                # rank in words: 第四
+    rf"|{_DIGITS}{_SPACE}(?:%|％|‰|个百分点|百分点|万亿|亿|万|千)"  # percent, amounts
+    rf"|{_DIGITS}{_SPACE}[{_MEASURES}]"                          # counts: 3个
+    rf"|{_CHINESE}{_SPACE}[{_MEASURES}]"                         # counts in words: 三个
     rf"|百分之[\d一二三四五六七八九十]+"
 )
-_ROLE = re.compile(r"\{(?:fact|label)\}`[^`\n]*`")
-_CODE = re.compile(r"`[^`\n]*`")
-_LINK_TARGET = re.compile(r"\]\([^)\n]*\)")
-_JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
-_TAG = re.compile(r"<[^>]*>", re.S)
+# (pattern, closer): each is searched only up to its closer's last occurrence (see _mask)
+_ROLE = (re.compile(r"\{(?:fact|label)\}`[^`\n]*`"), "`")
+_CODE = (re.compile(r"`[^`\n]*`"), "`")
+_LINK_TARGET = (re.compile(r"\]\([^)\n]*\)"), ")")
+_JINJA = [(re.compile(r"\{#.*?#\}", re.S), "#}"), (re.compile(r"\{%.*?%\}", re.S), "%}"),
+          (re.compile(r"\{\{.*?\}\}", re.S), "}}")]
+_TAG = (re.compile(r"<[^>]*>", re.S), ">")
 
 
-def _mask(text: str, pattern: re.Pattern[str]) -> str:
-    """Blank out matches, keeping every other character in place so columns stay right."""
-    return pattern.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)
+def _mask(text: str, masked: tuple[re.Pattern[str], str]) -> str:
+    """Blank out matches, keeping every other character in place so columns stay right.
+
+    Only the text up to the last closer is searched: an opener after it cannot match, and a
+    line of thousands of such openers would otherwise be retried from each one. Patterns that
+    stop at line ends are applied line by line for the same reason."""
+    pattern, closer = masked
+    if not pattern.flags & re.S and "\n" in text:
+        return "\n".join(_mask(line, masked) for line in text.split("\n"))
+    end = text.rfind(closer)
+    if end < 0:
+        return text
+    end += len(closer)
+    return pattern.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text[:end]) + text[end:]
 
 
 def find_quantities(text: str) -> list[tuple[int, int, str]]:
@@ -73,16 +90,19 @@ def check_text_fields(fields: list[tuple[Location, str]]) -> list[Diagnostic]:
 
 def check_template(text: str, path: str) -> list[Diagnostic]:
     """Literal text of a template: Jinja code and HTML tags are left out."""
-    masked = _mask(_mask(text, _JINJA), _TAG)
+    masked = text
+    for jinja in _JINJA:
+        masked = _mask(masked, jinja)
+    masked = _mask(masked, _TAG)
     return [_warning(path, line + 1, column + 1, quantity) for line, column, quantity in find_quantities(masked)]
 
 
 def check_templates(folder: Path, shown: callable) -> list[Diagnostic]:
     problems: list[Diagnostic] = []
     for path in sorted(folder.rglob("*.html")):
-        try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            continue  # reported when the template is used
-        problems += check_template(text, shown(path))
+        if any(part.startswith(".") for part in path.relative_to(folder).parts):
+            continue
+        text, found = read_text(path, shown(path), folder, folder="templates")
+        if text is not None:  # unreadable templates are reported by content.check_template_files
+            problems += check_template(text, shown(path))
     return problems

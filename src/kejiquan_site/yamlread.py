@@ -3,7 +3,9 @@
 PyYAML's own loader silently keeps the last of two duplicate keys and reads YAML 1.1 traps
 (`NO` as false, `0123` as 83, `1:30` as 90). Here the composed node tree is converted by hand:
 only the unsurprising scalars become numbers or booleans, and each trap is reported by name.
-Unquoted dates stay text; anchors, aliases and custom tags are refused.
+Unquoted dates stay text; anchors, aliases and custom tags are refused, and so are the things
+a hostile or damaged file can hide: control characters, invisible line separators, nesting
+deeper than any content needs, and numbers too long to be figures.
 """
 
 from __future__ import annotations
@@ -28,10 +30,10 @@ _NULLS = {"", "~", "null", "Null", "NULL"}
 _TRUE = {"true", "True", "TRUE"}
 _FALSE = {"false", "False", "FALSE"}
 _NON_FINITE = {".nan", ".inf", "-.inf", "+.inf"}
-_PLAIN_TAGS = {
-    "tag:yaml.org,2002:" + name for name in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp")
-}
 MAX_YAML_BYTES = 2_000_000
+MAX_DEPTH = 32  # content needs 4 levels (a place's coordinates); deeper is a mistake or an attack
+_NOT_ALLOWED = yaml.reader.Reader.NON_PRINTABLE  # what PyYAML's reader refuses
+_LINE_SEPARATORS = re.compile("[\x85\u2028\u2029]")  # line breaks to YAML, invisible in editors
 
 
 @dataclass
@@ -73,18 +75,21 @@ def parse_yaml(text: str, path: str, first_line: int = 1) -> YamlDoc:
         doc.problems.append(error(path, 1, 1, f"file is too large ({len(text):,} characters)",
                                   f"a content file under {MAX_YAML_BYTES:,} characters"))
         return doc
+    unreadable = _unreadable_character(text, path, first_line)
+    if unreadable is not None:
+        doc.problems.append(unreadable)
+        return doc
     try:
-        alias = _first_alias(text)
-        if alias is not None:
-            doc.problems.append(error(path, alias.line + first_line, alias.column + 1,
-                                      "YAML aliases (*name) are not supported", "write the value out in full"))
-            return doc
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = _StrictLoader(text).get_single_node()
+    except _Refused as refused:
+        mark = refused.mark
+        doc.problems.append(error(path, mark.line + first_line, mark.column + 1, refused.message, refused.expected))
+        return doc
     except yaml.MarkedYAMLError as exc:
         doc.problems.append(_syntax_problem(exc, text, path, first_line))
         return doc
-    except yaml.YAMLError as exc:  # reader errors (control characters) carry no mark object
-        doc.problems.append(error(path, first_line, 1, f"YAML cannot read this file: {exc}"))
+    except yaml.YAMLError as exc:  # anything else the reader refuses: say so, without a traceback
+        doc.problems.append(error(path, first_line, 1, f"YAML cannot read this file: {exc}".split("\n")[0]))
         return doc
     if root is None:
         doc.data = None
@@ -94,14 +99,55 @@ def parse_yaml(text: str, path: str, first_line: int = 1) -> YamlDoc:
     return doc
 
 
-def _first_alias(text: str) -> yaml.Mark | None:
-    """Where the first alias is used; found before composing, so an alias bomb never expands."""
-    if "*" not in text:
+def _unreadable_character(text: str, path: str, first_line: int) -> Diagnostic | None:
+    """A located error for the first character YAML refuses or would silently read as a line
+    break; PyYAML itself reports the former only by character offset, the latter not at all."""
+    found = _NOT_ALLOWED.search(text) or _LINE_SEPARATORS.search(text)
+    if found is None:
         return None
-    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+    line = text.count("\n", 0, found.start())
+    column = found.start() - (text.rfind("\n", 0, found.start()) + 1) + 1
+    code = f"U+{ord(found.group()):04X}"
+    if _LINE_SEPARATORS.fullmatch(found.group()):
+        return error(path, line + first_line, column, f"the invisible line separator {code} would be read by "
+                     "YAML as a line break", "an ordinary line break, or nothing: delete the character")
+    return error(path, line + first_line, column, f"the control character {code} is not allowed in YAML",
+                 "plain text: delete the character (most editors do not show it)")
+
+
+class _Refused(Exception):
+    """Something the strict loader will not compose, at `mark`."""
+
+    def __init__(self, mark: yaml.Mark, message: str, expected: str) -> None:
+        super().__init__(message)
+        self.mark, self.message, self.expected = mark, message, expected
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """Composes the node tree, but stops at the first alias (so an alias bomb never expands), at
+    the first explicit tag (`!!python/object`, `!!binary`, `!custom`), and at nesting deeper
+    than MAX_DEPTH (PyYAML's composer recurses, so a file of 5,000 '[' would exhaust the stack)."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self.depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node:
+        event = self.peek_event()
         if isinstance(event, yaml.AliasEvent):
-            return event.start_mark
-    return None
+            raise _Refused(event.start_mark, "YAML aliases (*name) are not supported", "write the value out in full")
+        tag = getattr(event, "tag", None)
+        if tag not in (None, "!"):
+            shown = tag.replace("tag:yaml.org,2002:", "!!", 1)
+            raise _Refused(event.start_mark, f"YAML tag '{shown}' is not supported", "a plain value without a '!' tag")
+        self.depth += 1
+        try:
+            if self.depth > MAX_DEPTH:
+                raise _Refused(event.start_mark, f"the data is nested more than {MAX_DEPTH} levels deep",
+                               "the few levels the content model uses: see README, 'The content model'")
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
 
 
 def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, path: str, first_line: int) -> Diagnostic:
@@ -127,7 +173,6 @@ class _Converter:
     def __init__(self, doc: YamlDoc, line_offset: int) -> None:
         self.doc = doc
         self.line_offset = line_offset
-        self.seen: set[int] = set()
 
     def position(self, node: yaml.Node) -> tuple[int, int]:
         return (node.start_mark.line + 1 + self.line_offset, node.start_mark.column + 1)
@@ -138,13 +183,6 @@ class _Converter:
 
     def convert(self, node: yaml.Node, keys: KeyPath) -> Any:
         self.doc.value_positions[keys] = self.position(node)
-        if id(node) in self.seen:
-            self.problem(node, "YAML aliases (*name) are not supported", "write the value out in full")
-            return None
-        self.seen.add(id(node))
-        if node.tag not in _PLAIN_TAGS and not node.tag.startswith("tag:yaml.org,2002:"):
-            self.problem(node, f"YAML tag '{node.tag}' is not supported", "a plain value without a '!' tag")
-            return None
         if isinstance(node, yaml.MappingNode):
             return self.mapping(node, keys)
         if isinstance(node, yaml.SequenceNode):
@@ -198,9 +236,12 @@ class _Converter:
             self.problem(node, f"'{text}' is not a finite number", "an ordinary number such as 4.22")
             return text
         if _INT.fullmatch(text) or _FLOAT.fullmatch(text):
-            value = int(text) if _INT.fullmatch(text) else float(text)
-            if not math.isfinite(value) or abs(value) > 1e15:
-                self.problem(node, f"'{text}' is too large to be a real figure", "a number below 10^15")
+            # 17+ digits are refused before int(), which would raise on thousands of them
+            too_long = _INT.fullmatch(text) and len(text.lstrip("+-")) > 16
+            value = None if too_long else int(text) if _INT.fullmatch(text) else float(text)
+            if value is None or not math.isfinite(value) or abs(value) > 1e15:
+                shown = text if len(text) <= 40 else text[:37] + "..."
+                self.problem(node, f"'{shown}' is too large to be a real figure", "a number below 10^15")
                 return text
             return value
         return text

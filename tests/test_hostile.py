@@ -1,0 +1,557 @@
+"""Hostile input: every kind of input file broken in the ways real files get broken (by tools,
+by copy and paste, by accident or on purpose). Each case starts from a site that was built, then
+breaks one thing and builds again: exit code 1, a `path:line` message (files that cannot be used
+at all are named without a line, like the pinned 'the site configuration is missing'), no
+traceback, quickly, and the previous `_site/` byte for byte as it was.
+
+A few inputs only look hostile and must simply work: byte-order marks, CRLF line endings, raw
+HTML and `javascript:` links in Markdown, '</script>' in a chart's labels.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import signal
+import time
+import textwrap
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import pytest
+
+from kejiquan_site.cli import main
+
+from conftest import MINIMAL, REPO
+
+FRONT = "---\ntitle: t\ndescription: d\n---\n\n"
+RD = textwrap.dedent(MINIMAL["facts/rd.yaml"]).lstrip("\n")
+BARS = textwrap.dedent(MINIMAL["charts/rd_bars.yaml"]).lstrip("\n")
+RLO = "\u202e"  # RIGHT-TO-LEFT OVERRIDE
+
+
+def fact(value: str, unit: str = "number", evidence: str = "x", key: str = "r") -> str:
+    return f"{key}:\n  label: r\n  value: {value}\n  unit: {unit}\n  source: demo\n  evidence: '{evidence}'\n"
+
+
+def derived(formula: str, unit: str = "number") -> str:
+    return f"a:\n  label: a\n  formula: {formula}\n  unit: {unit}\n"
+
+
+def billion_laughs() -> str:
+    """Nine levels of nine aliases each: 9^9 = 387 million strings if anything expanded them."""
+    lines = ["demo:\n  title: t\n  publisher: p\nl0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n"]
+    for level in range(1, 10):
+        lines.append(f"l{level}: &l{level} [" + ", ".join([f"*l{level - 1}"] * 9) + "]\n")
+    return "".join(lines)
+
+
+def nested_block(depth: int) -> str:
+    return "".join("  " * level + "a:\n" for level in range(depth)) + "  " * depth + "b\n"
+
+
+def symlink(link: str, target: str | Callable[[Path], str]) -> Callable[[Path], None]:
+    """Replace `link` (relative to the project folder) by a link to `target` (a path, or made
+    from the project folder)."""
+    def make(project: Path) -> None:
+        path = project / link
+        if path.exists() or path.is_symlink():
+            path.unlink()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        os.symlink(target(project) if callable(target) else target, path)
+    return make
+
+
+def outside_file(project: Path) -> str:
+    secret = project / "secret.yaml"
+    secret.write_text("root:\n  label: x\n", encoding="utf-8")
+    return str(secret)
+
+
+def fifo(link: str) -> Callable[[Path], None]:
+    """A named pipe at `link`: reading it would wait for a writer forever."""
+    def make(project: Path) -> None:
+        path = project / link
+        if path.exists():
+            path.unlink()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        os.mkfifo(path)
+    return make
+
+
+def edit_template(name: str, old: str, new: str) -> Callable[[Path], None]:
+    def make(project: Path) -> None:
+        path = project / "templates" / name
+        path.write_text(path.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+    return make
+
+
+def write_template(name: str, data: bytes) -> Callable[[Path], None]:
+    def make(project: Path) -> None:
+        path = project / "templates" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    return make
+
+
+@dataclass(frozen=True)
+class Hostile:
+    """One way to break a built site. `changes` are content files (text, bytes, or None to
+    delete); `setup` does what text cannot (links, pipes, templates). `where` is the expected
+    `path:line:col` (or only the path, for a file that cannot be used at all) and `message` the
+    start of the expected message."""
+
+    changes: dict[str, str | bytes | None]
+    where: str
+    message: str
+    setup: Callable[[Path], None] | None = None
+    seconds: float = 5.0
+    whole_file: bool = field(default=False)
+
+
+CASES: dict[str, Hostile] = {
+    # --- site.yaml -----------------------------------------------------------------------------
+    "site: YAML syntax error": Hostile(
+        {"site.yaml": "title: 测试站\ndescription: [unclosed\nlanguage: zh-CN\n"},
+        "content/site.yaml:3:9", "YAML syntax error: expected ',' or ']', but got ':'"),
+    "site: tab indentation": Hostile(
+        {"site.yaml": "title: a\n\tdescription: b\n"},
+        "content/site.yaml:2:1", "a tab character is used for indentation"),
+    "site: top-level list instead of a mapping": Hostile(
+        {"site.yaml": "- title: a\n- description: b\n"},
+        "content/site.yaml:1:1", "site.yaml must be a block of 'key: value' lines, got a list"),
+    "site: a number as key": Hostile(
+        {"site.yaml": textwrap.dedent(MINIMAL["site.yaml"]).lstrip() + "1: x\n"},
+        "content/site.yaml:6:1", "unknown key '1' in site.yaml"),
+    "site: a list as key": Hostile(
+        {"site.yaml": "[a]: b\n"},
+        "content/site.yaml:1:1", "keys must be plain words"),
+    "site: terminal escape codes in a key": Hostile(
+        {"site.yaml": textwrap.dedent(MINIMAL["site.yaml"]).lstrip() + '"\\e[2J\\e[31mall clear": x\n'},
+        "content/site.yaml:6:1", "unknown key '<U+001B>[2J<U+001B>[31mall clear' in site.yaml"),
+    "site: missing site config": Hostile(
+        {"site.yaml": None}, "content/site.yaml", "the site configuration is missing", whole_file=True),
+    "site: empty file": Hostile(
+        {"site.yaml": ""}, "content/site.yaml:1:1", "site.yaml must be a block of 'key: value' lines, got nothing"),
+    "site: a folder named site.yaml": Hostile(
+        {"site.yaml": None}, "content/site.yaml", "this is not a regular file",
+        setup=lambda project: (project / "content" / "site.yaml").mkdir(), whole_file=True),
+    # --- sources.yaml --------------------------------------------------------------------------
+    "sources: empty file": Hostile(
+        {"sources.yaml": ""}, "content/sources.yaml:1:1", "sources.yaml must list at least one source by id"),
+    "sources: duplicate keys": Hostile(
+        {"sources.yaml": "demo:\n  title: a\n  publisher: p\n  title: b\n"},
+        "content/sources.yaml:4:3", "duplicate key 'title' (first given on line 2)"),
+    "sources: billion laughs alias bomb": Hostile(
+        {"sources.yaml": billion_laughs()},
+        "content/sources.yaml:5:10", "YAML aliases (*name) are not supported", seconds=1.0),
+    "sources: a link that points at itself": Hostile(
+        {"sources.yaml": None}, "content/sources.yaml", "this file is a link that leads back to itself",
+        setup=symlink("content/sources.yaml", "sources.yaml"), whole_file=True),
+    "sources: a control character": Hostile(
+        {"sources.yaml": "demo:\n  title: 测试\x07报道\n  publisher: p\n"},
+        "content/sources.yaml:2:12", "the control character U+0007 is not allowed in YAML"),
+    "sources: a python object tag": Hostile(
+        {"sources.yaml": "demo:\n  title: !!python/object/apply:os.system [echo hi]\n  publisher: p\n"},
+        "content/sources.yaml:2:10", "YAML tag '!!python/object/apply:os.system' is not supported"),
+    # --- facts/*.yaml --------------------------------------------------------------------------
+    "facts: empty facts folder": Hostile(
+        {"facts/rd.yaml": None}, "content/facts", "there are no fact files", whole_file=True),
+    "facts: empty fact file": Hostile(
+        {"facts/more.yaml": ""}, "content/facts/more.yaml:1:1", "a fact file must hold facts by id, got nothing"),
+    "facts: top-level list": Hostile(
+        {"facts/more.yaml": "- label: a\n- value: 1\n"},
+        "content/facts/more.yaml:1:1", "a fact file must hold facts by id, got a list"),
+    "facts: a 50 MB file": Hostile(
+        {"facts/more.yaml": b"a: " + b"x" * 50_000_000 + b"\n"},
+        "content/facts/more.yaml:1:1", "file is too large (50,000,004 bytes)", seconds=2.0),
+    "facts: binary bytes": Hostile(
+        {"facts/more.yaml": b"r:\n  label: \x00\x01\x02\xff\n"},
+        "content/facts/more.yaml:2:1", "this is not a text file (it contains NUL bytes)"),
+    "facts: Latin-1 instead of UTF-8": Hostile(
+        {"facts/more.yaml": "r:\n  label: café\n".encode("latin-1")},
+        "content/facts/more.yaml:2:13", "the file is not valid UTF-8 text"),
+    "facts: negative infinity": Hostile(
+        {"facts/more.yaml": fact("-.inf")}, "content/facts/more.yaml:3:10", "'-.inf' is not a finite number"),
+    "facts: a 5,000-digit number": Hostile(
+        {"facts/more.yaml": fact("9" * 5000)}, "content/facts/more.yaml:3:10",
+        "'9999999999999999999999999999999999999...' is too large to be a real figure"),
+    "facts: negative rank": Hostile(
+        {"facts/more.yaml": fact("-1", "rank", "第-1")}, "content/facts/more.yaml:3:10",
+        "a rank must be 1 or more, got -1"),
+    "facts: fractional rank": Hostile(
+        {"facts/more.yaml": fact("2.5", "rank", "第2.5")}, "content/facts/more.yaml:3:10",
+        "a rank must be a whole number, got 2.5"),
+    "facts: a link to /etc/passwd": Hostile(
+        {}, "content/facts/passwd.yaml", "this file links to a place outside the content folder",
+        setup=symlink("content/facts/passwd.yaml", "/etc/passwd"), whole_file=True),
+    "facts: a link to a file outside content": Hostile(
+        {}, "content/facts/secret.yaml", "this file links to a place outside the content folder",
+        setup=symlink("content/facts/secret.yaml", outside_file), whole_file=True),
+    "facts: a named pipe": Hostile(
+        {}, "content/facts/pipe.yaml", "this is not a regular file", setup=fifo("content/facts/pipe.yaml"),
+        seconds=2.0, whole_file=True),
+    "facts: id with ../": Hostile(
+        {"facts/more.yaml": fact("1", key="../etc")}, "content/facts/more.yaml:1:1", "fact id '../etc' is not allowed"),
+    "facts: id with a slash": Hostile(
+        {"facts/more.yaml": fact("1", key="a/b")}, "content/facts/more.yaml:1:1", "fact id 'a/b' is not allowed"),
+    "facts: id with a space": Hostile(
+        {"facts/more.yaml": fact("1", key="'a b'")}, "content/facts/more.yaml:1:1", "fact id 'a b' is not allowed"),
+    "facts: id with a right-to-left override": Hostile(
+        {"facts/more.yaml": fact("1", key=f"ab{RLO}c")}, "content/facts/more.yaml:1:1",
+        "fact id 'ab<U+202E>c' is not allowed"),
+    "facts: file name with a space": Hostile(
+        {"facts/my facts.yaml": fact("1")}, "content/facts/my facts.yaml:1:1",
+        "fact file name 'my facts' cannot be used in fact ids"),
+    "facts: deeply nested flow lists": Hostile(
+        {"facts/more.yaml": "r:\n  label: " + "[" * 5000 + "]" * 5000 + "\n"},
+        "content/facts/more.yaml:2:40", "the data is nested more than 32 levels deep"),
+    "facts: deeply nested blocks": Hostile(
+        {"facts/more.yaml": nested_block(40)}, "content/facts/more.yaml:32:63",
+        "the data is nested more than 32 levels deep"),
+    "facts: key that is a mapping": Hostile(
+        {"facts/more.yaml": "? {a: b}\n: c\n"}, "content/facts/more.yaml:1:3", "keys must be plain words"),
+    "facts: invisible line separator": Hostile(
+        {"facts/more.yaml": "r:\n  label: 北京\u2028研发\n  value: 1\n"},
+        "content/facts/more.yaml:2:12", "the invisible line separator U+2028 would be read by YAML as a line break"),
+    "facts: CRLF line endings, error on the right line": Hostile(
+        {"facts/rd.yaml": RD.replace("value: 4.22", "value: 4.22%").replace("\n", "\r\n")},
+        "content/facts/rd.yaml:17:10", "'value' must be a number for unit 'percent', got the text '4.22%'"),
+    # --- derived facts -------------------------------------------------------------------------
+    "derived: a circle of three": Hostile(
+        {"facts/more.yaml": derived("more.b + 1") + derived("more.c * 2").replace("a:", "b:", 1)
+                            + derived("more.a - 1").replace("a:", "c:", 1)},
+        "content/facts/more.yaml:3:12", "derived facts depend on each other in a circle: more.a -> more.b -> more.c"),
+    "derived: division by a literal zero": Hostile(
+        {"facts/more.yaml": derived("rd.jjj_2024 / 0")}, "content/facts/more.yaml:3:12", "the formula divides by zero"),
+    "derived: a product beyond any float": Hostile(
+        {"facts/more.yaml": derived(" * ".join(["1000000000000000"] * 25))},
+        "content/facts/more.yaml:3:12", "the formula gives no finite number"),
+    "derived: a result too large to be a figure": Hostile(
+        {"facts/more.yaml": derived("rd.jjj_2024 * 1000000000000000")},
+        "content/facts/more.yaml:3:12", "the formula gives 4.22e+15, too large to be a real figure"),
+    "derived: a formula of 20,000 terms": Hostile(
+        {"facts/more.yaml": derived(" + ".join(["1"] * 20_000))},
+        "content/facts/more.yaml:3:12", "the formula is too long (79,997 characters, at most 500)"),
+    "derived: 240 nested brackets": Hostile(
+        {"facts/more.yaml": derived("(" * 240 + "1" + ")" * 240)},
+        "content/facts/more.yaml:3:12", "the formula '((((((((((((((((((((((((((((((((((((((((((((((((((((((((("
+        "...' cannot be read"),
+    "derived: a rank below one": Hostile(
+        {"facts/more.yaml": derived("rd.jjj_2024 - rd.jjj_2024", "rank")},
+        "content/facts/more.yaml:3:12", "a rank must be 1 or more, got 0"),
+    # --- charts/*.yaml -------------------------------------------------------------------------
+    "charts: mixing units": Hostile(
+        {"facts/more.yaml": fact("2024", "year", "2024"), "charts/rd_bars.yaml": BARS.replace("rd.jjj_2014", "more.r")},
+        "content/charts/rd_bars.yaml:5:11", "the bars mix units (percent, year)"),
+    "charts: a list fact as a bar": Hostile(
+        {"facts/more.yaml": "l:\n  label: l\n  value: [甲, 乙]\n  unit: list\n  source: demo\n  evidence: 甲和乙\n",
+         "charts/rd_bars.yaml": BARS.replace("rd.jjj_2014", "more.l")},
+        "content/charts/rd_bars.yaml:5:11", "a bar needs a number, but 'more.l' is list"),
+    "charts: file name with a space": Hostile(
+        {"charts/rd bars.yaml": BARS}, "content/charts/rd bars.yaml:1:1",
+        "chart file name 'rd bars' cannot be used as a chart id"),
+    "charts: file name with a right-to-left override": Hostile(
+        {f"charts/rd{RLO}bars.yaml": BARS}, "content/charts/rd<U+202E>bars.yaml:1:1",
+        "chart file name 'rd<U+202E>bars' cannot be used as a chart id"),
+    "charts: a plain text instead of a spec": Hostile(
+        {"charts/rd_bars.yaml": "just a sentence\n"}, "content/charts/rd_bars.yaml:1:1",
+        "chart 'rd_bars' must be a block of 'key: value' lines, got the text 'just a sentence'"),
+    "charts: lines on a bar chart": Hostile(
+        {"charts/rd_bars.yaml": BARS + "lines:\n  - from: rd.beijing\n    to: rd.jjj_2014\n    label: x\n"},
+        "content/charts/rd_bars.yaml:9:1", "'lines' does not apply to a bar chart"),
+    "charts: no bars at all": Hostile(
+        {"charts/rd_bars.yaml": "type: bar\ntitle: t\nbars: []\n"}, "content/charts/rd_bars.yaml:3:7",
+        "'bars' must be a list of '- fact: id' blocks"),
+    # --- pages/*.md ----------------------------------------------------------------------------
+    "pages: empty page file": Hostile(
+        {"pages/about.md": ""}, "content/pages/about.md:1:1", "a page must start with front matter"),
+    "pages: front matter that is a list": Hostile(
+        {"pages/about.md": "---\n- title: t\n- description: d\n---\n"}, "content/pages/about.md:2:1",
+        "the front matter must be a block of 'key: value' lines, got a list"),
+    "pages: front matter nested too deep": Hostile(
+        {"pages/about.md": "---\ntitle: t\ndescription: d\nkicker: " + "{a: " * 40 + "1" + "}" * 40 + "\n---\n"},
+        "content/pages/about.md:4:130", "the data is nested more than 32 levels deep"),
+    "pages: file name with a space": Hostile(
+        {"pages/about us.md": FRONT}, "content/pages/about us.md:1:1", "the page name 'about us' cannot be used"),
+    "pages: file name with dots": Hostile(
+        {"pages/a..b.md": FRONT}, "content/pages/a..b.md:1:1", "the page name 'a..b' cannot be used"),
+    "pages: unknown directive": Hostile(
+        {"pages/about.md": FRONT + "```{cardz}\n- rd.beijing\n```\n"}, "content/pages/about.md:6:5",
+        "unknown directive '{cardz}' (did you mean 'cards'?)"),
+    "pages: unknown fact at the end of a 100,000-character line": Hostile(
+        {"pages/about.md": FRONT + "北京" * 50_000 + "{fact}`rd.nope`\n"}, "content/pages/about.md:6:100008",
+        "unknown fact 'rd.nope'", seconds=3.0),
+    "pages: a 50 MB page": Hostile(
+        {"pages/about.md": FRONT.encode() + b"x" * 50_000_000}, "content/pages/about.md:1:1",
+        "file is too large (50,000,033 bytes)", seconds=2.0),
+    "pages: binary bytes": Hostile(
+        {"pages/about.md": b"\x89PNG\r\n\x1a\n\x00\x00"}, "content/pages/about.md:3:1", "this is not a text file"),
+    "pages: CRLF line endings, error on the right line": Hostile(
+        {"pages/about.md": (FRONT + "第一段。\n\n北京{fact}`rd.beijng`。\n").replace("\n", "\r\n")},
+        "content/pages/about.md:8:10", "unknown fact 'rd.beijng' (did you mean 'rd.beijing'?)"),
+    "pages: terminal escape codes on the line of an error": Hostile(
+        {"pages/about.md": FRONT + "\x1b[2J\x1b[1A北京{fact}`rd.nope`\n"}, "content/pages/about.md:6:18",
+        "unknown fact 'rd.nope'"),
+    "pages: the same chart twice": Hostile(
+        {"pages/about.md": FRONT + "```{chart} rd_bars\n```\n\n```{chart} rd_bars\n```\n"},
+        "content/pages/about.md:9:12", "the chart 'rd_bars' is already shown on this page (line 6)"),
+    "pages: a link to a page outside content": Hostile(
+        {}, "content/pages/about.md", "this file links to a place outside the content folder",
+        setup=symlink("content/pages/about.md", lambda project: str(REPO / "README.md")), whole_file=True),
+    # --- templates -----------------------------------------------------------------------------
+    "templates: page template is a link to /etc/passwd": Hostile(
+        {}, "templates/page.html", "this file links to a place outside the templates folder",
+        setup=symlink("templates/page.html", "/etc/passwd"), whole_file=True),
+    "templates: an asset that is a link to /etc/passwd": Hostile(
+        {}, "templates/assets/passwd.css", "this file links to a place outside the templates folder",
+        setup=symlink("templates/assets/passwd.css", "/etc/passwd"), whole_file=True),
+    "templates: a component that is a named pipe": Hostile(
+        {}, "templates/components/cards.html", "this is not a regular file",
+        setup=fifo("templates/components/cards.html"), seconds=2.0, whole_file=True),
+    "templates: page template not UTF-8": Hostile(
+        {}, "templates/page.html:1:1", "the file is not valid UTF-8 text",
+        setup=write_template("page.html", b"\xff\xfe{% extends 'base.html' %}")),
+    "templates: component override not UTF-8": Hostile(
+        {}, "templates/components/cards.html:1:4", "the file is not valid UTF-8 text",
+        setup=write_template("components/cards.html", b"<p>\xe9</p>")),
+    "templates: include climbing out of the folder": Hostile(
+        {}, "templates/page.html:10", "template error while rendering content/pages/index.md:",
+        setup=edit_template("page.html", "{{ body }}", "{{ body }}{% include '../../etc/passwd' %}")),
+}
+
+
+@contextmanager
+def deadline(seconds: float):
+    """Fail instead of hanging (a build reading a named pipe would wait forever)."""
+    def expire(signum, frame):
+        raise TimeoutError(f"the build took longer than {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {path.relative_to(folder).as_posix(): path.read_bytes() for path in sorted(folder.rglob("*"))
+            if path.is_file()}
+
+
+def _apply(content: Path, changes: dict[str, str | bytes | None]) -> None:
+    for relative, data in changes.items():
+        path = content / relative
+        if data is None:
+            path.unlink()
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))
+
+
+@pytest.fixture
+def built(tmp_path, make_project, capsys):
+    """A project with its own copy of the templates, built once: (project folder, build)."""
+    templates = tmp_path / "templates"
+    shutil.copytree(REPO / "templates", templates)
+    project = make_project(templates=templates)
+
+    def build() -> tuple[int, str]:
+        code = main(["build", "--project", str(tmp_path), "--templates", str(templates)])
+        return code, capsys.readouterr().err
+
+    code, err = build()
+    assert code == 0, err
+    return project, build
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_hostile_input_is_refused_with_a_location(name, built, tmp_path):
+    case = CASES[name]
+    project, build = built
+    before = _snapshot(tmp_path / "_site")
+    _apply(project.content, case.changes)
+    if case.setup:
+        case.setup(tmp_path)
+    started = time.perf_counter()
+    with deadline(max(case.seconds, 10.0)):
+        code, err = build()
+    elapsed = time.perf_counter() - started
+    assert code == 1, err
+    assert "Traceback" not in err and "internal error" not in err, err
+    assert f"{case.where}: error: {case.message}" in err, err
+    if not case.whole_file:
+        assert re.fullmatch(r"[^:]+:\d+(:\d+)?", case.where)
+    headers = [line for line in err.splitlines() if re.search(r": (error|warning): ", line)]
+    assert headers and all(line.startswith(("content/", "templates/")) for line in headers), err
+    assert err.rstrip().endswith("nothing was written, the previous site is unchanged")
+    assert "root:x:0:0" not in err  # a link to /etc/passwd is never read, not even for the source line
+    assert "\x1b" not in err and RLO not in err  # nothing that rewrites the terminal or reorders its text
+    assert elapsed < case.seconds, f"{elapsed:.2f} s"
+    assert _snapshot(tmp_path / "_site") == before
+    assert not [path for path in tmp_path.iterdir()
+                if path.name.startswith("._site") and not path.name.endswith(".lock")]
+
+
+def test_hostile_corpus_covers_every_kind_of_input_file():
+    kinds = {case.where.split(":")[0].split("/")[1] if case.where.startswith("content/")
+             else "templates" for case in CASES.values()}
+    assert {"site.yaml", "sources.yaml", "facts", "charts", "pages", "templates"} <= kinds
+    assert len(CASES) >= 40
+
+
+# --- inputs that only look hostile ----------------------------------------------------------
+
+def _build_ok(built, tmp_path, changes: dict[str, str | bytes | None]) -> tuple[str, dict[str, str]]:
+    project, build = built
+    _apply(project.content, changes)
+    with deadline(10.0):
+        code, err = build()
+    assert code == 0, err
+    pages = {path.relative_to(tmp_path / "_site").as_posix(): path.read_text(encoding="utf-8")
+             for path in (tmp_path / "_site").rglob("*.html")}
+    return err, pages
+
+
+def test_hostile_byte_order_marks_are_read_as_text(built, tmp_path):
+    site = "\ufeff" + textwrap.dedent(MINIMAL["site.yaml"]).lstrip().replace("测试站", "带BOM的站")
+    _, pages = _build_ok(built, tmp_path, {"site.yaml": site, "pages/about.md": "\ufeff" + FRONT + "正文。\n"})
+    assert re.search(r"<title>t\W+带BOM的站</title>", pages["about/index.html"])
+    assert "\ufeff" not in pages["about/index.html"]
+    assert "<p>正文。</p>" in pages["about/index.html"]
+
+
+def test_hostile_crlf_line_endings_build(built, tmp_path):
+    _, pages = _build_ok(built, tmp_path, {
+        "facts/rd.yaml": RD.replace("\n", "\r\n"),
+        "pages/about.md": (FRONT + "北京{fact}`rd.beijing`。\n\n第二段。\n").replace("\n", "\r\n")})
+    about = pages["about/index.html"]
+    assert "\r" not in about and "6%以上" in about and "<p>第二段。</p>" in about
+
+
+def test_hostile_raw_script_in_markdown_is_shown_as_text(built, tmp_path):
+    _, pages = _build_ok(built, tmp_path, {
+        "pages/about.md": FRONT + "<script>alert(1)</script>\n\n段落<img src=x onerror=alert(1)>结束。\n"})
+    about = pages["about/index.html"]
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in about
+    assert "<script>alert" not in about and "<img src=x" not in about
+
+
+def test_hostile_javascript_links_do_not_become_links(built, tmp_path):
+    _, pages = _build_ok(built, tmp_path, {"pages/about.md": FRONT + (
+        "[a](javascript:alert(1)) [b](JaVaScRiPt:alert(1)) [c](&#106;avascript:alert(1)) "
+        "[d](java%0Ascript:alert(1)) <javascript:alert(1)> [e](vbscript:x) [f](data:text/html,x) "
+        "![g](javascript:alert(1)) [ok](https://example.org/)\n")})
+    about = pages["about/index.html"]
+    body = about.split('class="story-body"', 1)[1]
+    hrefs = re.findall(r'(?:href|src)="([^"]*)"', body)
+    assert not [href for href in hrefs if re.match(r"\s*(javascript|vbscript|data|java%0ascript)", href, re.I)], hrefs
+    assert 'href="https://example.org/"' in body
+
+
+def _strings(data) -> list[str]:
+    if isinstance(data, str):
+        return [data]
+    if isinstance(data, dict):
+        data = list(data.values())
+    return [text for item in data for text in _strings(item)] if isinstance(data, list) else []
+
+
+def test_hostile_script_end_in_labels_does_not_break_the_chart_json(built, tmp_path):
+    label = "京津冀</script><script>alert(1)</script><!--"
+    axis = "研发</SCRIPT ><!-- -->投入"
+    rd = RD.replace("label: 京津冀研发投入强度\n  value: 3.5", f"label: '{label}'\n  value: 3.5")
+    bars = (BARS.replace("axis_title: 研发投入强度", f"axis_title: '{axis}'")
+            .replace("title: 研发投入强度", f"title: '{label}'", 1).replace("    label: 京津冀\n", ""))
+    _, pages = _build_ok(built, tmp_path, {"facts/rd.yaml": rd, "charts/rd_bars.yaml": bars})
+    index = pages["index.html"]
+    blocks = re.findall(r'<script type="application/json"[^>]*>(.*?)</script>', index, re.S)
+    assert blocks
+    for block in blocks:
+        assert "</script" not in block.lower() and "<!--" not in block
+    texts = _strings(json.loads(blocks[0]))
+    # Plotly reads <b>, <br> and <a href> in its texts as markup, so the figure carries the
+    # brackets in their full-width forms (figures.py); everything else comes back unchanged.
+    def plotly_safe(text: str) -> str:
+        return text.replace("<", "＜").replace(">", "＞")
+
+    assert plotly_safe(f"{label}（2014年）") in texts  # the bar takes the fact's label when it has none
+    assert plotly_safe(axis) in texts
+    # the data table under the chart shows the label exactly, as text
+    assert "京津冀&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;&lt;!--（2014年）" in index
+    assert "<script>alert(1)" not in index
+
+
+def test_hostile_hidden_editor_files_are_ignored(built, tmp_path):
+    """Emacs keeps a lock link `.#index.md` (pointing nowhere) while a file is edited; macOS
+    writes `._index.md` resource forks onto shared drives. Neither is content."""
+    content = tmp_path / "content"
+    os.symlink("editor@host.4242:1700000000", content / "pages" / ".#index.md")
+    (content / "facts" / "._rd.yaml").write_bytes(b"\x00\x05\x16\x07binary resource fork")
+    _build_ok(built, tmp_path, {})
+
+
+def test_hostile_long_lines_build_quickly(built, tmp_path):
+    """100,000 characters on one line, in the shapes that make naive regular expressions retry
+    from every position: digits, dotted digits, Chinese numerals, link brackets."""
+    lines = ["1" * 100_000, "1." * 50_000, "三" * 100_000, "](" * 50_000, "北京" * 50_000]
+    started = time.perf_counter()
+    _, pages = _build_ok(built, tmp_path, {"pages/about.md": FRONT + "\n\n".join(lines) + "\n"})
+    assert time.perf_counter() - started < 5.0
+    assert "1" * 100_000 in pages["about/index.html"]
+
+
+def test_hostile_page_with_only_front_matter_builds(built, tmp_path):
+    _, pages = _build_ok(built, tmp_path, {"pages/about.md": "---\ntitle: 只有标题\ndescription: d\n---"})
+    assert "只有标题" in pages["about/index.html"]
+
+
+def test_hostile_direction_marks_are_allowed_in_labels(built, tmp_path):
+    """The one-character marks U+200E/U+200F cannot reorder the text after them, and mixed
+    Arabic or Hebrew names need them; only embeddings, overrides and isolates are refused."""
+    rd = RD.replace("label: 北京研发投入强度", "label: \u200f北京研发投入强度")
+    _build_ok(built, tmp_path, {"facts/rd.yaml": rd})
+
+
+BIDI = {
+    "a fact label": ({"facts/rd.yaml": RD.replace("label: 北京研发投入强度", f"label: 北京{RLO}研发投入强度")},
+                     "content/facts/rd.yaml:2:12"),
+    "a chart title": ({"charts/rd_bars.yaml": BARS.replace("title: 研发投入强度", f"title: 研发{RLO}</script>")},
+                      "content/charts/rd_bars.yaml:2:10"),
+    "page prose": ({"pages/about.md": FRONT + f"研发投入强度{RLO}为{{fact}}`rd.beijing`。\n"},
+                   "content/pages/about.md:6:7"),
+    "a template": ({}, "templates/page.html:6:9"),
+}
+
+
+@pytest.mark.parametrize("place", list(BIDI))
+def test_hostile_direction_overrides_in_text_are_warned_and_refused_with_strict(place, built, tmp_path, capsys):
+    """An override in text cannot inject anything (it is escaped like any character), but it
+    shows '6%以上' as '上以%6' to the end of the paragraph, invisibly in most editors. So it is a
+    warning, and an error with --strict (which `make site` uses). In ids it is always an error."""
+    changes, where = BIDI[place]
+    project, build = built
+    _apply(project.content, changes)
+    if place == "a template":
+        edit_template("page.html", "<h1>", f"<h1>{RLO}")(tmp_path)
+    message = "the invisible direction control U+202E (RIGHT-TO-LEFT OVERRIDE) makes the text after it display"
+    code, err = build()
+    assert code == 0 and f"{where}: warning: {message}" in err, err
+    code = main(["check", "--strict", "--project", str(tmp_path), "--templates", str(tmp_path / "templates")])
+    err = capsys.readouterr().err
+    assert code == 1 and f"{where}: error: {message}" in err, err
+    assert RLO not in err and "<U+202E>" in err
+
+
+def test_hostile_messages_never_print_invisible_controls(built, tmp_path):
+    project, build = built
+    _apply(project.content, {"facts/more.yaml": fact("1", key=f"x{RLO}y")})
+    code, err = build()
+    assert code == 1
+    assert RLO not in err and "x<U+202E>y" in err
