@@ -5,6 +5,7 @@ editors' interface.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -188,3 +189,23 @@ def test_errors_template_syntax_error_names_template_and_line(tmp_path, make_pro
     err = capsys.readouterr().err
     assert "templates/page.html:5: error: template error while rendering content/pages/index.md: " \
            "Encountered unknown tag 'endfi'" in err
+
+
+@pytest.mark.parametrize("typo, message", [
+    ("{{ asset('site.cs') }}", "unknown asset 'site.cs' (did you mean 'site.css'?)"),
+    ("{{ 1 / 0 }}", "ZeroDivisionError: division by zero"),
+    ("{% include 'page.html' %}", "the template includes or extends itself without end"),
+])
+def test_errors_template_mistakes_at_run_time_are_located(typo, message, tmp_path, make_project, capsys):
+    import shutil
+
+    templates = tmp_path / "templates"
+    shutil.copytree(REPO / "templates", templates)
+    page = templates / "page.html"
+    page.write_text(page.read_text(encoding="utf-8").replace("<h1>", typo + "<h1>", 1), encoding="utf-8")
+    make_project(templates=templates)
+    assert main(["build", "--project", str(tmp_path), "--templates", str(templates)]) == 1
+    err = capsys.readouterr().err
+    assert re.search(r"templates/page\.html:\d+: error: template error while rendering content/pages/index\.md: "
+                     + re.escape(message), err), err
+    assert "Traceback" not in err and "internal error" not in err

@@ -21,7 +21,7 @@ from .assets import Assets
 from .charts import Chart, chart_description, chart_table
 from .discovery import CONTENT_SECURITY_POLICY, page_json_ld
 from .content import Project, Story
-from .diagnostics import BuildFailed, Diagnostic, error
+from .diagnostics import BuildFailed, Diagnostic, did_you_mean, error
 from .downloads import CSV_PATH, JSON_PATH
 from .facts import Fact
 from .figures import figure
@@ -92,22 +92,27 @@ class PageRenderer:
         for page in self.story.pages:
             try:
                 files[page.output_path] = self.render_page(page).encode("utf-8")
-            except jinja2.TemplateError as exc:
+            except (jinja2.TemplateError, ArithmeticError, LookupError, TypeError, ValueError,
+                    RecursionError) as exc:  # a template's mistake, located by its traceback
                 problems.append(self._template_problem(exc, page))
         for chart in self.story.charts.values():
             try:
                 files[embed_path(chart.id)] = self.render_embed(chart).encode("utf-8")
-            except jinja2.TemplateError as exc:
+            except (jinja2.TemplateError, ArithmeticError, LookupError, TypeError, ValueError,
+                    RecursionError) as exc:
                 problems.append(self._template_problem(exc, None))
         if problems:
             raise BuildFailed(problems)
         return files
 
-    def _template_problem(self, exc: jinja2.TemplateError, page: Page | None) -> Diagnostic:
+    def _template_problem(self, exc: Exception, page: Page | None) -> Diagnostic:
         filename, line = _template_position(exc)
         rendering = page.source if page else "a chart's embed page"
         where = self.project.shown(Path(filename)) if filename else rendering
-        message = re.sub(r"'(?:\w+\.)+(\w+) object'", lambda m: f"'{m.group(1).lower()}'", exc.message or "")
+        text = exc.message if isinstance(exc, jinja2.TemplateError) else f"{type(exc).__name__}: {exc}"
+        if isinstance(exc, RecursionError):
+            text = "the template includes or extends itself without end"
+        message = re.sub(r"'(?:\w+\.)+(\w+) object'", lambda m: f"'{m.group(1).lower()}'", text or "")
         if isinstance(exc, jinja2.TemplateNotFound):
             message = f"template '{exc.name}' not found"
         return error(where, line, 0, f"template error while rendering {rendering}: {message}",
@@ -132,10 +137,20 @@ class PageRenderer:
         return self.env.get_template(page.template).render(
             site=config, page=page, body=body, root=root,
             nav=[dataclasses.replace(p, nav=self.plain(p.nav)) for p in self.story.pages if p.nav],
-            has_charts=bool(charts_here), asset=lambda name: root + self.assets.paths[name],
+            has_charts=bool(charts_here), asset=self._asset_function(root),
             canonical=canonical, sources=self.story.sources, share_image=share_image,
             json_ld=script_json(json_ld) if json_ld else None,
         )
+
+    def _asset_function(self, root: str):
+        """asset('site.css') -> the hashed path of that file, relative to the page."""
+        def asset(name: str) -> str:
+            if name not in self.assets.paths:
+                raise jinja2.TemplateRuntimeError(f"unknown asset '{name}'{did_you_mean(name, list(self.assets.paths))}"
+                                                  " (assets are the files in templates/assets/, charts.js and plotly.js)")
+            return root + self.assets.paths[name]
+
+        return asset
 
     def render_embed(self, chart: Chart) -> str:
         """A minimal page with only the chart, for <iframe> embeds at embed/CHART/."""
@@ -146,7 +161,7 @@ class PageRenderer:
         stylesheets = [root + path for name, path in self.assets.paths.items() if name.endswith(".css")]
         return self.env.get_template("embed.html").render(
             site=self.story.config, chart=chart, figure=figure_html, root=root, stylesheets=stylesheets,
-            asset=lambda name: root + self.assets.paths[name],
+            asset=self._asset_function(root),
             canonical=self.story.config.base_url + embed_path(chart.id).removesuffix("index.html"))
 
     def _render_role(self, role: str, fact_id: str) -> str:
@@ -196,7 +211,7 @@ class PageRenderer:
         return "、".join(dict.fromkeys(names))
 
 
-def _template_position(exc: jinja2.TemplateError) -> tuple[str, int]:
+def _template_position(exc: Exception) -> tuple[str, int]:
     """The template file and line of the error: syntax errors carry them, runtime errors leave
     them in the (Jinja-rewritten) traceback, whose innermost template frame is the culprit."""
     if isinstance(exc, jinja2.TemplateSyntaxError) and exc.filename:
