@@ -74,6 +74,15 @@ CASES = {
     "front matter missing": (
         {"pages/index.md": "# 标题\n"},
         "content/pages/index.md:1:1: error: a page must start with front matter between '---' lines"),
+    "three ids in a card": (
+        {"pages/index.md": "---\ntitle: t\ndescription: d\n---\n\n```{cards}\n- rd.jjj_2014 -> rd.jjj_2024 -> rd.beijing\n```\n"},
+        "content/pages/index.md:7:33: error: an item of {cards} takes at most 2 fact ids, got 3"),
+    "argument after a directive": (
+        {"pages/index.md": "---\ntitle: t\ndescription: d\n---\n\n```{cards} rd.beijing\n```\n"},
+        "content/pages/index.md:6:5: error: {cards} takes no argument, got 'rd.beijing'"),
+    "chart without id": (
+        {"pages/index.md": "---\ntitle: t\ndescription: d\n---\n\n```{chart}\n```\n"},
+        "content/pages/index.md:6:5: error: {chart} needs a chart id"),
     "formula with unknown fact": (
         {"facts/more.yaml": "x:\n  label: x\n  formula: rd.jjj_2024 - rd.jjj_2015\n  unit: percentage_point\n"},
         "content/facts/more.yaml:3:12: error: unknown fact 'rd.jjj_2015' in the formula (did you mean 'rd.jjj_2014'?)"),

@@ -27,6 +27,7 @@ from .provenance import check_evidence_in_sources, check_values_in_evidence
 from .textfiles import check_file, display_path, read_text
 from .yamlread import YamlDoc, parse_yaml
 
+MAX_ITEM_IDS = {"{cards}": 2, "{lists}": 2, "{timeline}": 1}
 PAGE_NAME = re.compile(r"[a-z0-9][a-z0-9-]*")
 
 
@@ -243,6 +244,16 @@ def _repeated_charts(page: Page) -> list[Diagnostic]:
 
 def _check_reference(ref: Reference, path: str, facts: dict[str, Fact], charts: dict[str, Chart]) -> list[Diagnostic]:
     where = Location(path, ref.line, ref.column)
+    if ref.kind == "directive" and ref.id in DIRECTIVES and (ref.id == "chart") != bool(ref.argument):
+        expected = "a chart id after {chart}, such as ```{chart} rd_intensity" if ref.id == "chart" \
+            else f"nothing after {{{ref.id}}}: its items go on the lines below"
+        what = "needs a chart id" if ref.id == "chart" else f"takes no argument, got '{ref.argument}'"
+        return [Diagnostic(where, f"{{{ref.id}}} {what}", expected)]
+    if ref.kind == "fact" and ref.last_in_item and ref.item_size > MAX_ITEM_IDS.get(ref.context, 1):
+        most = MAX_ITEM_IDS.get(ref.context, 1)
+        return [Diagnostic(where, f"an item of {ref.context} takes at most {most} fact id"
+                           + ("s" if most > 1 else "") + f", got {ref.item_size}",
+                           "'- a.b -> a.c | text'" if most > 1 else "'- a.b | text'")]
     if ref.kind == "directive" and ref.id not in DIRECTIVES:
         return [Diagnostic(where, f"unknown directive '{{{ref.id}}}'{did_you_mean(ref.id, DIRECTIVES)}",
                            "one of: " + ", ".join("{" + name + "}" for name in DIRECTIVES))]

@@ -33,6 +33,8 @@ class Reference:
     column: int
     context: str  # the directive or role that uses it
     last_in_item: bool = True  # False for 'a' in a directive item 'a -> b'
+    item_size: int = 1  # how many ids the directive item holds
+    argument: str = ""  # for a directive: the text after {name}
 
 
 @dataclass(frozen=True)
@@ -165,7 +167,7 @@ def _directive_references(name: str, argument: str, token: Token, source_lines: 
     start = token.map[0] if token.map else 0
     fence_line = source_lines[start] if start < len(source_lines) else ""
     line = first_line + start
-    found = [Reference("directive", name, line, fence_line.find("{") + 2, "directive")]
+    found = [Reference("directive", name, line, fence_line.find("{") + 2, "directive", argument=argument)]
     if name == "chart":
         found.append(Reference("chart", argument, line, max(fence_line.find(argument), 0) + 1, "{chart}"))
     for item in parse_directive_items(token.content):
@@ -174,5 +176,5 @@ def _directive_references(name: str, argument: str, token: Token, source_lines: 
         for index, fact_id in enumerate(item.ids):
             column = max(text.find(fact_id), 0) + 1 if fact_id else text.find("-") + 1
             found.append(Reference("fact", fact_id, first_line + item_line, column, "{" + name + "}",
-                                   last_in_item=index == len(item.ids) - 1))
+                                   last_in_item=index == len(item.ids) - 1, item_size=len(item.ids)))
     return found
