@@ -47,7 +47,7 @@ def test_checks_hand_typed_numbers_in_charts_and_templates(tmp_path, make_projec
     templates = tmp_path / "templates"
     shutil.copytree(REPO / "templates", templates)
     base = templates / "base.html"
-    base.write_text(base.read_text(encoding="utf-8").replace("跳到正文", "跳到正文（共3个部分）"), encoding="utf-8")
+    base.write_text(base.read_text(encoding="utf-8").replace("本站数字均取自", "本站数字（共3个部分）均取自"), encoding="utf-8")
     make_project({"charts/rd_bars.yaml": "type: bar\ntitle: 北京排名第4\nbars:\n  - fact: rd.beijing\n"
                   "  - fact: rd.jjj_2014\n"}, templates=templates)
     main(["check", "--project", str(tmp_path), "--templates", str(templates)])

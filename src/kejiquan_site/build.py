@@ -1,4 +1,5 @@
-"""The build: load and check the story, render every file in memory, then (CLI) write once.
+"""The build: load and check the story, render every edition's files in memory, then (CLI)
+write once.
 
 `build_site` returns the whole site as {path: bytes} and never touches the output folder, so
 tests and `check` can use it freely.
@@ -8,11 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .assets import PlotlyBundle, collect_assets, hashed_name
+from .assets import Assets, PlotlyBundle, collect_assets, hashed_name
 from .charts import chart_table
 from .content import Project, Story, load_story
 from .discovery import gzip_siblings, render_headers_file, render_robots, render_sitemap
 from .downloads import CSV_PATH, JSON_PATH, render_facts_csv, render_facts_json, render_table_csv
+from .i18n import edition, twin_urls
 from .markdown_ext import DIRECTIVE_INFO, make_markdown, parse_directive_items
 from .pages import Page
 from .render import PageRenderer, chart_csv_path, embed_path, plain_text
@@ -38,28 +40,40 @@ def build_site(project: Project, *, strict: bool = False,
     story = load_story(project, md, source_texts, strict)
     assets = collect_assets(project.root, project.templates)
     files = dict(assets.files)
-    share_images, notes = _share_images(story)
-    files.update(share_images)
-    renderer = PageRenderer(story, project, assets, md,
-                            {name: path for path in share_images for name in [_page_of(path)]})
-    files.update(renderer.render_all())
+    notes: list[str] = []
+    for language in story.config.editions:
+        files.update(_edition_files(story, language, project, assets, md, notes))
     files.update(_data_files(story))
     files.update(_discovery_files(story))
     files.update(gzip_siblings(files))
-    return Site(dict(sorted(files.items())), story, assets.plotly, tuple(notes))
+    return Site(dict(sorted(files.items())), story, assets.plotly, tuple(dict.fromkeys(notes)))
+
+
+def _edition_files(story: Story, language: str, project: Project, assets: Assets, md, notes: list[str]) -> dict[str, bytes]:
+    """Pages, embeds, chart CSVs and share images of one edition."""
+    local = edition(story, language)
+    other = edition(story, "zh" if language == "en" else "en") if len(story.config.editions) > 1 else None
+    files, share_paths = _share_images(local, notes)
+    renderer = PageRenderer(local, project, assets, md, language=language, share_images=share_paths,
+                            other_labels={key: fact.label for key, fact in (other.facts if other else {}).items()},
+                            alternates={page.name: twin_urls(story, page) for page in local.pages})
+    files.update(renderer.render_all())
+    for chart in local.charts.values():
+        files[chart_csv_path(chart.id, language)] = render_table_csv(chart_table(chart, local.facts, language))
+    return files
 
 
 def _data_files(story: Story) -> dict[str, bytes]:
+    """The downloads of all facts, with the English labels and values when there is an edition."""
     facts = list(story.facts.values())
-    files = {CSV_PATH: render_facts_csv(facts), JSON_PATH: render_facts_json(facts, story.sources)}
-    for chart in story.charts.values():
-        files[chart_csv_path(chart.id)] = render_table_csv(chart_table(chart, story.facts))
-    return files
+    english = list(edition(story, "en").facts.values()) if "en" in story.config.editions else None
+    return {CSV_PATH: render_facts_csv(facts, english), JSON_PATH: render_facts_json(facts, story.sources, english)}
 
 
 def _discovery_files(story: Story) -> dict[str, bytes]:
     urls = [page.url for page in story.pages if page.name != "404"]
-    urls += [embed_path(chart_id).removesuffix("index.html") for chart_id in story.charts]
+    urls += [embed_path(chart_id, language).removesuffix("index.html")
+             for language in story.config.editions for chart_id in story.charts]
     return {"sitemap.xml": render_sitemap(story.config, urls), "robots.txt": render_robots(story.config),
             "_headers": render_headers_file()}
 
@@ -78,18 +92,19 @@ def _key_numbers(page: Page, story: Story) -> list[KeyNumber]:
     return []
 
 
-def _page_of(share_path: str) -> str:
-    return share_path.split("/")[-1].split(".")[0].removeprefix("share-")
-
-
-def _share_images(story: Story) -> tuple[dict[str, bytes], list[str]]:
-    """A share image per page (except 404), or a note that no CJK font was found."""
+def _share_images(story: Story, notes: list[str]) -> tuple[dict[str, bytes], dict[str, str]]:
+    """A share image per page of the edition (except 404): ({file: png}, {page output path: file}),
+    or nothing and a note when no CJK font is installed."""
     images: dict[str, bytes] = {}
+    paths: dict[str, str] = {}
     for page in story.pages:
         if page.name == "404":
             continue
         png = render_share_image(story.config.title, plain_text(page.title, story.facts), _key_numbers(page, story))
         if png is None:
-            return {}, ["no CJK font found (install fonts-noto-cjk): pages have no share image"]
-        images[hashed_name(f"share-{page.name}", ".png", png)] = png
-    return images, []
+            notes.append("no CJK font found (install fonts-noto-cjk): pages have no share image")
+            return {}, {}
+        name = hashed_name(f"share-{page.prefix.strip('/') + '-' if page.prefix else ''}{page.name}", ".png", png)
+        images[name] = png
+        paths[page.output_path] = name
+    return images, paths

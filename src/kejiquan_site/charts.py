@@ -4,36 +4,50 @@ chart's data table and one-sentence description made from the same facts (figure
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
 from .diagnostics import Diagnostic, Location, did_you_mean
 from .facts import ID_EXPECTED, ID_PATTERN, Fact
 from .fields import FieldSpec, check_fields, describe, not_optional_text, not_text, one_of
+from .formatting import format_period, join_list
+from .ui import ui
 from .yamlread import YamlDoc
 
 CHART_TYPES = ["bar", "schematic"]
 
 
+class _Translatable:
+    """Charts and their parts keep English words as (field, text) pairs in `english`."""
+
+    english: tuple[tuple[str, str], ...]
+
+    def in_language(self, language: str):
+        return dataclasses.replace(self, **dict(self.english)) if language == "en" else self
+
+
 @dataclass(frozen=True)
-class ChartItem:
+class ChartItem(_Translatable):
     fact: str
     label: str
     role: str
     highlight: bool
     location: Location
+    english: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
-class ChartLine:
+class ChartLine(_Translatable):
     start: str
     end: str
     label: str
     location: Location
+    english: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
-class Chart:
+class Chart(_Translatable):
     id: str
     type: str
     title: str
@@ -45,6 +59,15 @@ class Chart:
     lines: tuple[ChartLine, ...]
     location: Location
     text_fields: tuple[tuple[Location, str], ...] = ()
+    english: tuple[tuple[str, str], ...] = ()
+    untranslated: tuple[tuple[Location, str], ...] = ()  # texts without an English twin
+
+    def in_language(self, language: str) -> "Chart":
+        if language != "en":
+            return self
+        return dataclasses.replace(self, **dict(self.english),
+                                   items=tuple(item.in_language(language) for item in self.items),
+                                   lines=tuple(line.in_language(language) for line in self.lines))
 
     @property
     def fact_ids(self) -> list[str]:
@@ -73,17 +96,24 @@ CHART_FIELDS = {
     "bars": FieldSpec(_not_list_of_blocks, "a list of '- fact: id' blocks with 'label:'"),
     "places": FieldSpec(_not_list_of_blocks, "a list of '- fact: id' blocks with 'role:'"),
     "lines": FieldSpec(_not_list_of_blocks, "a list of '- from: id' blocks with 'to:' and 'label:'"),
+    "title_en": FieldSpec(not_text, "the chart's headline in English"),
+    "caption_en": FieldSpec(not_text, "the caption in English"),
+    "axis_title_en": FieldSpec(not_text, "the axis title in English"),
+    "note_en": FieldSpec(not_text, "the note in English"),
 }
 ITEM_FIELDS = {
     "fact": FieldSpec(not_text, "a fact id such as rd.jjj_2024", required=True),
     "label": FieldSpec(not_optional_text, "the name shown for this item"),
     "role": FieldSpec(not_optional_text, "the group this place belongs to, shown in the legend"),
     "highlight": FieldSpec(lambda v: "" if isinstance(v, bool) else f"got {describe(v)}", "true or false"),
+    "label_en": FieldSpec(not_text, "the item's name in English"),
+    "role_en": FieldSpec(not_text, "the group's name in English"),
 }
 LINE_FIELDS = {
     "from": FieldSpec(not_text, "the fact id of the place where the line starts", required=True),
     "to": FieldSpec(not_text, "the fact id of the place where the line ends", required=True),
     "label": FieldSpec(not_text, "the line's name", required=True),
+    "label_en": FieldSpec(not_text, "the line's name in English"),
 }
 
 
@@ -111,31 +141,61 @@ def parse_chart(doc: YamlDoc, chart_id: str) -> tuple[Chart | None, list[Diagnos
         if not problems:
             items.append(ChartItem(body["fact"].strip(), (body.get("label") or "").strip(),
                                    (body.get("role") or "").strip(), body.get("highlight", False),
-                                   Location(doc.path, *doc.value_at(list_key, index, "fact"))))
+                                   Location(doc.path, *doc.value_at(list_key, index, "fact")), _english(body)))
     for index, body in enumerate(spec.get("lines", [])):
         problems += check_fields(doc, ("lines", index), body, LINE_FIELDS, f"line {index + 1} of 'lines'")
         if not problems:
             lines.append(ChartLine(body["from"].strip(), body["to"].strip(), body["label"].strip(),
-                                   Location(doc.path, *doc.value_at("lines", index, "from"))))
+                                   Location(doc.path, *doc.value_at("lines", index, "from")), _english(body)))
     if problems:
         return None, problems
     return Chart(chart_id, spec["type"], spec["title"].strip(), (spec.get("caption") or "").strip(),
                  (spec.get("axis_title") or "").strip(), (spec.get("note") or "").strip(),
                  spec.get("height", 360 if spec["type"] == "bar" else 480), tuple(items), tuple(lines),
-                 Location(doc.path, 1, 1), _text_fields(doc)), []
+                 Location(doc.path, 1, 1), _text_fields(doc), _english(spec), _untranslated(doc)), []
+
+
+TRANSLATED_TEXTS = ("title", "caption", "axis_title", "note", "label", "role")
+
+
+def _english(body: dict) -> tuple[tuple[str, str], ...]:
+    return tuple((key, body[f"{key}_en"].strip()) for key in TRANSLATED_TEXTS if f"{key}_en" in body)
+
+
+def _untranslated(doc: YamlDoc) -> tuple[tuple[Location, str], ...]:
+    """Texts a reader sees that have no `_en` twin next to them."""
+    missing = []
+    for location, keys in _text_positions(doc):
+        parent = doc.data
+        for key in keys[:-1]:
+            parent = parent[key]
+        if not keys[-1].endswith("_en") and f"{keys[-1]}_en" not in parent:
+            missing.append((location, keys[-1]))
+    return tuple(missing)
+
+
+def _text_positions(doc: YamlDoc) -> list[tuple[Location, tuple]]:
+    """(position, key path) of every text a reader sees in the chart."""
+    found = []
+    for keys, (line, column) in doc.value_positions.items():
+        if keys and keys[-1] in TRANSLATED_TEXTS + tuple(f"{key}_en" for key in TRANSLATED_TEXTS):
+            value = doc.data
+            for key in keys:
+                value = value[key]
+            if isinstance(value, str):
+                found.append((Location(doc.path, line, column), keys))
+    return sorted(found, key=lambda item: item[0])
 
 
 def _text_fields(doc: YamlDoc) -> tuple[tuple[Location, str], ...]:
     """Every text a reader sees in the chart, with its position (for the hand-typed number check)."""
     found = []
-    for keys, (line, column) in doc.value_positions.items():
-        if keys and keys[-1] in ("title", "caption", "axis_title", "note", "label", "role"):
-            value = doc.data
-            for key in keys:
-                value = value[key]
-            if isinstance(value, str):
-                found.append((Location(doc.path, line, column), value))
-    return tuple(sorted(found, key=lambda item: item[0]))
+    for location, keys in _text_positions(doc):
+        value = doc.data
+        for key in keys:
+            value = value[key]
+        found.append((location, value))
+    return tuple(found)
 
 
 def check_chart_facts(chart: Chart, facts: dict[str, Fact]) -> list[Diagnostic]:
@@ -167,34 +227,42 @@ def check_chart_facts(chart: Chart, facts: dict[str, Fact]) -> list[Diagnostic]:
 
 
 def item_name(item: ChartItem, fact: Fact) -> str:
+    """The item's name with the fact's period: 京津冀平均（2014年）, or Jing-Jin-Ji (2014)."""
     name = item.label or fact.label
-    return f"{name}（{fact.period}年）" if fact.period.isdigit() else name
+    if not fact.period:
+        return name
+    return ui("item_with_period", fact.language, name=name, period=format_period(fact.period, fact.language))
 
 
-def chart_table(chart: Chart, facts: dict[str, Fact]) -> dict[str, Any]:
+def chart_table(chart: Chart, facts: dict[str, Fact], language: str = "zh") -> dict[str, Any]:
     """The chart's data as a table: the same facts, formatted as in the chart."""
     if chart.type == "bar":
         rows = [[item_name(item, facts[item.fact]), facts[item.fact].display] for item in chart.items]
-        return {"columns": ["项目", chart.axis_title or "数值"], "rows": rows}
+        return {"columns": [ui("col_item", language), chart.axis_title or ui("col_value", language)], "rows": rows}
     rows = []
     for item in chart.items:
         fact = facts[item.fact]
         spot = fact.coordinates
-        rows.append([fact.display, item.role, f"东经{spot.lon:.2f}°，北纬{spot.lat:.2f}°"
-                     + ("（近似）" if spot.approximate else "")])
-    rows += [[line.label, "连线", f"{facts[line.start].display} — {facts[line.end].display}"] for line in chart.lines]
-    return {"columns": ["名称", "角色", "位置"], "rows": rows}
+        position = ui("position", language, lon=f"{spot.lon:.2f}", lat=f"{spot.lat:.2f}")
+        rows.append([fact.display, item.role, position + (ui("approximate", language) if spot.approximate else "")])
+    rows += [[line.label, ui("link", language), f"{facts[line.start].display} — {facts[line.end].display}"]
+             for line in chart.lines]
+    return {"columns": [ui("col_name", language), ui("col_role", language), ui("col_position", language)],
+            "rows": rows}
 
 
-def chart_description(chart: Chart, facts: dict[str, Fact]) -> str:
+def chart_description(chart: Chart, facts: dict[str, Fact], language: str = "zh") -> str:
     """One sentence a screen reader (or a reader without JavaScript) gets instead of the picture."""
+    separator, end = ui("list_separator", language), ui("sentence_end", language)
     if chart.type == "bar":
-        parts = [f"{item_name(item, facts[item.fact])}{facts[item.fact].display}" for item in chart.items]
-        return f"条形图，{chart.title}：" + "；".join(parts) + "。"
+        parts = [f"{item_name(item, facts[item.fact])}{' ' if language == 'en' else ''}{facts[item.fact].display}"
+                 for item in chart.items]
+        return ui("bar_chart", language, title=chart.title) + separator.join(parts) + end
     by_role: dict[str, list[str]] = {}
     for item in chart.items:
-        by_role.setdefault(item.role or "地点", []).append(facts[item.fact].display)
-    parts = [f"{role}：{'、'.join(names)}" for role, names in by_role.items()]
-    parts += [f"{line.label}连接{facts[line.start].display}与{facts[line.end].display}" for line in chart.lines]
-    return f"示意图，{chart.title}。" + "；".join(parts) + "。"
+        by_role.setdefault(item.role or ui("place", language), []).append(facts[item.fact].display)
+    parts = [ui("role_members", language, role=role, names=join_list(names, language)) for role, names in by_role.items()]
+    parts += [ui("joins", language, line=line.label, start=facts[line.start].display, end=facts[line.end].display)
+              for line in chart.lines]
+    return ui("schematic", language, title=chart.title) + separator.join(parts) + end
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,6 +26,15 @@ SITE_FIELDS = {
     "publisher": FieldSpec(not_text, "who publishes the site", required=True),
     "contact": FieldSpec(not_optional_text, "an e-mail address readers can write to about errors"),
     "copyright": FieldSpec(not_optional_text, "the copyright line for the footer"),
+    "english": FieldSpec(lambda v: "" if isinstance(v, dict) else f"got {describe(v)}",
+                         "a block with title, description, publisher (and copyright) in English; "
+                         "its presence builds the English edition under en/"),
+}
+ENGLISH_FIELDS = {
+    "title": FieldSpec(not_text, "the site's name in English", required=True),
+    "description": FieldSpec(not_text, "one sentence on the site, in English", required=True),
+    "publisher": FieldSpec(not_text, "who publishes the site, in English", required=True),
+    "copyright": FieldSpec(not_optional_text, "the copyright line in English"),
 }
 
 
@@ -37,6 +47,17 @@ class SiteConfig:
     publisher: str
     contact: str
     copyright: str
+    english: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def editions(self) -> tuple[str, ...]:
+        """'zh' (the site root) and, when site.yaml has an 'english:' block, 'en' (under en/)."""
+        return ("zh", "en") if self.english else ("zh",)
+
+    def in_language(self, language: str) -> "SiteConfig":
+        if language != "en":
+            return self
+        return dataclasses.replace(self, language="en", **dict(self.english))
 
     @property
     def base_path(self) -> str:
@@ -47,9 +68,12 @@ class SiteConfig:
 
 def parse_config(doc: YamlDoc) -> tuple[SiteConfig | None, list[Diagnostic]]:
     problems = check_fields(doc, (), doc.data, SITE_FIELDS, "site.yaml")
+    if not problems and "english" in doc.data:
+        problems = check_fields(doc, ("english",), doc.data["english"], ENGLISH_FIELDS, "the 'english' block")
     if problems:
         return None, problems
     data = doc.data
+    english = tuple((key, str(value).strip()) for key, value in (data.get("english") or {}).items() if value)
     return SiteConfig(data["title"].strip(), data["description"].strip(), data["language"].strip(),
                       data["base_url"], data["publisher"].strip(), (data.get("contact") or "").strip(),
-                      (data.get("copyright") or "").strip()), []
+                      (data.get("copyright") or "").strip(), english), []

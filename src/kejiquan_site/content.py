@@ -20,6 +20,7 @@ from .config import SiteConfig, parse_config
 from .derive import derive_facts
 from .diagnostics import BuildFailed, Diagnostic, Location, did_you_mean, error
 from .facts import Fact, Source, parse_fact_file, parse_sources
+from .i18n import check_translations, check_twins
 from .lint import check_hand_typed_numbers, check_unused_facts
 from .markdown_ext import DIRECTIVES, Reference
 from .pages import Page, parse_page
@@ -88,6 +89,11 @@ def load_story(project: Project, md: MarkdownIt, source_texts: dict[str, tuple[s
     problems += check_template_files(project)
     charts = _load_charts(project, facts, problems)
     pages = _load_pages(project, md, problems)
+    if config is not None and "en" in config.editions:
+        pages += _load_pages(project, md, problems, "en")
+        warnings_for_twins = check_twins(pages, project)
+    else:
+        warnings_for_twins = []
     warnings = [p for p in problems if p.severity == "warning"]  # files read fine, but mislead
     problems = [p for p in problems if p.severity != "warning"]
     ids_complete = not any(p.location.path.startswith(_content_prefix(project, "facts", "charts"))
@@ -96,12 +102,16 @@ def load_story(project: Project, md: MarkdownIt, source_texts: dict[str, tuple[s
         problems += check_pages(pages, facts, charts, project)
         warnings += check_unused_facts(facts, pages, charts)
     warnings += check_hand_typed_numbers(pages, charts, project.templates, project.shown)
+    warnings += warnings_for_twins
+    if config is not None and "en" in config.editions and ids_complete:
+        warnings += check_translations(facts, sources or {}, charts)
     if strict:
         problems += [dataclasses.replace(warning, severity="error") for warning in warnings]
         warnings = []
     if problems or config is None:
         raise BuildFailed(problems + warnings)
-    return Story(config, sources or {}, facts, charts, tuple(sorted(pages, key=lambda p: (p.order, p.name))),
+    return Story(config, sources or {}, facts, charts,
+                 tuple(sorted(pages, key=lambda p: (p.language != "zh", p.order, p.name))),
                  tuple(sorted(warnings, key=lambda d: d.sort_key)))
 
 
@@ -169,12 +179,14 @@ def _load_charts(project: Project, facts: dict[str, Fact], problems: list[Diagno
     return charts
 
 
-def _load_pages(project: Project, md: MarkdownIt, problems: list[Diagnostic]) -> list[Page]:
+def _load_pages(project: Project, md: MarkdownIt, problems: list[Diagnostic], language: str = "zh") -> list[Page]:
+    """The pages of one edition: content/pages/*.md, or content/pages/en/*.md for English."""
     pages: list[Page] = []
-    paths = _files(project.content / "pages", "*.md")
-    if not any(path.stem == "index" for path in paths):
-        problems.append(error(project.shown(project.content / "pages"), 0, 0, "there is no home page",
-                              "a file content/pages/index.md"))
+    folder = project.content / "pages" / ("" if language == "zh" else language)
+    paths = _files(folder, "*.md")
+    if language == "zh" and not any(path.stem == "index" for path in paths):  # twins are checked apart
+        problems.append(error(project.shown(folder), 0, 0, "there is no home page",
+                              f"a file {project.shown(folder / 'index.md')}"))
     for path in paths:
         shown = project.shown(path)
         if not PAGE_NAME.fullmatch(path.stem):
@@ -185,7 +197,7 @@ def _load_pages(project: Project, md: MarkdownIt, problems: list[Diagnostic]) ->
         problems += found
         if text is None:
             continue
-        page, found = parse_page(text, shown, path.stem, md)
+        page, found = parse_page(text, shown, path.stem, md, language)
         problems += found
         if page is not None:
             pages.append(page)

@@ -37,21 +37,34 @@ def _csv_cell(value: Any) -> str:
     return text
 
 
-def render_facts_csv(facts: list[Fact]) -> bytes:
+ENGLISH_COLUMNS = ["label_en", "value_en", "display_en"]
+
+
+def _records(facts: list[Fact], english: list[Fact] | None) -> list[dict[str, Any]]:
+    """One record per fact; with `english` (the same facts as the English edition shows them)
+    also its English label, text and display."""
+    records = [fact_record(fact) for fact in facts]
+    for record, fact in zip(records, english or []):
+        record.update(label_en=fact.label, display_en=fact.display,
+                      value_en=list(fact.value) if isinstance(fact.value, tuple) else fact.value)
+    return records
+
+
+def render_facts_csv(facts: list[Fact], english: list[Fact] | None = None) -> bytes:
+    columns = COLUMNS + (ENGLISH_COLUMNS if english else [])
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
-    for fact in facts:
-        record = fact_record(fact)
-        writer.writerow([_csv_cell(record[column]) for column in COLUMNS])
+    writer.writerow(columns)
+    for record in _records(facts, english):
+        writer.writerow([_csv_cell(record[column]) for column in columns])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
-def render_facts_json(facts: list[Fact], sources: dict[str, Source]) -> bytes:
+def render_facts_json(facts: list[Fact], sources: dict[str, Source], english: list[Fact] | None = None) -> bytes:
     document = {
         "sources": [{"id": s.id, "title": s.title, "publisher": s.publisher, "via": s.via, "date": s.date,
-                     "url": s.url} for s in sources.values()],
-        "facts": [fact_record(fact) for fact in facts],
+                     "url": s.url, **{f"{key}_en": text for key, text in s.english}} for s in sources.values()],
+        "facts": _records(facts, english),
     }
     return (json.dumps(document, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
 

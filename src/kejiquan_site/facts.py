@@ -6,6 +6,7 @@ Facts with a `formula` are derived; their values are computed in `derive.py`.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +32,13 @@ class Source:
     url: str
     note: str
     location: Location
+    english: tuple[tuple[str, str], ...] = ()  # (field, English text) for title, publisher, via, note
+
+    def in_language(self, language: str) -> "Source":
+        """This source with its words in `language` (English where given, else as written)."""
+        if language != "en":
+            return self
+        return dataclasses.replace(self, **dict(self.english))
 
 
 @dataclass(frozen=True)
@@ -60,6 +68,19 @@ class Fact:
     evidence_at: Location | None = None
     in_words: bool = False
     inputs: tuple[str, ...] = field(default=())
+    label_en: str = ""
+    value_en: Any = None
+    period_en: str = ""
+    language: str = "zh"
+
+    def in_language(self, language: str) -> "Fact":
+        """This fact as the edition in `language` shows it: English label, text and period where
+        given (a missing translation is a warning, see i18n.py), numbers formatted for it."""
+        if language != "en":
+            return self
+        return dataclasses.replace(self, language="en", label=self.label_en or self.label,
+                                   value=self.value if self.value_en is None or self.is_number else self.value_en,
+                                   period=self.period_en or self.period)
 
     @property
     def derived(self) -> bool:
@@ -69,7 +90,7 @@ class Fact:
     def display(self) -> str:
         """The value as readers see it, qualifier included."""
         return format_value(self.value, self.unit, self.qualifier, decimals=self.decimals,
-                            measure=self.measure, in_words=self.in_words)
+                            measure=self.measure, in_words=self.in_words, language=self.language)
 
     @property
     def is_number(self) -> bool:
@@ -113,6 +134,10 @@ SOURCE_FIELDS = {
     "date": FieldSpec(_not_date, "a date written as \"2026-03-18\" (leave out when not known)"),
     "url": FieldSpec(_not_web_address, "an address starting with https:// or http://, or empty when not known"),
     "note": FieldSpec(not_optional_text, "a short note"),
+    "title_en": FieldSpec(not_text, "the title in English"),
+    "publisher_en": FieldSpec(not_text, "the publisher's usual English name, such as The Beijing News"),
+    "via_en": FieldSpec(not_text, "where it was read, in English"),
+    "note_en": FieldSpec(not_text, "the note in English"),
 }
 
 FACT_FIELDS = {
@@ -131,6 +156,10 @@ FACT_FIELDS = {
                           "true to write whole numbers below 100 in Chinese numerals (三个), false for digits"),
     "coordinates": FieldSpec(_not_coordinates, "'lon:' and 'lat:' in degrees, with 'approximate: true'"),
     "note": FieldSpec(not_optional_text, "a short note"),
+    "label_en": FieldSpec(not_text, "the label in English, for the English edition"),
+    "value_en": FieldSpec(lambda v: "" if isinstance(v, (str, list)) and v else f"got {describe(v)}",
+                          "the text (or list of texts) in English, for text, place and list facts"),
+    "period_en": FieldSpec(not_text, "the period in English, when it is not a plain year or date"),
 }
 
 
@@ -151,9 +180,11 @@ def parse_sources(doc: YamlDoc) -> tuple[dict[str, Source], list[Diagnostic]]:
         if found:
             continue
         line, column = doc.key_at(source_id)
+        english = tuple((key.removesuffix("_en"), body[key].strip()) for key in SOURCE_FIELDS
+                        if key.endswith("_en") and key in body)
         sources[source_id] = Source(source_id, body["title"], body["publisher"], body.get("via") or "",
                                     body.get("date") or "", body.get("url") or "", body.get("note") or "",
-                                    Location(doc.path, line, column))
+                                    Location(doc.path, line, column), english)
     return sources, problems
 
 
@@ -219,6 +250,7 @@ def _check_fact_meaning(doc: YamlDoc, local_id: str, body: dict, sources: dict[s
     elif unit == "rank" and not float(value).is_integer():
         problems.append(doc.error_at(keys + ("value",), f"a rank must be a whole number, got {value}",
                                      "1 for first place, 2 for second"))
+    problems += _check_english_value(doc, keys, body)
     if body.get("qualifier", "exact") != "exact" and unit not in NUMBER_UNITS:
         problems.append(doc.error_at(keys + ("qualifier",), f"a qualifier only applies to numbers, "
                                      f"not to unit '{unit}'", "no 'qualifier:' line"))
@@ -230,6 +262,24 @@ def _check_fact_meaning(doc: YamlDoc, local_id: str, body: dict, sources: dict[s
         problems.append(doc.error_at(keys, "a place needs 'coordinates:'", "'lon:' and 'lat:' in degrees",
                                      at_key=True))
     return problems
+
+
+def _check_english_value(doc: YamlDoc, keys: tuple, body: dict) -> list[Diagnostic]:
+    """value_en must have the shape of value: text for text, a list as long for a list."""
+    if "value_en" not in body:
+        return []
+    english, unit = body["value_en"], body["unit"]
+    where = keys + ("value_en",)
+    if unit in NUMBER_UNITS:
+        return [doc.error_at(where, "numbers need no 'value_en': the English edition formats them itself",
+                             "no 'value_en:' line for a number", at_key=True)]
+    if unit in LIST_UNITS and (not isinstance(english, list) or len(english) != len(body["value"])):
+        return [doc.error_at(where, f"'value_en' must be a list as long as 'value' ({len(body['value'])} items)",
+                             "one English text per item, in the same order")]
+    if unit not in LIST_UNITS and not isinstance(english, str):
+        return [doc.error_at(where, f"'value_en' must be text for unit '{unit}', got {describe(english)}",
+                             "the English words")]
+    return []
 
 
 def _make_fact(doc: YamlDoc, group: str, local_id: str, body: dict) -> Fact:
@@ -255,4 +305,7 @@ def _make_fact(doc: YamlDoc, group: str, local_id: str, body: dict) -> Fact:
         formula_at=Location(doc.path, *doc.value_at(local_id, "formula")) if "formula" in body else None,
         evidence_at=Location(doc.path, *doc.value_at(local_id, "evidence")) if "evidence" in body else None,
         in_words=body.get("in_words", False),
+        label_en=(body.get("label_en") or "").strip(),
+        value_en=tuple(body["value_en"]) if isinstance(body.get("value_en"), list) else body.get("value_en"),
+        period_en=(body.get("period_en") or "").strip(),
     )

@@ -13,6 +13,7 @@ from typing import Any
 from .charts import Chart, item_name
 from .facts import Fact
 from .formatting import LOWER_BOUNDS
+from .ui import ui
 
 FONT = ('-apple-system, "PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", "Noto Sans CJK SC", '
         '"Source Han Sans SC", "WenQuanYi Micro Hei", sans-serif')
@@ -42,20 +43,21 @@ def _base_layout(chart: Chart) -> dict[str, Any]:
     }
 
 
-def figure(chart: Chart, facts: dict[str, Fact]) -> dict[str, Any]:
-    """The Plotly figure {data, layout, config} for `chart`."""
+def figure(chart: Chart, facts: dict[str, Fact], language: str = "zh") -> dict[str, Any]:
+    """The Plotly figure {data, layout, config} for `chart`, its words in `language`."""
     build = _bar_figure if chart.type == "bar" else _schematic_figure
-    data, layout = build(chart, facts)
+    data, layout = build(chart, facts, language)
     return {"data": data, "layout": layout, "config": CONFIG}
 
 
-def _bar_figure(chart: Chart, facts: dict[str, Fact]) -> tuple[list, dict]:
+def _bar_figure(chart: Chart, facts: dict[str, Fact], language: str) -> tuple[list, dict]:
     shown = [facts[item.fact] for item in chart.items]
     names = [_text(item_name(item, fact)) for item, fact in zip(chart.items, shown)]
     top = max(float(fact.value) for fact in shown) or 1.0
     extension = top * 0.18
     colours = [ACCENT if item.highlight else QUIET for item in chart.items]
-    hover = [f"{name}：{_text(fact.display)}" for name, fact in zip(names, shown)]
+    colon = ": " if language == "en" else "："
+    hover = [f"{name}{colon}{_text(fact.display)}" for name, fact in zip(names, shown)]
     solid = {
         "type": "bar", "orientation": "h", "y": names, "x": [fact.value for fact in shown],
         "marker": {"color": colours}, "customdata": hover, "hovertemplate": "%{customdata}<extra></extra>",
@@ -68,7 +70,7 @@ def _bar_figure(chart: Chart, facts: dict[str, Fact]) -> tuple[list, dict]:
                    "pattern": {"shape": "/", "fgcolor": colours, "size": 8, "solidity": 0.35}},
         "text": [_text(fact.display) for fact in shown], "textposition": "outside", "cliponaxis": False,
         "textfont": {"size": 15, "color": INK},
-        "customdata": hover, "hovertemplate": "%{customdata}<extra></extra>", "name": "下限以上",
+        "customdata": hover, "hovertemplate": "%{customdata}<extra></extra>", "name": ui("above_bound", language),
     }
     layout = _base_layout(chart)
     suffix = "%" if shown[0].unit == "percent" else ""
@@ -82,7 +84,7 @@ def _bar_figure(chart: Chart, facts: dict[str, Fact]) -> tuple[list, dict]:
     return [solid, open_end], layout
 
 
-def _schematic_figure(chart: Chart, facts: dict[str, Fact]) -> tuple[list, dict]:
+def _schematic_figure(chart: Chart, facts: dict[str, Fact], language: str) -> tuple[list, dict]:
     data: list[dict[str, Any]] = []
     for line in chart.lines:
         start, end = facts[line.start].coordinates, facts[line.end].coordinates
@@ -93,13 +95,13 @@ def _schematic_figure(chart: Chart, facts: dict[str, Fact]) -> tuple[list, dict]
     for index, role in enumerate(roles):
         members = [facts[item.fact] for item in chart.items if item.role == role]
         data.append({
-            "type": "scatter", "mode": "markers+text", "name": _text(role or "地点"),
+            "type": "scatter", "mode": "markers+text", "name": _text(role or ui("place", language)),
             "x": [m.coordinates.lon for m in members], "y": [m.coordinates.lat for m in members],
             "text": [_text(m.display) for m in members], "textposition": "bottom center",
             "textfont": {"size": 15, "color": INK},
             "marker": {"size": 22 if index == 0 else 16, "color": ROLE_COLOURS[index % len(ROLE_COLOURS)],
                        "line": {"color": "#ffffff", "width": 2}},
-            "customdata": [_text(f"{m.display}（{role}）") for m in members],
+            "customdata": [_text(ui("item_with_period", language, name=m.display, period=role)) for m in members],
             "hovertemplate": "%{customdata}<extra></extra>",
         })
     layout = _base_layout(chart)
@@ -115,7 +117,7 @@ def _schematic_figure(chart: Chart, facts: dict[str, Fact]) -> tuple[list, dict]
         "xaxis": {**hidden, "range": [min(longitudes) - 0.6, max(longitudes) + 0.6]},
         "yaxis": {**hidden, "range": [min(latitudes) - 0.45, max(latitudes) + 0.35],
                   "scaleanchor": "x", "scaleratio": round(1 / math.cos(math.radians(mean_lat)), 3)},
-        "annotations": [{"text": "示意图 · 位置为近似", "xref": "paper", "yref": "paper", "x": 1, "y": 1,
+        "annotations": [{"text": ui("schematic_note", language), "xref": "paper", "yref": "paper", "x": 1, "y": 1,
                          "xanchor": "right", "yanchor": "top", "showarrow": False,
                          "font": {"size": 12, "color": MUTED}}]
         + [_line_label(line, facts) for line in chart.lines],

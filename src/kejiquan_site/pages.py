@@ -44,6 +44,7 @@ class Page:
     tokens: tuple[Token, ...]
     references: tuple[Reference, ...]
     schema: str = ""
+    language: str = "zh"
     body: str = ""
     body_line: int = 1
     text_fields: tuple[tuple[Location, str], ...] = ()
@@ -51,15 +52,21 @@ class Page:
     @property
     def output_path(self) -> str:
         if self.name == "index":
-            return "index.html"
+            return self.prefix + "index.html"
         if self.name == "404":
-            return "404.html"
-        return f"{self.name}/index.html"
+            return self.prefix + "404.html"
+        return f"{self.prefix}{self.name}/index.html"
+
+    @property
+    def prefix(self) -> str:
+        """'' for the main edition, 'en/' for the English one."""
+        return "" if self.language == "zh" else f"{self.language}/"
 
     @property
     def url(self) -> str:
         """The page's address relative to the site root ('' for the home page)."""
-        return "" if self.name == "index" else ("404.html" if self.name == "404" else f"{self.name}/")
+        own = "" if self.name == "index" else ("404.html" if self.name == "404" else f"{self.name}/")
+        return self.prefix + own
 
     @property
     def depth(self) -> int:
@@ -79,7 +86,8 @@ def split_front_matter(text: str, path: str) -> tuple[str, str, int, list[Diagno
                                "a second '---' line after the front matter")]
 
 
-def parse_page(text: str, path: str, name: str, md: MarkdownIt) -> tuple[Page | None, list[Diagnostic]]:
+def parse_page(text: str, path: str, name: str, md: MarkdownIt,
+               language: str = "zh") -> tuple[Page | None, list[Diagnostic]]:
     front, body, body_line, problems = split_front_matter(text, path)
     if problems:
         return None, problems
@@ -98,7 +106,7 @@ def parse_page(text: str, path: str, name: str, md: MarkdownIt) -> tuple[Page | 
         standfirst=(meta.get("standfirst") or "").strip(), kicker=(meta.get("kicker") or "").strip(),
         nav=(meta.get("nav") or "").strip(), order=meta.get("order", 0 if name == "index" else 100),
         template=meta.get("template", "page.html"), tokens=tuple(tokens), references=tuple(references),
-        schema=meta.get("schema", ""), body=body, body_line=body_line,
+        schema=meta.get("schema", ""), language=language, body=body, body_line=body_line,
         text_fields=tuple((Location(path, *doc.value_at(key)), meta[key]) for key in TEXT_KEYS
                           if isinstance(meta.get(key), str)),
     ), []

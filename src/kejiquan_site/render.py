@@ -25,9 +25,10 @@ from .diagnostics import BuildFailed, Diagnostic, did_you_mean, error
 from .downloads import CSV_PATH, JSON_PATH
 from .facts import Fact
 from .figures import figure
-from .formatting import QUALIFIER_WORDS, format_date
+from .formatting import QUALIFIER_WORDS, QUALIFIER_WORDS_EN, format_date, format_period, join_list
 from .markdown_ext import ROLE, DirectiveItem
 from .pages import TEXT_KEYS, Page
+from .ui import ui
 
 _JSON_ESCAPES = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026",
                  0x2028: "\\u2028", 0x2029: "\\u2029"}
@@ -42,12 +43,17 @@ def plain_text(text: str, facts: dict[str, Fact]) -> str:
     return ROLE.sub(value, text)
 
 
-def embed_path(chart_id: str) -> str:
-    return f"embed/{chart_id}/index.html"
+def edition_prefix(language: str) -> str:
+    """Where an edition lives: '' for the main (Chinese) one, 'en/' for English."""
+    return "" if language == "zh" else f"{language}/"
 
 
-def chart_csv_path(chart_id: str) -> str:
-    return f"data/charts/{chart_id}.csv"
+def embed_path(chart_id: str, language: str = "zh") -> str:
+    return f"{edition_prefix(language)}embed/{chart_id}/index.html"
+
+
+def chart_csv_path(chart_id: str, language: str = "zh") -> str:
+    return f"{edition_prefix(language)}data/charts/{chart_id}.csv"
 
 
 def script_json(data: Any) -> Markup:
@@ -59,7 +65,7 @@ def script_json(data: Any) -> Markup:
 THEME = resources.files("kejiquan_site") / "theme"
 
 
-def make_environment(project: Project) -> jinja2.Environment:
+def make_environment(project: Project, language: str = "zh") -> jinja2.Environment:
     """Templates from the project first, then the engine's default components (theme/)."""
     env = jinja2.Environment(
         loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(project.templates), jinja2.FileSystemLoader(str(THEME))]),
@@ -68,23 +74,35 @@ def make_environment(project: Project) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters["date"] = format_date
-    env.globals["qualifier_words"] = QUALIFIER_WORDS
+    env.filters["date"] = lambda text: format_date(text, language)
+    env.filters["period"] = lambda text: format_period(text, language)
+    env.globals["qualifier_words"] = QUALIFIER_WORDS_EN if language == "en" else QUALIFIER_WORDS
+    env.globals["t"] = lambda key, **values: ui(key, language, **values)
+    env.globals["lang"] = language
     env.globals["content_security_policy"] = Markup(CONTENT_SECURITY_POLICY)  # no quotes to escape
     return env
 
 
 class PageRenderer:
-    """Renders the pages of one story with one Jinja environment."""
+    """Renders the pages of one edition of a story with one Jinja environment.
 
-    def __init__(self, story: Story, project: Project, assets: Assets, md: Any,
-                 share_images: dict[str, str] | None = None) -> None:
+    `story` is the edition (i18n.edition): its facts, charts and texts already in `language`.
+    `other_labels` gives each fact's label in the other edition, for the data table;
+    `alternates` maps a page name to the (language tag, url) of every edition that has it.
+    """
+
+    def __init__(self, story: Story, project: Project, assets: Assets, md: Any, *, language: str = "zh",
+                 share_images: dict[str, str] | None = None, other_labels: dict[str, str] | None = None,
+                 alternates: dict[str, list[tuple[str, str]]] | None = None) -> None:
         self.story = story
         self.project = project
         self.assets = assets
         self.md = md
-        self.share_images = share_images or {}  # page name -> output path of its share image
-        self.env = make_environment(project)
+        self.language = language
+        self.share_images = share_images or {}  # page output path -> output path of its share image
+        self.other_labels = other_labels or {}
+        self.alternates = alternates or {}
+        self.env = make_environment(project, language)
 
     def render_all(self) -> dict[str, bytes]:
         files: dict[str, bytes] = {}
@@ -97,7 +115,7 @@ class PageRenderer:
                 problems.append(self._template_problem(exc, page))
         for chart in self.story.charts.values():
             try:
-                files[embed_path(chart.id)] = self.render_embed(chart).encode("utf-8")
+                files[embed_path(chart.id, self.language)] = self.render_embed(chart).encode("utf-8")
             except (jinja2.TemplateError, ArithmeticError, LookupError, TypeError, ValueError,
                     RecursionError) as exc:
                 problems.append(self._template_problem(exc, None))
@@ -124,22 +142,26 @@ class PageRenderer:
     def render_page(self, page: Page) -> str:
         page = dataclasses.replace(page, **{key: self.plain(getattr(page, key)) for key in TEXT_KEYS})
         root = self.story.config.base_path if page.name == "404" else "../" * page.depth
+        home = root + page.prefix  # the edition's own root: Markdown links stay within the edition
         charts_here: list[str] = []
-        env = {"root": root, "render_role": self._render_role,
+        env = {"root": home, "render_role": self._render_role,
                "render_directive": lambda name, arg, items: self._render_directive(name, arg, items, root,
                                                                                    charts_here)}
         body = Markup(self.md.renderer.render(list(page.tokens), self.md.options, env))
         config = self.story.config
         canonical = config.base_url + page.url
-        share_image = config.base_url + self.share_images[page.name] if page.name in self.share_images else None
+        share = self.share_images.get(page.output_path)
+        share_image = config.base_url + share if share else None
         json_ld = page_json_ld(page.schema, config, page.title, page.description, canonical, share_image,
                                self.story.sources)
         return self.env.get_template(page.template).render(
-            site=config, page=page, body=body, root=root,
+            site=config, page=page, body=body, root=root, home=home,
             nav=[dataclasses.replace(p, nav=self.plain(p.nav)) for p in self.story.pages if p.nav],
             has_charts=bool(charts_here), asset=self._asset_function(root),
             canonical=canonical, sources=self.story.sources, share_image=share_image,
             json_ld=script_json(json_ld) if json_ld else None,
+            alternates=[(tag, root + url) for tag, url in self.alternates.get(page.name, [])],
+            alternates_absolute=[(tag, config.base_url + url) for tag, url in self.alternates.get(page.name, [])],
         )
 
     def _asset_function(self, root: str):
@@ -154,7 +176,7 @@ class PageRenderer:
 
     def render_embed(self, chart: Chart) -> str:
         """A minimal page with only the chart, for <iframe> embeds at embed/CHART/."""
-        root = "../../"
+        root = "../" * embed_path(chart.id, self.language).count("/")
         context = {"root": root, "facts": self.story.facts, "sources": self.story.sources,
                    "source_names": self.source_names, **self._chart_context(chart, root)}
         figure_html = Markup(self.env.get_template("components/chart.html").render(context))
@@ -162,7 +184,7 @@ class PageRenderer:
         return self.env.get_template("embed.html").render(
             site=self.story.config, chart=chart, figure=figure_html, root=root, stylesheets=stylesheets,
             asset=self._asset_function(root),
-            canonical=self.story.config.base_url + embed_path(chart.id).removesuffix("index.html"))
+            canonical=self.story.config.base_url + embed_path(chart.id, self.language).removesuffix("index.html"))
 
     def _render_role(self, role: str, fact_id: str) -> str:
         fact = self.story.facts[fact_id]
@@ -179,7 +201,7 @@ class PageRenderer:
             charts_here.append(argument)
             context.update(self._chart_context(self.story.charts[argument], root))
         elif name == "facttable":
-            context["rows"] = list(facts.values())
+            context["rows"] = [(fact, self.other_labels.get(fact.id, "")) for fact in facts.values()]
         elif name == "downloads":
             context.update(csv_href=root + CSV_PATH, json_href=root + JSON_PATH, count=len(facts))
         else:
@@ -189,10 +211,11 @@ class PageRenderer:
     def _chart_context(self, chart: Chart, root: str) -> dict[str, Any]:
         facts = self.story.facts
         used = [facts[fact_id] for fact_id in chart.fact_ids]
-        return {"chart": chart, "figure_json": script_json(figure(chart, facts)),
-                "table": chart_table(chart, facts), "description": chart_description(chart, facts),
-                "chart_sources": self.source_names(used), "csv_href": root + chart_csv_path(chart.id),
-                "embed_url": self.story.config.base_url + embed_path(chart.id).removesuffix("index.html"),
+        language = self.language
+        return {"chart": chart, "figure_json": script_json(figure(chart, facts, language)),
+                "table": chart_table(chart, facts, language), "description": chart_description(chart, facts, language),
+                "chart_sources": self.source_names(used), "csv_href": root + chart_csv_path(chart.id, language),
+                "embed_url": self.story.config.base_url + embed_path(chart.id, language).removesuffix("index.html"),
                 "embed_height": chart.height + 260}
 
     def source_names(self, facts: list[Fact] | Fact) -> str:
@@ -207,8 +230,8 @@ class PageRenderer:
         names = []
         for source_id in dict.fromkeys(ids):
             source = self.story.sources[source_id]
-            names.append(source.publisher + (f"（经{source.via}）" if source.via else ""))
-        return "、".join(dict.fromkeys(names))
+            names.append(source.publisher + (ui("via_short", self.language, via=source.via) if source.via else ""))
+        return join_list(dict.fromkeys(names), self.language)
 
 
 def _template_position(exc: Exception) -> tuple[str, int]:

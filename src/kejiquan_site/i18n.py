@@ -1,0 +1,81 @@
+"""Editions: the Chinese site at the root and, when site.yaml has an 'english:' block, the
+English one under en/, both from one set of facts. Here: the story as one edition shows it, and
+the warnings for missing translations (errors with --strict).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import TYPE_CHECKING
+
+from .charts import Chart
+from .diagnostics import Diagnostic, Location
+from .facts import Fact, Source
+from .pages import Page
+
+if TYPE_CHECKING:
+    from .content import Project, Story
+
+LANGUAGE_TAGS = {"zh": "zh-CN", "en": "en"}
+
+
+def _missing(where: Location, what: str, expected: str) -> Diagnostic:
+    return Diagnostic(where, f"{what} has no English translation", expected, "warning")
+
+
+def check_translations(facts: dict[str, Fact], sources: dict[str, Source],
+                       charts: dict[str, Chart]) -> list[Diagnostic]:
+    """A warning for every text the English edition would have to show in Chinese."""
+    problems: list[Diagnostic] = []
+    for fact in facts.values():
+        if not fact.label_en:
+            problems.append(_missing(fact.location, f"the label of '{fact.id}'", "'label_en:' with the English label"))
+        if not fact.is_number and fact.unit != "date" and fact.value_en is None:
+            problems.append(_missing(fact.location, f"the value of '{fact.id}'",
+                                     "'value_en:' with the English text" + (" list" if fact.unit == "list" else "")))
+        if fact.period and not fact.derived and not fact.period.replace("-", "").isdigit() and not fact.period_en:
+            problems.append(_missing(fact.location, f"the period '{fact.period}' of '{fact.id}'",
+                                     "'period_en:' such as 'end of 2025'"))
+    for source in sources.values():
+        english = dict(source.english)
+        for field in ("title", "publisher", "via", "note"):
+            if getattr(source, field) and field not in english:
+                problems.append(_missing(source.location, f"the {field} of source '{source.id}'",
+                                         f"'{field}_en:' in English"))
+    for chart in charts.values():
+        for where, field in chart.untranslated:
+            problems.append(_missing(where, f"the {field} in chart '{chart.id}'", f"'{field}_en:' next to it"))
+    return problems
+
+
+def check_twins(pages: list[Page], project: "Project") -> list[Diagnostic]:
+    """Every page has a twin in the other edition, with the same file name."""
+    by_language: dict[str, set[str]] = {}
+    for page in pages:
+        by_language.setdefault(page.language, set()).add(page.name)
+    problems = []
+    for page in pages:
+        other = "en" if page.language == "zh" else "zh"
+        if page.name not in by_language.get(other, set()):
+            twin = project.content / "pages" / ("" if other == "zh" else other) / f"{page.name}.md"
+            problems.append(Diagnostic(Location(page.source, 1, 1), f"this page has no {('English' if other == 'en' else 'Chinese')} twin",
+                                       f"a page {project.shown(twin)}", "warning"))
+    return problems
+
+
+def edition(story: "Story", language: str) -> "Story":
+    """The story as the edition in `language` shows it: its pages, and every fact, source, chart
+    and site text in its language."""
+    return dataclasses.replace(
+        story,
+        config=story.config.in_language(language),
+        sources={key: source.in_language(language) for key, source in story.sources.items()},
+        facts={key: fact.in_language(language) for key, fact in story.facts.items()},
+        charts={key: chart.in_language(language) for key, chart in story.charts.items()},
+        pages=tuple(page for page in story.pages if page.language == language),
+    )
+
+
+def twin_urls(story: "Story", page: Page) -> list[tuple[str, str]]:
+    """(language tag, url) of the page in every edition that has it, for hreflang and the switcher."""
+    return [(LANGUAGE_TAGS[other.language], other.url) for other in story.pages if other.name == page.name]

@@ -1,0 +1,52 @@
+"""The engine's own words, in Chinese and English: labels of the default components, chart data
+tables and descriptions. Story words never live here; they live in content/ and templates/.
+"""
+
+from __future__ import annotations
+
+STRINGS: dict[str, tuple[str, str]] = {
+    # key: (Chinese, English)
+    "view_data": ("查看数据", "View the data"),
+    "source": ("来源：", "Source: "),
+    "download_csv": ("下载数据（CSV）", "Download the data (CSV)"),
+    "embed": ("嵌入此图表", "Embed this chart"),
+    "embed_help": ("复制下面的代码，粘贴到你的网页中：", "Copy this code into your page:"),
+    "rose_to": ("升至", "rose to"),
+    "all_facts": ("全部事实", "All facts"),
+    "col_fact": ("事实", "Fact"),
+    "col_value": ("数值", "Value"),
+    "col_qualifier": ("限定", "Qualifier"),
+    "col_period": ("时期", "Period"),
+    "col_source": ("来源", "Source"),
+    "col_basis": ("依据", "Basis"),
+    "col_evidence": ("原文摘录或计算公式", "Quoted evidence or formula"),
+    "computed": ("计算：", "Computed: "),
+    "download_all_csv": ("下载全部事实（CSV，可用电子表格打开）", "Download all facts (CSV, for spreadsheets)"),
+    "download_all_json": ("下载全部事实（JSON，供程序使用）", "Download all facts (JSON, for programs)"),
+    "read_original": ("阅读原文", "Read the original"),
+    "republished_by": ("，经{via}转载", ", republished by {via}"),
+    "via_short": ("（经{via}）", " (via {via})"),
+    "col_item": ("项目", "Item"),
+    "col_name": ("名称", "Name"),
+    "col_role": ("角色", "Role"),
+    "col_position": ("位置", "Position"),
+    "position": ("东经{lon}°，北纬{lat}°", "{lat}°N, {lon}°E"),
+    "approximate": ("（近似）", " (approximate)"),
+    "link": ("连线", "Link"),
+    "place": ("地点", "Place"),
+    "bar_chart": ("条形图，{title}：", "Bar chart, {title}: "),
+    "schematic": ("示意图，{title}。", "Schematic, {title}. "),
+    "list_separator": ("；", "; "),
+    "sentence_end": ("。", "."),
+    "joins": ("{line}连接{start}与{end}", "{line} joins {start} and {end}"),
+    "role_members": ("{role}：{names}", "{role}: {names}"),
+    "above_bound": ("下限以上", "above the lower bound"),
+    "schematic_note": ("示意图 · 位置为近似", "Schematic · positions approximate"),
+    "item_with_period": ("{name}（{period}）", "{name} ({period})"),
+}
+
+
+def ui(key: str, language: str = "zh", **values: str) -> str:
+    """The engine's text for `key` in `language` ('zh' or 'en'), with `values` filled in."""
+    chinese, english = STRINGS[key]
+    return (english if language == "en" else chinese).format(**values)
