@@ -76,6 +76,7 @@ def make_environment(project: Project, language: str = "zh") -> jinja2.Environme
     )
     env.filters["date"] = lambda text: format_date(text, language)
     env.filters["period"] = lambda text: format_period(text, language)
+    env.filters["sentence_case"] = lambda text: text[:1].upper() + text[1:]
     env.globals["qualifier_words"] = QUALIFIER_WORDS_EN if language == "en" else QUALIFIER_WORDS
     env.globals["t"] = lambda key, **values: ui(key, language, **values)
     env.globals["lang"] = language
