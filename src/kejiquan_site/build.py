@@ -17,7 +17,7 @@ from .downloads import CSV_PATH, JSON_PATH, render_facts_csv, render_facts_json,
 from .i18n import edition, twin_urls
 from .markdown_ext import DIRECTIVE_INFO, make_markdown, parse_directive_items
 from .pages import Page
-from .render import PageRenderer, chart_csv_path, embed_path, plain_text
+from .render import PageRenderer, chart_csv_path, embed_path, make_environment, plain_text
 from .shareimage import KeyNumber, render_share_image
 
 
@@ -41,22 +41,24 @@ def build_site(project: Project, *, strict: bool = False,
     assets = collect_assets(project.root, project.templates)
     files = dict(assets.files)
     notes: list[str] = []
+    env = make_environment(project)
     for language in story.config.editions:
-        files.update(_edition_files(story, language, project, assets, md, notes))
+        files.update(_edition_files(story, language, project, assets, md, env, notes))
     files.update(_data_files(story))
     files.update(_discovery_files(story))
     files.update(gzip_siblings(files))
     return Site(dict(sorted(files.items())), story, assets.plotly, tuple(dict.fromkeys(notes)))
 
 
-def _edition_files(story: Story, language: str, project: Project, assets: Assets, md, notes: list[str]) -> dict[str, bytes]:
+def _edition_files(story: Story, language: str, project: Project, assets: Assets, md, env,
+                   notes: list[str]) -> dict[str, bytes]:
     """Pages, embeds, chart CSVs and share images of one edition."""
     local = edition(story, language)
     other = edition(story, "zh" if language == "en" else "en") if len(story.config.editions) > 1 else None
     files, share_paths = _share_images(local, notes)
     renderer = PageRenderer(local, project, assets, md, language=language, share_images=share_paths,
                             other_labels={key: fact.label for key, fact in (other.facts if other else {}).items()},
-                            alternates={page.name: twin_urls(story, page) for page in local.pages})
+                            alternates={page.name: twin_urls(story, page) for page in local.pages}, env=env)
     files.update(renderer.render_all())
     for chart in local.charts.values():
         files[chart_csv_path(chart.id, language)] = render_table_csv(chart_table(chart, local.facts, language))

@@ -65,8 +65,26 @@ def script_json(data: Any) -> Markup:
 THEME = resources.files("kejiquan_site") / "theme"
 
 
-def make_environment(project: Project, language: str = "zh") -> jinja2.Environment:
-    """Templates from the project first, then the engine's default components (theme/)."""
+@jinja2.pass_context
+def _date_filter(context: Any, text: str) -> str:
+    return format_date(text, context.get("lang", "zh"))
+
+
+@jinja2.pass_context
+def _period_filter(context: Any, text: str) -> str:
+    return format_period(text, context.get("lang", "zh"))
+
+
+def edition_context(language: str) -> dict[str, Any]:
+    """What every template of an edition sees besides its own variables: the language, the
+    engine's words in it (t), and the qualifier names."""
+    return {"lang": language, "t": lambda key, **values: ui(key, language, **values),
+            "qualifier_words": QUALIFIER_WORDS_EN if language == "en" else QUALIFIER_WORDS}
+
+
+def make_environment(project: Project) -> jinja2.Environment:
+    """Templates from the project first, then the engine's default components (theme/). One
+    environment serves every edition, so each template is compiled once per build."""
     env = jinja2.Environment(
         loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(project.templates), jinja2.FileSystemLoader(str(THEME))]),
         undefined=jinja2.StrictUndefined,
@@ -74,12 +92,9 @@ def make_environment(project: Project, language: str = "zh") -> jinja2.Environme
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters["date"] = lambda text: format_date(text, language)
-    env.filters["period"] = lambda text: format_period(text, language)
+    env.filters["date"] = _date_filter
+    env.filters["period"] = _period_filter
     env.filters["sentence_case"] = lambda text: text[:1].upper() + text[1:]
-    env.globals["qualifier_words"] = QUALIFIER_WORDS_EN if language == "en" else QUALIFIER_WORDS
-    env.globals["t"] = lambda key, **values: ui(key, language, **values)
-    env.globals["lang"] = language
     env.globals["content_security_policy"] = Markup(CONTENT_SECURITY_POLICY)  # no quotes to escape
     return env
 
@@ -94,7 +109,8 @@ class PageRenderer:
 
     def __init__(self, story: Story, project: Project, assets: Assets, md: Any, *, language: str = "zh",
                  share_images: dict[str, str] | None = None, other_labels: dict[str, str] | None = None,
-                 alternates: dict[str, list[tuple[str, str]]] | None = None) -> None:
+                 alternates: dict[str, list[tuple[str, str]]] | None = None,
+                 env: jinja2.Environment | None = None) -> None:
         self.story = story
         self.project = project
         self.assets = assets
@@ -103,7 +119,8 @@ class PageRenderer:
         self.share_images = share_images or {}  # page output path -> output path of its share image
         self.other_labels = other_labels or {}
         self.alternates = alternates or {}
-        self.env = make_environment(project, language)
+        self.env = env or make_environment(project)
+        self.edition = edition_context(language)
 
     def render_all(self) -> dict[str, bytes]:
         files: dict[str, bytes] = {}
@@ -156,7 +173,7 @@ class PageRenderer:
         json_ld = page_json_ld(page.schema, config, page.title, page.description, canonical, share_image,
                                self.story.sources)
         return self.env.get_template(page.template).render(
-            site=config, page=page, body=body, root=root, home=home,
+            **self.edition, site=config, page=page, body=body, root=root, home=home,
             nav=[dataclasses.replace(p, nav=self.plain(p.nav)) for p in self.story.pages if p.nav],
             has_charts=bool(charts_here), asset=self._asset_function(root),
             canonical=canonical, sources=self.story.sources, share_image=share_image,
@@ -180,10 +197,10 @@ class PageRenderer:
         root = "../" * embed_path(chart.id, self.language).count("/")
         context = {"root": root, "facts": self.story.facts, "sources": self.story.sources,
                    "source_names": self.source_names, **self._chart_context(chart, root)}
-        figure_html = Markup(self.env.get_template("components/chart.html").render(context))
+        figure_html = Markup(self.env.get_template("components/chart.html").render(context, **self.edition))
         stylesheets = [root + path for name, path in self.assets.paths.items() if name.endswith(".css")]
         return self.env.get_template("embed.html").render(
-            site=self.story.config, chart=chart, figure=figure_html, root=root, stylesheets=stylesheets,
+            **self.edition, site=self.story.config, chart=chart, figure=figure_html, root=root, stylesheets=stylesheets,
             asset=self._asset_function(root),
             canonical=self.story.config.base_url + embed_path(chart.id, self.language).removesuffix("index.html"))
 
@@ -191,7 +208,7 @@ class PageRenderer:
         fact = self.story.facts[fact_id]
         if role == "label":
             return str(escape(fact.label))
-        return self.env.get_template("components/fact.html").render(fact=fact)
+        return self.env.get_template("components/fact.html").render(fact=fact, **self.edition)
 
     def _render_directive(self, name: str, argument: str, items: list[DirectiveItem], root: str,
                           charts_here: list[str]) -> str:
@@ -207,7 +224,7 @@ class PageRenderer:
             context.update(csv_href=root + CSV_PATH, json_href=root + JSON_PATH, count=len(facts))
         else:
             context["items"] = [{"facts": [facts[i] for i in item.ids], "text": item.text} for item in items]
-        return self.env.get_template(f"components/{name}.html").render(context)
+        return self.env.get_template(f"components/{name}.html").render(context, **self.edition)
 
     def _chart_context(self, chart: Chart, root: str) -> dict[str, Any]:
         facts = self.story.facts
