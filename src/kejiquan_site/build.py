@@ -95,12 +95,14 @@ def _key_numbers(page: Page, story: Story) -> list[KeyNumber]:
 
 
 def _share_images(story: Story, notes: list[str]) -> tuple[dict[str, bytes], dict[str, str]]:
-    """A share image per page of the edition (except 404): ({file: png}, {page output path: file}),
-    or nothing and a note when no CJK font is installed."""
+    """Share images of one edition: ({file: png}, {page output path: file}). Pages with key-number
+    cards get their own (title and numbers); every other page shares the home page's, so the cost
+    does not grow with the number of pages. Nothing, and a note, when no CJK font is installed."""
     images: dict[str, bytes] = {}
     paths: dict[str, str] = {}
-    for page in story.pages:
-        if page.name == "404":
+    home = next((page for page in story.pages if page.name == "index"), None)
+    for page in [home] + [page for page in story.pages if page is not home and _key_numbers(page, story)]:
+        if page is None:
             continue
         png = render_share_image(story.config.title, plain_text(page.title, story.facts), _key_numbers(page, story))
         if png is None:
@@ -109,4 +111,8 @@ def _share_images(story: Story, notes: list[str]) -> tuple[dict[str, bytes], dic
         name = hashed_name(f"share-{page.prefix.strip('/') + '-' if page.prefix else ''}{page.name}", ".png", png)
         images[name] = png
         paths[page.output_path] = name
+    if home is not None:
+        for page in story.pages:
+            if page.name != "404":
+                paths.setdefault(page.output_path, paths[home.output_path])
     return images, paths
