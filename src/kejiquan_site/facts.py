@@ -7,6 +7,7 @@ Facts with a `formula` are derived; their values are computed in `derive.py`.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -86,9 +87,9 @@ class Fact:
     def derived(self) -> bool:
         return bool(self.formula)
 
-    @property
+    @functools.cached_property
     def display(self) -> str:
-        """The value as readers see it, qualifier included."""
+        """The value as readers see it, qualifier included (computed once per fact and edition)."""
         return format_value(self.value, self.unit, self.qualifier, decimals=self.decimals,
                             measure=self.measure, in_words=self.in_words, language=self.language)
 

@@ -7,6 +7,7 @@ devices, and invisible direction controls are reported with a location instead o
 from __future__ import annotations
 
 import os
+from functools import lru_cache
 import re
 import stat
 from pathlib import Path
@@ -29,7 +30,7 @@ def display_path(path: Path, project_root: Path) -> str:
     """The path as editors know it: relative to the project folder when it is inside it. A link
     is named by where it is, not by where it leads."""
     absolute = Path(os.path.abspath(path))
-    for root in (Path(os.path.abspath(project_root)), _resolved(project_root)):
+    for root in (Path(os.path.abspath(project_root)), _resolved_folder(project_root)):
         if root is not None and absolute.is_relative_to(root):
             return absolute.relative_to(root).as_posix()
     return path.as_posix()
@@ -42,10 +43,16 @@ def _resolved(path: Path) -> Path | None:
         return None
 
 
+@lru_cache(maxsize=16)
+def _resolved_folder(path: Path) -> Path | None:
+    """The project, content and templates folders, resolved once per build process."""
+    return _resolved(path)
+
+
 def check_file(path: Path, shown_as: str, allowed_root: Path, folder: str = "content") -> list[Diagnostic]:
     """Why a file may not be read at all: a link out of `folder` (or in a loop), or something that
     is not a regular file. Folders pass when they stay inside."""
-    target, root = _resolved(path), _resolved(allowed_root)
+    target, root = _resolved(path), _resolved_folder(allowed_root)
     if target is None:
         return [error(shown_as, 0, 0, "this file is a link that leads back to itself (a loop of links)",
                       f"a regular file inside the {folder} folder")]
