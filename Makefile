@@ -12,7 +12,7 @@ SOURCE_TEXT := $(if $(wildcard $(SEED)),--source-text xjb_kuowei=$(SEED))
 
 PORT   ?= 8000
 
-.PHONY: site test check serve setup clean
+.PHONY: site test check serve bench setup clean
 
 site: setup
 	$(PY) -m kejiquan_site build --strict
@@ -25,6 +25,11 @@ serve: setup
 
 test: setup
 	$(PY) -m pytest
+
+# Build-time benchmark (issue 6); `make bench BENCH_ARGS="--sizes 10 --runs 1"` for a quick run.
+BENCH_ARGS ?=
+bench: setup
+	$(PY) benchmarks/bench.py $(BENCH_ARGS)
 
 setup: $(STAMP) plotly-js
 

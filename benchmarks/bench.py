@@ -109,7 +109,7 @@ def _listing(paths: list[str], shown: int = 8) -> str:
 def report(results: dict) -> str:
     """The figures as a table a person reads."""
     lines = [f"cold builds, each in a fresh process with no previous output ({results['machine']['cpus']} CPUs)",
-             f"  {'site':<12}{'pages':>7}{'facts':>7}{'runs':>6}{'median':>9}{'min-max':>15}"
+             f"  {'site':<12}{'html':>7}{'facts':>7}{'runs':>6}{'median':>9}{'min-max':>15}"
              f"{'peak RSS':>10}{'output':>11}{'files':>7}{'warnings':>10}"]
     for build in [*results["synthetic"], results["real_site"]]:
         lines.append(f"  {build['label']:<12}{build['pages']:>7,}{build['facts']:>7,}{len(build['seconds']):>6}"
