@@ -59,10 +59,16 @@ def test_preview_lists_no_folders_and_stays_inside_the_output(preview):
 
 def test_preview_rebuilds_on_an_edit_and_reports_what_changed(preview):
     generation = preview["state"].generation
+    untouched = [preview["output"] / "robots.txt", preview["output"] / "sitemap.xml",
+                 *sorted((preview["output"] / "assets").glob("*.css"))]
+    before = [path.stat().st_mtime_ns for path in untouched]
     _edit(preview["project"].content / "facts" / "rd.yaml", RAISE_BEIJING)
     _wait_for(lambda: preview["state"].generation > generation and "7%以上" in _get(preview["url"])[1])
     assert any("rd.beijing: 6%以上 -> 7%以上 (shown in" in line for line in preview["logs"])
-    assert any(line.startswith("rebuilt in ") for line in preview["logs"])
+    rebuilt = [line for line in preview["logs"] if line.startswith("rebuilt in ")]
+    written, total = map(int, re.search(r"(\d+) of (\d+) files written", rebuilt[-1]).groups())
+    assert 0 < written < total, rebuilt[-1]  # only the files that show the fact, not the whole site
+    assert [path.stat().st_mtime_ns for path in untouched] == before
 
 
 def test_preview_keeps_the_last_good_site_and_publishes_the_errors(preview):

@@ -55,6 +55,24 @@ def write_site(files: dict[str, bytes], output: Path) -> None:
             shutil.rmtree(staging, ignore_errors=True)
 
 
+def update_site(files: dict[str, bytes], output: Path, previous: dict[str, bytes]) -> int:
+    """For the live preview only: write the files whose bytes differ from `previous` (what the
+    last preview build wrote) and delete the ones that are gone; returns how many were written.
+    Not atomic, but a one-fact edit rewrites a handful of files instead of the whole site."""
+    output = output.resolve()
+    written = 0
+    with output_lock(output):
+        for relative, content in sorted(files.items()):
+            if previous.get(relative) != content:
+                target = output / relative
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(content)
+                written += 1
+        for relative in sorted(set(previous) - set(files)):
+            (output / relative).unlink(missing_ok=True)
+    return written
+
+
 def _remove_leftovers(output: Path) -> None:
     """Staging folders of builds that were killed (safe: we hold the lock)."""
     for leftover in output.parent.glob(f".{output.name}.new-*"):

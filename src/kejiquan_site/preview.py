@@ -22,7 +22,7 @@ from .build import build_site
 from .changes import describe_changes, previous_values
 from .content import Project
 from .diagnostics import BuildFailed, format_report
-from .output import OutputBusy, write_site
+from .output import OutputBusy, update_site, write_site
 
 PREFIX = "/__kejiquan/"
 LIVE_SCRIPT = '<script src="' + PREFIX + 'live.js" data-generation="{generation}" defer></script>'
@@ -35,6 +35,7 @@ class PreviewState:
     generation: int = 0
     report: str = ""  # diagnostics of a failed rebuild, '' when the last one succeeded
     changed: threading.Condition = field(default_factory=threading.Condition)
+    written: dict[str, bytes] | None = None  # what the last good rebuild wrote, for incremental writes
 
     def publish(self, report: str) -> None:
         with self.changed:
@@ -57,14 +58,20 @@ def rebuild(project: Project, output: Path, state: PreviewState, log: Callable[[
         return
     changes = describe_changes(previous_values(output), site.story)
     try:
-        write_site(site.files, output)
+        if state.written is not None and output.is_dir():
+            count = update_site(site.files, output, state.written)
+        else:
+            write_site(site.files, output)
+            count = len(site.files)
     except OutputBusy as busy:
         log(f"error: {busy}")
         return
+    state.written = site.files
     elapsed = (time.perf_counter() - started) * 1000
     if site.story.warnings:
         log(format_report(list(site.story.warnings), project.root, failed=False))
-    log(f"rebuilt in {elapsed:.0f} ms" + "".join(f"\n  {line}" for line in changes))
+    log(f"rebuilt in {elapsed:.0f} ms, {count} of {len(site.files)} files written"
+        + "".join(f"\n  {line}" for line in changes))
     state.publish("")
 
 
