@@ -5,6 +5,7 @@ diagnostics and chooses exit codes (0 built, 1 content errors, 2 usage errors).
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 import traceback
 from pathlib import Path
@@ -68,6 +69,9 @@ def _new(directory: Path) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # A build allocates many small objects that live until it ends: collecting them over and over
+    # cost a quarter of a 1,000-page build (measured with benchmarks/). Collect far less often.
+    gc.set_threshold(50_000, 20, 1000)
     parser = _parser()
     args = parser.parse_args(argv)
     if args.command == "new":

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import gzip
 from typing import Any
-from xml.sax.saxutils import escape as xml_escape
+from html import escape
 
 from .config import SiteConfig
 from .downloads import CSV_PATH, JSON_PATH
@@ -56,7 +56,7 @@ def page_json_ld(kind: str, config: SiteConfig, title: str, description: str, ur
 
 
 def render_sitemap(config: SiteConfig, urls: list[str]) -> bytes:
-    entries = "".join(f"  <url><loc>{xml_escape(config.base_url + url)}</loc></url>\n" for url in sorted(urls))
+    entries = "".join(f"  <url><loc>{escape(config.base_url + url, quote=False)}</loc></url>\n" for url in sorted(urls))
     return ('<?xml version="1.0" encoding="UTF-8"?>\n'
             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n' + entries + "</urlset>\n").encode()
 
