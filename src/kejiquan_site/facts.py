@@ -10,7 +10,6 @@ import dataclasses
 import functools
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from .diagnostics import Diagnostic, Location, did_you_mean
