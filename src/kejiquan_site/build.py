@@ -8,6 +8,7 @@ tests and `check` can use it freely.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from .assets import Assets, PlotlyBundle, collect_assets, hashed_name
 from .charts import chart_table
@@ -15,7 +16,8 @@ from .content import Project, Story, load_story
 from .discovery import gzip_siblings, render_headers_file, render_robots, render_sitemap
 from .downloads import CSV_PATH, JSON_PATH, render_facts_csv, render_facts_json, render_table_csv
 from .i18n import edition, twin_urls
-from .markdown_ext import DIRECTIVE_INFO, make_markdown, parse_directive_items
+from .memo import NO_MEMO, Memo, folder_signature
+from .markdown_ext import DIRECTIVE_INFO, DirectiveItem, make_markdown, parse_directive_items
 from .pages import Page
 from .render import PageRenderer, chart_csv_path, embed_path, make_environment, plain_text
 from .shareimage import KeyNumber, render_share_image
@@ -29,47 +31,58 @@ class Site:
     notes: tuple[str, ...] = ()
 
 
-def build_site(project: Project, *, strict: bool = False,
-               source_texts: dict[str, tuple[str, str]] | None = None) -> Site:
+def build_site(project: Project, *, strict: bool = False, source_texts: dict[str, tuple[str, str]] | None = None,
+               memo: Memo = NO_MEMO, precompress: bool = True) -> Site:
     """Every output file in memory; raises BuildFailed with all problems of the content.
 
     `strict` makes warnings errors; `source_texts` ({source id: (shown path, text)}) adds the
-    check that every evidence fragment occurs in its archived source.
+    check that every evidence fragment occurs in its archived source. `memo` (the preview's)
+    reuses the results of the last build where their inputs are unchanged; `precompress` adds
+    a .gz copy of every text file.
     """
-    md = make_markdown()
-    story = load_story(project, md, source_texts, strict)
+    md = memo.get("markdown", None, make_markdown)
+    story = load_story(project, md, source_texts, strict, memo)
     assets = collect_assets(project.root, project.templates)
     files = dict(assets.files)
     notes: list[str] = []
-    env = make_environment(project)
+    templates_key = folder_signature(project.templates)
+    env = memo.get("jinja", templates_key, lambda: make_environment(project))
+    editions = {language: edition(story, language, memo) for language in story.config.editions}
     for language in story.config.editions:
-        files.update(_edition_files(story, language, project, assets, md, env, notes))
-    files.update(_data_files(story))
+        files.update(_edition_files(story, editions, language, project, assets, md, env, notes, memo, templates_key))
+    files.update(_data_files(story, editions.get("en"), memo))
     files.update(_discovery_files(story))
-    files.update(gzip_siblings(files))
+    if precompress:
+        files.update(gzip_siblings(files))
     return Site(dict(sorted(files.items())), story, assets.plotly, tuple(dict.fromkeys(notes)))
 
 
-def _edition_files(story: Story, language: str, project: Project, assets: Assets, md, env,
-                   notes: list[str]) -> dict[str, bytes]:
+def _edition_files(story: Story, editions: dict[str, Story], language: str, project: Project, assets: Assets, md,
+                   env, notes: list[str], memo: Memo, templates_key: Any) -> dict[str, bytes]:
     """Pages, embeds, chart CSVs and share images of one edition."""
-    local = edition(story, language)
-    other = edition(story, "zh" if language == "en" else "en") if len(story.config.editions) > 1 else None
-    files, share_paths = _share_images(local, notes)
+    local = editions[language]
+    other = editions.get("zh" if language == "en" else "en")
+    files, share_paths = _share_images(local, notes, memo)
+    other_labels = memo.get(("other-labels", language), other.facts if other else None,
+                            lambda: {key: fact.label for key, fact in (other.facts if other else {}).items()})
     renderer = PageRenderer(local, project, assets, md, language=language, share_images=share_paths,
-                            other_labels={key: fact.label for key, fact in (other.facts if other else {}).items()},
-                            alternates={page.name: twin_urls(story, page) for page in local.pages}, env=env)
+                            other_labels=other_labels, env=env, memo=memo, templates_key=templates_key,
+                            alternates=twin_urls(story))
     files.update(renderer.render_all())
     for chart in local.charts.values():
-        files[chart_csv_path(chart.id, language)] = render_table_csv(chart_table(chart, local.facts, language))
+        inputs = (chart, tuple(local.facts[fact_id] for fact_id in chart.fact_ids))
+        files[chart_csv_path(chart.id, language)] = memo.get(
+            ("chart-csv", language, chart.id), inputs,
+            lambda: render_table_csv(chart_table(chart, local.facts, language)))
     return files
 
 
-def _data_files(story: Story) -> dict[str, bytes]:
+def _data_files(story: Story, english: Story | None, memo: Memo) -> dict[str, bytes]:
     """The downloads of all facts, with the English labels and values when there is an edition."""
     facts = list(story.facts.values())
-    english = list(edition(story, "en").facts.values()) if "en" in story.config.editions else None
-    return {CSV_PATH: render_facts_csv(facts, english), JSON_PATH: render_facts_json(facts, story.sources, english)}
+    english_facts = list(english.facts.values()) if english else None
+    return {CSV_PATH: render_facts_csv(facts, english_facts, memo),
+            JSON_PATH: render_facts_json(facts, story.sources, english_facts, memo)}
 
 
 def _discovery_files(story: Story) -> dict[str, bytes]:
@@ -80,31 +93,38 @@ def _discovery_files(story: Story) -> dict[str, bytes]:
             "_headers": render_headers_file()}
 
 
-def _key_numbers(page: Page, story: Story) -> list[KeyNumber]:
-    """The page's first {cards}, as the share image shows them."""
+def _first_cards(page: Page) -> list[DirectiveItem]:
+    """The items of the page's first {cards}, which its share image shows."""
     for token in page.tokens:
         match = DIRECTIVE_INFO.fullmatch(token.info.strip()) if token.type == "fence" else None
         if match and match.group(1) == "cards":
-            numbers = []
-            for item in parse_directive_items(token.content):
-                facts = [story.facts[fact_id] for fact_id in item.ids]
-                value = " → ".join(fact.display for fact in facts)
-                numbers.append(KeyNumber(value, item.text or facts[0].label))
-            return numbers
+            return parse_directive_items(token.content)
     return []
 
 
-def _share_images(story: Story, notes: list[str]) -> tuple[dict[str, bytes], dict[str, str]]:
+def _key_numbers(items: list[DirectiveItem], story: Story) -> list[KeyNumber]:
+    numbers = []
+    for item in items:
+        facts = [story.facts[fact_id] for fact_id in item.ids]
+        numbers.append(KeyNumber(" → ".join(fact.display for fact in facts), item.text or facts[0].label))
+    return numbers
+
+
+def _share_images(story: Story, notes: list[str], memo: Memo) -> tuple[dict[str, bytes], dict[str, str]]:
     """Share images of one edition: ({file: png}, {page output path: file}). Pages with key-number
     cards get their own (title and numbers); every other page shares the home page's, so the cost
     does not grow with the number of pages. Nothing, and a note, when no CJK font is installed."""
     images: dict[str, bytes] = {}
     paths: dict[str, str] = {}
     home = next((page for page in story.pages if page.name == "index"), None)
-    for page in [home] + [page for page in story.pages if page is not home and _key_numbers(page, story)]:
+    cards = {page.output_path: memo.get(("cards", page.output_path), page, lambda: _first_cards(page))
+             for page in story.pages}
+    for page in [home] + [page for page in story.pages if page is not home and cards[page.output_path]]:
         if page is None:
             continue
-        png = render_share_image(story.config.title, plain_text(page.title, story.facts), _key_numbers(page, story))
+        title, numbers = plain_text(page.title, story.facts), _key_numbers(cards[page.output_path], story)
+        png = memo.get(("share-image", page.output_path), (story.config.title, title, numbers),
+                       lambda: render_share_image(story.config.title, title, numbers))
         if png is None:
             notes.append("no CJK font found (install fonts-noto-cjk): pages have no share image")
             return {}, {}

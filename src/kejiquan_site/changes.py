@@ -24,12 +24,11 @@ def describe_changes(previous: dict[str, str] | None, story: Story) -> list[str]
     """Lines such as 'rd.jjj_2024: 4.22% -> 4.3% (shown in index.html {cards}, chart rd (on index.html))'."""
     if previous is None:
         return []
-    uses = fact_uses(story.pages, story.charts)
+    changed = [(fact_id, fact) for fact_id, fact in story.facts.items() if previous.get(fact_id) != fact.display]
+    uses = fact_uses(story.pages, story.charts, only={fact_id for fact_id, _ in changed}) if changed else {}
     lines = []
-    for fact_id, fact in story.facts.items():
+    for fact_id, fact in changed:
         before = previous.get(fact_id)
-        if before == fact.display:
-            continue
         shown = ", ".join(uses.get(fact_id, [])) or "not shown on any page"
         change = f"{before} -> {fact.display}" if before is not None else f"new: {fact.display}"
         lines.append(f"{fact_id}: {change} (shown in {shown})")

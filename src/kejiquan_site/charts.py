@@ -5,6 +5,7 @@ chart's data table and one-sentence description made from the same facts (figure
 from __future__ import annotations
 
 import dataclasses
+import functools
 from dataclasses import dataclass
 from typing import Any
 
@@ -69,11 +70,11 @@ class Chart(_Translatable):
                                    items=tuple(item.in_language(language) for item in self.items),
                                    lines=tuple(line.in_language(language) for line in self.lines))
 
-    @property
-    def fact_ids(self) -> list[str]:
+    @functools.cached_property
+    def fact_ids(self) -> tuple[str, ...]:
         ids = [item.fact for item in self.items]
         ids += [end for line in self.lines for end in (line.start, line.end)]
-        return list(dict.fromkeys(ids))
+        return tuple(dict.fromkeys(ids))
 
 
 def _not_list_of_blocks(value: Any) -> str:

@@ -12,6 +12,7 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Callable, TypeVar
 
 from markdown_it import MarkdownIt
 
@@ -21,13 +22,15 @@ from .derive import derive_facts
 from .diagnostics import BuildFailed, Diagnostic, Location, did_you_mean, error
 from .facts import Fact, Source, parse_fact_file, parse_sources
 from .i18n import check_translations, check_twins
-from .lint import check_hand_typed_numbers, check_unused_facts
+from .lint import check_hand_typed_numbers, check_unused_facts, shown_facts
 from .markdown_ext import DIRECTIVES, Reference
+from .memo import NO_MEMO, Memo, file_signature, listing_signature
 from .pages import Page, parse_page
 from .provenance import check_evidence_in_sources, check_values_in_evidence
 from .textfiles import check_file, display_path, read_text
 from .yamlread import YamlDoc, parse_yaml
 
+T = TypeVar("T")
 MAX_ITEM_IDS = {"{cards}": 2, "{lists}": 2, "{timeline}": 1}
 PAGE_NAME = re.compile(r"[a-z0-9][a-z0-9-]*")
 
@@ -65,32 +68,42 @@ def _read_yaml(project: Project, path: Path, problems: list[Diagnostic]) -> Yaml
     return None if doc.problems else doc
 
 
-def _files(folder: Path, pattern: str) -> list[Path]:
+def _files(folder: Path, pattern: str, memo: Memo = NO_MEMO) -> list[Path]:
     """Matching files, without hidden ones: editors and file systems leave those next to content
-    (Emacs lock links `.#index.md`, macOS `._index.md` resource forks)."""
+    (Emacs lock links `.#index.md`, macOS `._index.md` resource forks). A folder's listing is
+    reused while the folder is unchanged (adding, removing or renaming a file changes it)."""
     if not folder.is_dir():
         return []
-    return sorted(path for path in folder.glob(pattern) if not path.name.startswith("."))
+    suffix = pattern.removeprefix("*")
+    signature = listing_signature(folder)
+    if signature is None:
+        return _list_folder(folder, suffix)
+    return memo.get(("listing", os.fspath(folder), suffix), signature, lambda: _list_folder(folder, suffix))
+
+
+def _list_folder(folder: Path, suffix: str) -> list[Path]:
+    with os.scandir(folder) as entries:
+        names = sorted(entry.name for entry in entries if entry.name.endswith(suffix) and not entry.name.startswith("."))
+    return [folder / name for name in names]
 
 
 def load_story(project: Project, md: MarkdownIt, source_texts: dict[str, tuple[str, str]] | None = None,
-               strict: bool = False) -> Story:
+               strict: bool = False, memo: Memo = NO_MEMO) -> Story:
     """The whole story, or BuildFailed with every problem in every file.
 
     `source_texts` maps source ids to (shown path, archived text) for the evidence check;
-    `strict` turns warnings into errors.
+    `strict` turns warnings into errors; `memo` reuses what unchanged files gave last time.
     """
     problems: list[Diagnostic] = []
-    config = _load_config(project, problems)
-    sources = _load_sources(project, problems)
-    facts = _load_facts(project, sources, problems)
-    problems += check_values_in_evidence(list(facts.values()))
+    config = _load_config(project, problems, memo)
+    sources = _load_sources(project, problems, memo)
+    facts = _load_facts(project, sources, problems, memo)
     problems += check_evidence_in_sources(list(facts.values()), source_texts or {})
     problems += check_template_files(project)
-    charts = _load_charts(project, facts, problems)
-    pages = _load_pages(project, md, problems)
+    charts = _load_charts(project, facts, problems, memo)
+    pages = _load_pages(project, md, problems, memo=memo)
     if config is not None and "en" in config.editions:
-        pages += _load_pages(project, md, problems, "en")
+        pages += _load_pages(project, md, problems, "en", memo)
         warnings_for_twins = check_twins(pages, project)
     else:
         warnings_for_twins = []
@@ -100,8 +113,9 @@ def load_story(project: Project, md: MarkdownIt, source_texts: dict[str, tuple[s
                            for p in problems)
     if ids_complete:  # otherwise every use of a fact in a broken file would be reported too
         problems += check_pages(pages, facts, charts, project)
-        warnings += check_unused_facts(facts, pages, charts)
-    warnings += check_hand_typed_numbers(pages, charts, project.templates, project.shown)
+        warnings += check_unused_facts(facts, memo.get("shown-facts", (tuple(pages), charts),
+                                                       lambda: shown_facts(pages, charts)))
+    warnings += check_hand_typed_numbers(pages, charts, project.templates, project.shown, memo)
     warnings += warnings_for_twins
     if config is not None and "en" in config.editions and ids_complete:
         warnings += check_translations(facts, sources or {}, charts)
@@ -115,93 +129,140 @@ def load_story(project: Project, md: MarkdownIt, source_texts: dict[str, tuple[s
                  tuple(sorted(warnings, key=lambda d: d.sort_key)))
 
 
+def _per_file(memo: Memo, kind: str, path: Path, inputs: Any, compute: Callable[[], T]) -> T:
+    """What `compute` makes of one content file, reused while the file (and `inputs`) stay the same."""
+    signature = file_signature(path)
+    if signature is None:  # links, pipes, folders: checked afresh every time
+        return compute()
+    return memo.get((kind, os.fspath(path)), (signature, inputs), compute)
+
+
 def _content_prefix(project: Project, *folders: str) -> tuple[str, ...]:
     return tuple(project.shown(project.content / folder) + "/" for folder in folders)
 
 
-def _load_config(project: Project, problems: list[Diagnostic]) -> SiteConfig | None:
+def _load_config(project: Project, problems: list[Diagnostic], memo: Memo = NO_MEMO) -> SiteConfig | None:
     path = project.content / "site.yaml"
     if not os.path.lexists(path):  # a folder, a pipe or a broken link there is read_text's to report
         problems.append(error(project.shown(path), 0, 0, "the site configuration is missing",
                               "a file content/site.yaml with title, description, language, base_url, publisher"))
         return None
-    doc = _read_yaml(project, path, problems)
-    if doc is None:
-        return None
-    config, found = parse_config(doc)
+    config, found = _per_file(memo, "config", path, None, lambda: _parse_file(project, path, parse_config))
     problems += found
     return config
 
 
-def _load_sources(project: Project, problems: list[Diagnostic]) -> dict[str, Source] | None:
+def _load_sources(project: Project, problems: list[Diagnostic], memo: Memo = NO_MEMO) -> dict[str, Source] | None:
     """The sources, or None when sources.yaml is missing or broken (so facts are not blamed)."""
     path = project.content / "sources.yaml"
     if not os.path.lexists(path):
         problems.append(error(project.shown(path), 0, 0, "the list of sources is missing",
                               "a file content/sources.yaml naming each source by id"))
         return None
+    sources, found, usable = _per_file(memo, "sources", path, None, lambda: _load_sources_file(project, path))
+    problems += found
+    return sources if usable else None
+
+
+def _load_sources_file(project: Project, path: Path) -> tuple[dict[str, Source] | None, list[Diagnostic], bool]:
+    """(sources, problems, whether facts may be checked against them: not when the file is broken)."""
+    problems: list[Diagnostic] = []
     doc = _read_yaml(project, path, problems)
     if doc is None:
-        return None
+        return None, problems, False
     sources, found = parse_sources(doc)
-    problems += found
-    return None if found else sources
+    return sources, problems + found, not found
 
 
-def _load_facts(project: Project, sources: dict[str, Source] | None, problems: list[Diagnostic]) -> dict[str, Fact]:
+def _parse_file(project: Project, path: Path, parse: Callable[[YamlDoc], tuple[T, list[Diagnostic]]]
+                ) -> tuple[T | None, list[Diagnostic]]:
+    """`parse` of one YAML file, with the problems of reading it."""
+    problems: list[Diagnostic] = []
+    doc = _read_yaml(project, path, problems)
+    if doc is None:
+        return None, problems
+    value, found = parse(doc)
+    return value, problems + found
+
+
+def _load_facts(project: Project, sources: dict[str, Source] | None, problems: list[Diagnostic],
+                memo: Memo = NO_MEMO) -> dict[str, Fact]:
     facts: list[Fact] = []
-    paths = _files(project.content / "facts", "*.yaml")
+    paths = _files(project.content / "facts", "*.yaml", memo)
     if not paths:
         problems.append(error(project.shown(project.content / "facts"), 0, 0, "there are no fact files",
                               "at least one file content/facts/NAME.yaml"))
     for path in paths:
-        doc = _read_yaml(project, path, problems)
-        if doc is not None:
-            found_facts, found = parse_fact_file(doc, path.stem, sources)
-            facts += found_facts
-            problems += found
-    derived, found = derive_facts(facts)
+        found_facts, found = _per_file(memo, "facts", path, sources,
+                                       lambda: _load_fact_file(project, path, sources))
+        facts += found_facts
+        problems += found
+    by_id, found = memo.get("derived", tuple(facts), lambda: _derive(facts))
     problems += found
-    return {fact.id: fact for fact in derived}
+    return by_id
 
 
-def _load_charts(project: Project, facts: dict[str, Fact], problems: list[Diagnostic]) -> dict[str, Chart]:
+def _derive(facts: list[Fact]) -> tuple[dict[str, Fact], list[Diagnostic]]:
+    derived, problems = derive_facts(facts)
+    return {fact.id: fact for fact in derived}, problems
+
+
+def _load_fact_file(project: Project, path: Path, sources: dict[str, Source] | None) -> tuple[list[Fact], list[Diagnostic]]:
+    """The facts of one file, with its problems and the check that each value is in its evidence."""
+    problems: list[Diagnostic] = []
+    doc = _read_yaml(project, path, problems)
+    if doc is None:
+        return [], problems
+    facts, found = parse_fact_file(doc, path.stem, sources)
+    return facts, problems + found + check_values_in_evidence(facts)
+
+
+def _load_charts(project: Project, facts: dict[str, Fact], problems: list[Diagnostic],
+                 memo: Memo = NO_MEMO) -> dict[str, Chart]:
     charts: dict[str, Chart] = {}
-    for path in _files(project.content / "charts", "*.yaml"):
-        doc = _read_yaml(project, path, problems)
-        if doc is None:
-            continue
-        chart, found = parse_chart(doc, path.stem)
+    for path in _files(project.content / "charts", "*.yaml", memo):
+        chart, found = _per_file(memo, "chart", path, None, lambda: _load_chart_file(project, path))
         problems += found
         if chart is not None:
-            problems += check_chart_facts(chart, facts) if facts else []
+            used = tuple(map(facts.get, chart.fact_ids))
+            problems += memo.get(("chart-facts", chart.id), (chart, used),
+                                 lambda: check_chart_facts(chart, facts)) if facts else []
             charts[chart.id] = chart
     return charts
 
 
-def _load_pages(project: Project, md: MarkdownIt, problems: list[Diagnostic], language: str = "zh") -> list[Page]:
+def _load_chart_file(project: Project, path: Path) -> tuple[Chart | None, list[Diagnostic]]:
+    return _parse_file(project, path, lambda doc: parse_chart(doc, path.stem))
+
+
+def _load_pages(project: Project, md: MarkdownIt, problems: list[Diagnostic], language: str = "zh",
+                memo: Memo = NO_MEMO) -> list[Page]:
     """The pages of one edition: content/pages/*.md, or content/pages/en/*.md for English."""
     pages: list[Page] = []
     folder = project.content / "pages" / ("" if language == "zh" else language)
-    paths = _files(folder, "*.md")
+    paths = _files(folder, "*.md", memo)
     if language == "zh" and not any(path.stem == "index" for path in paths):  # twins are checked apart
         problems.append(error(project.shown(folder), 0, 0, "there is no home page",
                               f"a file {project.shown(folder / 'index.md')}"))
     for path in paths:
-        shown = project.shown(path)
         if not PAGE_NAME.fullmatch(path.stem):
-            problems.append(error(shown, 1, 1, f"the page name '{path.stem}' cannot be used in an address",
+            problems.append(error(project.shown(path), 1, 1, f"the page name '{path.stem}' cannot be used in an address",
                                   "lower-case letters, digits and '-', such as 'about.md'"))
             continue
-        text, found = read_text(path, shown, project.content)
-        problems += found
-        if text is None:
-            continue
-        page, found = parse_page(text, shown, path.stem, md, language)
+        page, found = _per_file(memo, "page", path, language, lambda: _load_page_file(project, path, md, language))
         problems += found
         if page is not None:
             pages.append(page)
     return pages
+
+
+def _load_page_file(project: Project, path: Path, md: MarkdownIt, language: str) -> tuple[Page | None, list[Diagnostic]]:
+    shown = project.shown(path)
+    text, problems = read_text(path, shown, project.content)
+    if text is None:
+        return None, problems
+    page, found = parse_page(text, shown, path.stem, md, language)
+    return page, problems + found
 
 
 def check_template_files(project: Project) -> list[Diagnostic]:

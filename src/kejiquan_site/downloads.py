@@ -7,9 +7,10 @@ from __future__ import annotations
 import csv
 import io
 import json
-from typing import Any
+from typing import Any, Callable
 
 from .facts import Fact, Source
+from .memo import NO_MEMO, Memo, chunks
 
 CSV_PATH = "data/facts.csv"
 JSON_PATH = "data/facts.json"
@@ -40,33 +41,60 @@ def _csv_cell(value: Any) -> str:
 ENGLISH_COLUMNS = ["label_en", "value_en", "display_en"]
 
 
-def _records(facts: list[Fact], english: list[Fact] | None) -> list[dict[str, Any]]:
-    """One record per fact; with `english` (the same facts as the English edition shows them)
-    also its English label, text and display."""
-    records = [fact_record(fact) for fact in facts]
-    for record, fact in zip(records, english or []):
-        record.update(label_en=fact.label, display_en=fact.display,
-                      value_en=list(fact.value) if isinstance(fact.value, tuple) else fact.value)
-    return records
+def _record(fact: Fact, english: Fact | None) -> dict[str, Any]:
+    """One fact's record; with `english` (the fact as the English edition shows it) also its
+    English label, text and display."""
+    record = fact_record(fact)
+    if english is not None:
+        record.update(label_en=english.label, display_en=english.display,
+                      value_en=list(english.value) if isinstance(english.value, tuple) else english.value)
+    return record
 
 
-def render_facts_csv(facts: list[Fact], english: list[Fact] | None = None) -> bytes:
+def _per_fact(facts: list[Fact], english: list[Fact] | None, memo: Memo, kind: str,
+              render: Callable[[dict[str, Any]], str], separator: str) -> str:
+    """`render(record)` of every fact, joined by `separator`; with the preview's memo each run
+    of facts is reused while its facts are unchanged."""
+    pairs = list(zip(facts, english) if english else ((fact, None) for fact in facts))
+    parts = []
+    for number, chunk in enumerate(chunks(pairs)):
+        parts.append(memo.get((kind, number), tuple(chunk), lambda: separator.join(
+            render(_record(fact, other)) for fact, other in chunk)))
+    return separator.join(parts)
+
+
+def render_facts_csv(facts: list[Fact], english: list[Fact] | None = None, memo: Memo = NO_MEMO) -> bytes:
     columns = COLUMNS + (ENGLISH_COLUMNS if english else [])
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(columns)
-    for record in _records(facts, english):
-        writer.writerow([_csv_cell(record[column]) for column in columns])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+    def line(record: dict[str, Any]) -> str:
+        buffer = io.StringIO()
+        csv.writer(buffer, lineterminator="\r\n").writerow([_csv_cell(record.get(column)) for column in columns])
+        return buffer.getvalue()
+
+    header = line({column: column for column in columns})
+    kind = "csv-row-en" if english else "csv-row"
+    return ("\ufeff" + header + _per_fact(facts, english, memo, kind, line, "")).encode("utf-8")
 
 
-def render_facts_json(facts: list[Fact], sources: dict[str, Source], english: list[Fact] | None = None) -> bytes:
+def render_facts_json(facts: list[Fact], sources: dict[str, Source], english: list[Fact] | None = None,
+                      memo: Memo = NO_MEMO) -> bytes:
+    """{"sources": [...], "facts": [...]}, indented by one space; each fact's part is made once
+    and placed at the depth it sits at, so the result is exactly json.dumps of the whole."""
     document = {
         "sources": [{"id": s.id, "title": s.title, "publisher": s.publisher, "via": s.via, "date": s.date,
                      "url": s.url, **{f"{key}_en": text for key, text in s.english}} for s in sources.values()],
-        "facts": _records(facts, english),
+        "facts": [],
     }
-    return (json.dumps(document, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+    head = json.dumps(document, ensure_ascii=False, indent=1)
+    if not facts:
+        return (head + "\n").encode("utf-8")
+
+    def part(record: dict[str, Any]) -> str:  # no newline inside a JSON string, so lines are safe to indent
+        return "  " + json.dumps(record, ensure_ascii=False, indent=1).replace("\n", "\n  ")
+
+    kind = "json-record-en" if english else "json-record"
+    records = _per_fact(facts, english, memo, kind, part, ",\n")
+    return (head.removesuffix("[]\n}") + "[\n" + records + "\n ]\n}\n").encode("utf-8")
 
 
 def render_table_csv(table: dict[str, Any]) -> bytes:

@@ -82,7 +82,7 @@ class Fact:
                                    value=self.value if self.value_en is None or self.is_number else self.value_en,
                                    period=self.period_en or self.period)
 
-    @property
+    @functools.cached_property
     def derived(self) -> bool:
         return bool(self.formula)
 

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from .charts import Chart
 from .diagnostics import Diagnostic, Location
 from .facts import Fact, Source
+from .memo import NO_MEMO, Memo
 from .pages import Page
 
 if TYPE_CHECKING:
@@ -63,19 +64,29 @@ def check_twins(pages: list[Page], project: "Project") -> list[Diagnostic]:
     return problems
 
 
-def edition(story: "Story", language: str) -> "Story":
+def edition(story: "Story", language: str, memo: Memo = NO_MEMO) -> "Story":
     """The story as the edition in `language` shows it: its pages, and every fact, source, chart
-    and site text in its language."""
+    and site text in its language. With the preview's `memo`, an unchanged fact or chart stays
+    the same object from build to build."""
+    def translated(kind: str, key: str, item):
+        if language == "zh":
+            return item
+        return memo.get((kind, language, key), item, lambda: item.in_language(language))
+
     return dataclasses.replace(
         story,
         config=story.config.in_language(language),
         sources={key: source.in_language(language) for key, source in story.sources.items()},
-        facts={key: fact.in_language(language) for key, fact in story.facts.items()},
-        charts={key: chart.in_language(language) for key, chart in story.charts.items()},
+        facts={key: translated("fact", key, fact) for key, fact in story.facts.items()},
+        charts={key: translated("chart", key, chart) for key, chart in story.charts.items()},
         pages=tuple(page for page in story.pages if page.language == language),
     )
 
 
-def twin_urls(story: "Story", page: Page) -> list[tuple[str, str]]:
-    """(language tag, url) of the page in every edition that has it, for hreflang and the switcher."""
-    return [(LANGUAGE_TAGS[other.language], other.url) for other in story.pages if other.name == page.name]
+def twin_urls(story: "Story") -> dict[str, list[tuple[str, str]]]:
+    """{page name: (language tag, url) of the page in every edition that has it}, for hreflang
+    and the language switcher."""
+    urls: dict[str, list[tuple[str, str]]] = {}
+    for page in story.pages:
+        urls.setdefault(page.name, []).append((LANGUAGE_TAGS[page.language], page.url))
+    return urls

@@ -30,8 +30,11 @@ PAGE_FIELDS = {
 TEXT_KEYS = ("title", "description", "standfirst", "kicker", "nav")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Page:
+    """One page as parsed. Pages compare by identity: the preview's memo hands back the same
+    object while its file is unchanged, and comparing token trees would cost more than it saves."""
+
     source: str
     name: str
     title: str

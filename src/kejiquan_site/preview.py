@@ -22,6 +22,7 @@ from .build import build_site
 from .changes import describe_changes, previous_values
 from .content import Project
 from .diagnostics import BuildFailed, format_report
+from .memo import Memo
 from .output import OutputBusy, update_site, write_site
 
 PREFIX = "/__kejiquan/"
@@ -36,6 +37,8 @@ class PreviewState:
     report: str = ""  # diagnostics of a failed rebuild, '' when the last one succeeded
     changed: threading.Condition = field(default_factory=threading.Condition)
     written: dict[str, bytes] | None = None  # what the last good rebuild wrote, for incremental writes
+    memo: Memo = field(default_factory=Memo)  # what the last rebuild made, reused where its inputs are unchanged
+    displays: dict[str, str] | None = None  # {fact id: display} of the last good rebuild, for "what changed"
 
     def publish(self, report: str) -> None:
         with self.changed:
@@ -50,13 +53,17 @@ def rebuild(project: Project, output: Path, state: PreviewState, log: Callable[[
     `build_options` go to `build_site` (strict, source_texts)."""
     started = time.perf_counter()
     try:
-        site = build_site(project, **build_options)
+        site = build_site(project, memo=state.memo, precompress=False, **build_options)
     except BuildFailed as failed:
+        state.memo.finish(succeeded=False)
         report = format_report(failed.diagnostics, project.root)
         log(report)
         state.publish(report)
         return
-    changes = describe_changes(previous_values(output), site.story)
+    state.memo.finish(succeeded=True)
+    previous = state.displays if state.displays is not None else previous_values(output)
+    changes = describe_changes(previous, site.story)
+    state.displays = {fact_id: fact.display for fact_id, fact in site.story.facts.items()}
     try:
         if state.written is not None and output.is_dir():
             count = update_site(site.files, output, state.written)

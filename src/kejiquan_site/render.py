@@ -12,7 +12,7 @@ import json
 from importlib import resources
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import jinja2
 from markupsafe import Markup, escape
@@ -27,6 +27,7 @@ from .facts import Fact
 from .figures import figure
 from .formatting import QUALIFIER_WORDS, QUALIFIER_WORDS_EN, format_date, format_period, join_list
 from .markdown_ext import ROLE, DirectiveItem
+from .memo import NO_MEMO, Memo, Reads, RecordingMap, chunks
 from .pages import TEXT_KEYS, Page
 from .ui import ui
 
@@ -110,30 +111,59 @@ class PageRenderer:
     def __init__(self, story: Story, project: Project, assets: Assets, md: Any, *, language: str = "zh",
                  share_images: dict[str, str] | None = None, other_labels: dict[str, str] | None = None,
                  alternates: dict[str, list[tuple[str, str]]] | None = None,
-                 env: jinja2.Environment | None = None) -> None:
+                 env: jinja2.Environment | None = None, memo: Memo = NO_MEMO, templates_key: Any = None) -> None:
         self.story = story
         self.project = project
         self.assets = assets
         self.md = md
         self.language = language
         self.share_images = share_images or {}  # page output path -> output path of its share image
-        self.other_labels = other_labels or {}
+        self.all_other_labels = other_labels or {}
         self.alternates = alternates or {}
         self.env = env or make_environment(project)
         self.edition = edition_context(language)
+        self.memo = memo
+        self.nav = [dataclasses.replace(p, nav=plain_text(p.nav, story.facts)) for p in story.pages if p.nav]
+        # What every page shows besides its own content: a change here renders every page again.
+        self.shared = (story.config, story.sources, tuple(p for p in story.pages if p.nav),
+                       tuple(p.nav for p in self.nav), assets.paths, templates_key)
+        self._start_recording()
+
+    def _start_recording(self) -> None:
+        """Fresh views of the facts, charts and other-edition labels that note what is read."""
+        self.facts = RecordingMap(self.story.facts)
+        self.charts = RecordingMap(self.story.charts)
+        self.other_labels = RecordingMap(self.all_other_labels)
+
+    def _recorded(self, render: Callable[[], str]) -> tuple[bytes, tuple[Reads, Reads, Reads]]:
+        self._start_recording()
+        html = render().encode("utf-8")
+        return html, (self.facts.reads(), self.charts.reads(), self.other_labels.reads())
+
+    def _reads_unchanged(self, rendered: tuple[bytes, tuple[Reads, Reads, Reads]]) -> bool:
+        facts, charts, labels = rendered[1]
+        return (facts.unchanged_in(self.story.facts) and charts.unchanged_in(self.story.charts)
+                and labels.unchanged_in(self.all_other_labels))
+
+    def _memo_render(self, key: str, inputs: Any, render: Callable[[], str]) -> bytes:
+        """The rendered file, reused while its inputs and everything it read are unchanged."""
+        return self.memo.get(("render", self.language, key), (inputs, self.shared),
+                             lambda: self._recorded(render), self._reads_unchanged)[0]
 
     def render_all(self) -> dict[str, bytes]:
         files: dict[str, bytes] = {}
         problems: list[Diagnostic] = []
         for page in self.story.pages:
+            inputs = (page, self.share_images.get(page.output_path), tuple(self.alternates.get(page.name, ())))
             try:
-                files[page.output_path] = self.render_page(page).encode("utf-8")
+                files[page.output_path] = self._memo_render(page.output_path, inputs, lambda: self.render_page(page))
             except (jinja2.TemplateError, ArithmeticError, LookupError, TypeError, ValueError,
                     RecursionError) as exc:  # a template's mistake, located by its traceback
                 problems.append(self._template_problem(exc, page))
         for chart in self.story.charts.values():
+            path = embed_path(chart.id, self.language)
             try:
-                files[embed_path(chart.id, self.language)] = self.render_embed(chart).encode("utf-8")
+                files[path] = self._memo_render(path, chart, lambda: self.render_embed(chart))
             except (jinja2.TemplateError, ArithmeticError, LookupError, TypeError, ValueError,
                     RecursionError) as exc:
                 problems.append(self._template_problem(exc, None))
@@ -155,7 +185,7 @@ class PageRenderer:
                      "names that the template context provides (see README, 'Templates')")
 
     def plain(self, text: str) -> str:
-        return plain_text(text, self.story.facts)
+        return plain_text(text, self.facts)
 
     def render_page(self, page: Page) -> str:
         page = dataclasses.replace(page, **{key: self.plain(getattr(page, key)) for key in TEXT_KEYS})
@@ -174,7 +204,7 @@ class PageRenderer:
                                self.story.sources)
         return self.env.get_template(page.template).render(
             **self.edition, site=config, page=page, body=body, root=root, home=home,
-            nav=[dataclasses.replace(p, nav=self.plain(p.nav)) for p in self.story.pages if p.nav],
+            nav=self.nav,
             has_charts=bool(charts_here), asset=self._asset_function(root),
             canonical=canonical, sources=self.story.sources, share_image=share_image,
             json_ld=script_json(json_ld) if json_ld else None,
@@ -195,7 +225,7 @@ class PageRenderer:
     def render_embed(self, chart: Chart) -> str:
         """A minimal page with only the chart, for <iframe> embeds at embed/CHART/."""
         root = "../" * embed_path(chart.id, self.language).count("/")
-        context = {"root": root, "facts": self.story.facts, "sources": self.story.sources,
+        context = {"root": root, "facts": self.facts, "sources": self.story.sources,
                    "source_names": self.source_names, **self._chart_context(chart, root)}
         figure_html = Markup(self.env.get_template("components/chart.html").render(context, **self.edition))
         stylesheets = [root + path for name, path in self.assets.paths.items() if name.endswith(".css")]
@@ -205,29 +235,46 @@ class PageRenderer:
             canonical=self.story.config.base_url + embed_path(chart.id, self.language).removesuffix("index.html"))
 
     def _render_role(self, role: str, fact_id: str) -> str:
-        fact = self.story.facts[fact_id]
+        fact = self.facts[fact_id]
         if role == "label":
             return str(escape(fact.label))
         return self.env.get_template("components/fact.html").render(fact=fact, **self.edition)
 
     def _render_directive(self, name: str, argument: str, items: list[DirectiveItem], root: str,
                           charts_here: list[str]) -> str:
-        facts = self.story.facts
+        facts = self.facts
         context: dict[str, Any] = {"root": root, "facts": facts, "sources": self.story.sources,
                                    "source_names": self.source_names}
         if name == "chart":
             charts_here.append(argument)
-            context.update(self._chart_context(self.story.charts[argument], root))
+            context.update(self._chart_context(self.charts[argument], root))
         elif name == "facttable":
-            context["rows"] = [(fact, self.other_labels.get(fact.id, "")) for fact in facts.values()]
+            context["rows"] = self._fact_rows(root)
         elif name == "downloads":
             context.update(csv_href=root + CSV_PATH, json_href=root + JSON_PATH, count=len(facts))
         else:
             context["items"] = [{"facts": [facts[i] for i in item.ids], "text": item.text} for item in items]
         return self.env.get_template(f"components/{name}.html").render(context, **self.edition)
 
+    def _fact_rows(self, root: str) -> list[Markup]:
+        """The rows of the table of all facts, in runs: a run is reused while its facts and their
+        words are unchanged."""
+        labels = dict(self.other_labels.items())  # the table shows every fact and label
+        parts = []
+        for number, facts in enumerate(chunks(list(self.facts.values()))):
+            inputs = (tuple(facts), tuple(labels.get(fact.id, "") for fact in facts),
+                      tuple(self.source_names(fact) for fact in facts if fact.inputs), root, self.shared)
+            parts.append(self.memo.get(("fact-rows", self.language, number), inputs,
+                                       lambda: Markup("\n").join(self._fact_row(fact, labels, root) for fact in facts)))
+        return parts
+
+    def _fact_row(self, fact: Fact, labels: dict[str, str], root: str) -> Markup:
+        context = {"root": root, "fact": fact, "other_label": labels.get(fact.id, ""),
+                   "source_names": self.source_names, "sources": self.story.sources, **self.edition}
+        return Markup(self.env.get_template("components/facttable_row.html").render(context))
+
     def _chart_context(self, chart: Chart, root: str) -> dict[str, Any]:
-        facts = self.story.facts
+        facts = self.facts
         used = [facts[fact_id] for fact_id in chart.fact_ids]
         language = self.language
         return {"chart": chart, "figure_json": script_json(figure(chart, facts, language)),
@@ -244,7 +291,7 @@ class PageRenderer:
             fact = pending.pop(0)
             if fact.source:
                 ids.append(fact.source)
-            pending += [self.story.facts[i] for i in fact.inputs]
+            pending += [self.facts[i] for i in fact.inputs]
         names = []
         for source_id in dict.fromkeys(ids):
             source = self.story.sources[source_id]

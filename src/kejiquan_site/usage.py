@@ -14,17 +14,23 @@ from .pages import Page
 WHOLE_BOOK_DIRECTIVES = {"{facttable}"}
 
 
-def fact_uses(pages: tuple[Page, ...] | list[Page], charts: dict[str, Chart]) -> dict[str, list[str]]:
-    """fact id -> sorted descriptions of where it is shown, e.g. 'index.html {cards}'."""
+def fact_uses(pages: tuple[Page, ...] | list[Page], charts: dict[str, Chart],
+              only: set[str] | None = None) -> dict[str, list[str]]:
+    """fact id -> sorted descriptions of where it is shown, e.g. 'index.html {cards}' (for the
+    facts in `only`, when given)."""
     uses: dict[str, set[str]] = defaultdict(set)
     chart_pages: dict[str, set[str]] = defaultdict(set)
     for page in pages:
         for reference in page.references:
+            if only is not None and reference.kind == "fact" and reference.id not in only:
+                continue
             if reference.kind == "fact" and reference.context not in WHOLE_BOOK_DIRECTIVES:
                 uses[reference.id].add(f"{page.output_path} {reference.context}")
             elif reference.kind == "chart":
                 chart_pages[reference.id].add(page.output_path)
     for chart in charts.values():
+        if only is not None and only.isdisjoint(chart.fact_ids):
+            continue
         where = ", ".join(sorted(chart_pages[chart.id])) or "no page"
         for fact_id in chart.fact_ids:
             uses[fact_id].add(f"chart {chart.id} (on {where})")

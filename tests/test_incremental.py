@@ -1,0 +1,140 @@
+"""The preview's memo (memo.py): a rebuild that reuses the last one gives exactly what a cold
+build gives, after every kind of edit, and re-renders only the files an edit touches."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from kejiquan_site.build import Site, build_site
+from kejiquan_site.content import Project
+from kejiquan_site.diagnostics import BuildFailed
+from kejiquan_site import memo as memo_module
+from kejiquan_site.memo import Memo
+
+from conftest import REPO
+
+EN_EXTRA = "---\ntitle: Extra\ndescription: An extra page.\nnav: Extra\n---\n\nExtra words.\n"
+ZH_EXTRA = "---\ntitle: 附加页\ndescription: 附加的一页。\nnav: 附加\n---\n\n附加的文字。\n"
+
+# (what, file, old text, new text); None as the old text writes the whole file, None as the new deletes it.
+EDITS = [
+    ("a fact's value", "content/facts/rd.yaml", "3.5", "3.6"),
+    ("a fact's English label", "content/facts/industry.yaml", "Beijing's trillion-yuan industry clusters",
+     "Beijing's trillion-yuan clusters"),
+    ("a source's publisher", "content/sources.yaml", "publisher: 新京报", "publisher: 新京报社"),
+    ("a chart's title", "content/charts/rd_intensity.yaml", "title: 研发投入强度：", "title: 研发强度："),
+    ("a page's prose", "content/pages/about.md", None, "\n\n又一段说明文字。\n"),
+    ("a menu entry", "content/pages/layout.md", "nav: 空间布局", "nav: 布局"),
+    ("a template", "templates/page.html", "</article>", "</article><!-- edited -->"),
+    ("the stylesheet", "templates/assets/site.css", None, "\n.edited { color: inherit; }\n"),
+    ("the site description", "content/site.yaml", "布局的数据解读。", "布局的解读。"),
+    ("a new page", "content/pages/extra.md", None, ZH_EXTRA),
+    ("its English twin", "content/pages/en/extra.md", None, EN_EXTRA),
+    ("a deleted page", "content/pages/extra.md", None, None),
+]
+
+
+def _copy_real_site(tmp_path: Path) -> Project:
+    for folder in ("content", "templates"):
+        shutil.copytree(REPO / folder, tmp_path / folder)
+    if (REPO / "node_modules").is_dir():
+        (tmp_path / "node_modules").symlink_to(REPO / "node_modules")
+    return Project(tmp_path, tmp_path / "content", tmp_path / "templates")
+
+
+def _apply(root: Path, relative: str, old: str | None, new: str | None) -> None:
+    path = root / relative
+    if new is None:
+        path.unlink()
+    elif old is None:
+        appended = path.read_text(encoding="utf-8") + new if path.exists() and not new.startswith("---") else new
+        path.write_text(appended, encoding="utf-8")
+    else:
+        text = path.read_text(encoding="utf-8")
+        assert old in text, f"{relative} no longer contains {old!r}: update the test's edits"
+        path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def _build(project: Project, memo: Memo | None = None) -> Site:
+    return build_site(project, memo=memo, precompress=False) if memo else build_site(project, precompress=False)
+
+
+def _assert_same_files(reused: Site, cold: Site, what: str) -> None:
+    assert sorted(reused.files) == sorted(cold.files), what
+    different = [path for path in cold.files if reused.files[path] != cold.files[path]]
+    assert different == [], f"after {what}, the reusing build differs from a cold one in {different}"
+
+
+def test_memo_rebuild_matches_a_cold_build_after_every_kind_of_edit(tmp_path):
+    project = _copy_real_site(tmp_path)
+    memo = Memo()
+    _build(project, memo)
+    memo.finish(succeeded=True)
+    for what, relative, old, new in EDITS:
+        _apply(tmp_path, relative, old, new)
+        reused = _build(project, memo)
+        memo.finish(succeeded=True)
+        _assert_same_files(reused, _build(project), what)
+
+
+def test_memo_rebuild_renders_only_the_files_that_show_the_edited_fact(tmp_path):
+    project = _copy_real_site(tmp_path)
+    memo = Memo()
+    before = _build(project, memo)
+    memo.finish(succeeded=True)
+    _apply(tmp_path, "content/facts/layout.yaml", "network covering the whole region", "network across the region")
+    after = _build(project, memo)
+    made = [path for path in after.files if path.endswith((".html", ".csv", ".json"))]
+    rendered = sorted(path for path in made if after.files[path] is not before.files.get(path))
+    changed = sorted(path for path in made if after.files[path] != before.files.get(path))
+    assert changed == ["data/facts.csv", "data/facts.json", "en/data/index.html", "en/index.html",
+                       "en/layout/index.html"]
+    # The Chinese pages that show the fact are rendered again (the fact changed, if not in
+    # Chinese); pages and charts that do not show it are not.
+    assert set(changed) <= set(rendered) <= set(changed) | {"data/index.html", "index.html", "layout/index.html"}
+
+
+def test_memo_rebuild_after_a_failed_build_matches_a_cold_build(tmp_path):
+    project = _copy_real_site(tmp_path)
+    memo = Memo()
+    _build(project, memo)
+    memo.finish(succeeded=True)
+    facts = tmp_path / "content/facts/rd.yaml"
+    good = facts.read_text(encoding="utf-8")
+    facts.write_text(good.replace("unit: percent", "unit: percnt", 1), encoding="utf-8")
+    with pytest.raises(BuildFailed):
+        _build(project, memo)
+    memo.finish(succeeded=False)
+    facts.write_text(good.replace("3.5", "3.7"), encoding="utf-8")
+    reused = _build(project, memo)
+    _assert_same_files(reused, _build(project), "fixing a broken fact file")
+
+
+def test_memo_sees_same_size_saves_that_file_times_cannot_tell_apart(tmp_path, monkeypatch):
+    """File times tick in steps of a few milliseconds: two same-size saves in one step leave
+    inode, size and times alike. Here every save of rd.yaml is given the same times."""
+    project = _copy_real_site(tmp_path)
+    facts = tmp_path / "content/facts/rd.yaml"
+    real_lstat, saved_at = os.lstat, time.time_ns()
+
+    def coarse_lstat(path, *args, **kwargs):
+        info = real_lstat(path, *args, **kwargs)
+        if Path(path) != facts:
+            return info
+        return SimpleNamespace(st_mode=info.st_mode, st_ino=info.st_ino, st_size=info.st_size,
+                               st_mtime_ns=saved_at, st_ctime_ns=saved_at)
+
+    monkeypatch.setattr(memo_module.os, "lstat", coarse_lstat)
+    memo = Memo()
+    text = facts.read_text(encoding="utf-8")
+    for value in ("3.6", "3.7", "3.8"):
+        facts.write_text(text.replace("3.5", value), encoding="utf-8")
+        site = _build(project, memo)
+        memo.finish(succeeded=True)
+        assert site.story.facts["rd.jjj_2014"].value == float(value)
