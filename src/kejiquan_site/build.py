@@ -17,7 +17,7 @@ from .discovery import gzip_siblings, render_headers_file, render_robots, render
 from .downloads import CSV_PATH, JSON_PATH, render_facts_csv, render_facts_json, render_table_csv
 from .i18n import edition, twin_urls
 from .memo import NO_MEMO, Memo, folder_signature
-from .markdown_ext import DIRECTIVE_INFO, DirectiveItem, make_markdown, parse_directive_items
+from .markdown_ext import DirectiveItem, make_markdown
 from .pages import Page
 from .render import PageRenderer, chart_csv_path, embed_path, make_environment, plain_text
 from .shareimage import KeyNumber, render_share_image
@@ -70,7 +70,7 @@ def _edition_files(story: Story, editions: dict[str, Story], language: str, proj
                             alternates=twin_urls(story))
     files.update(renderer.render_all())
     for chart in local.charts.values():
-        inputs = (chart, tuple(local.facts[fact_id] for fact_id in chart.fact_ids))
+        inputs = (chart, tuple(map(local.facts.get, chart.fact_ids)))
         files[chart_csv_path(chart.id, language)] = memo.get(
             ("chart-csv", language, chart.id), inputs,
             lambda: render_table_csv(chart_table(chart, local.facts, language)))
@@ -93,15 +93,6 @@ def _discovery_files(story: Story) -> dict[str, bytes]:
             "_headers": render_headers_file()}
 
 
-def _first_cards(page: Page) -> list[DirectiveItem]:
-    """The items of the page's first {cards}, which its share image shows."""
-    for token in page.tokens:
-        match = DIRECTIVE_INFO.fullmatch(token.info.strip()) if token.type == "fence" else None
-        if match and match.group(1) == "cards":
-            return parse_directive_items(token.content)
-    return []
-
-
 def _key_numbers(items: list[DirectiveItem], story: Story) -> list[KeyNumber]:
     numbers = []
     for item in items:
@@ -117,12 +108,10 @@ def _share_images(story: Story, notes: list[str], memo: Memo) -> tuple[dict[str,
     images: dict[str, bytes] = {}
     paths: dict[str, str] = {}
     home = next((page for page in story.pages if page.name == "index"), None)
-    cards = {page.output_path: memo.get(("cards", page.output_path), page, lambda: _first_cards(page))
-             for page in story.pages}
-    for page in [home] + [page for page in story.pages if page is not home and cards[page.output_path]]:
+    for page in [home] + [page for page in story.pages if page is not home and page.first_cards]:
         if page is None:
             continue
-        title, numbers = plain_text(page.title, story.facts), _key_numbers(cards[page.output_path], story)
+        title, numbers = plain_text(page.title, story.facts), _key_numbers(page.first_cards, story)
         png = memo.get(("share-image", page.output_path), (story.config.title, title, numbers),
                        lambda: render_share_image(story.config.title, title, numbers))
         if png is None:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from .content import Story
 from .downloads import JSON_PATH
+from .facts import Fact
 from .usage import fact_uses
 
 
@@ -20,17 +21,29 @@ def previous_values(output: Path) -> dict[str, str] | None:
         return None
 
 
-def describe_changes(previous: dict[str, str] | None, story: Story) -> list[str]:
-    """Lines such as 'rd.jjj_2024: 4.22% -> 4.3% (shown in index.html {cards}, chart rd (on index.html))'."""
+def describe_changes(previous: dict[str, str] | dict[str, Fact] | None, story: Story) -> list[str]:
+    """Lines such as 'rd.jjj_2024: 4.22% -> 4.3% (shown in index.html {cards}, chart rd (on index.html))'.
+
+    `previous` holds the last build's displays ({fact id: display}) or, in the preview, its
+    facts: an unchanged fact is then the same object and costs no comparison."""
     if previous is None:
         return []
-    changed = [(fact_id, fact) for fact_id, fact in story.facts.items() if previous.get(fact_id) != fact.display]
-    uses = fact_uses(story.pages, story.charts, only={fact_id for fact_id, _ in changed}) if changed else {}
-    lines = []
-    for fact_id, fact in changed:
+    changed: list[tuple[str, Fact, str | None]] = []
+    for fact_id, fact in story.facts.items():
         before = previous.get(fact_id)
+        if before is fact:
+            continue
+        shown_before = before.display if isinstance(before, Fact) else before
+        if shown_before != fact.display:
+            changed.append((fact_id, fact, shown_before))
+    uses = fact_uses(story.pages, story.charts, only={fact_id for fact_id, _, _ in changed}) if changed else {}
+    lines = []
+    for fact_id, fact, before in changed:
         shown = ", ".join(uses.get(fact_id, [])) or "not shown on any page"
         change = f"{before} -> {fact.display}" if before is not None else f"new: {fact.display}"
         lines.append(f"{fact_id}: {change} (shown in {shown})")
-    lines += [f"{fact_id}: removed (was {value})" for fact_id, value in previous.items() if fact_id not in story.facts]
+    removed = previous.keys() - story.facts.keys()
+    for fact_id in (fact_id for fact_id in previous if fact_id in removed):
+        before = previous[fact_id]
+        lines.append(f"{fact_id}: removed (was {before.display if isinstance(before, Fact) else before})")
     return lines

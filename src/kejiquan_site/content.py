@@ -22,7 +22,8 @@ from .derive import derive_facts
 from .diagnostics import BuildFailed, Diagnostic, Location, did_you_mean, error
 from .facts import Fact, Source, parse_fact_file, parse_sources
 from .i18n import check_translations, check_twins
-from .lint import check_hand_typed_numbers, check_unused_facts, shown_facts
+from .handtyped import check_templates
+from .lint import check_chart_numbers, check_page_numbers, check_unused_facts, shown_facts
 from .markdown_ext import DIRECTIVES, Reference
 from .memo import NO_MEMO, Memo, file_signature, listing_signature
 from .pages import Page, parse_page
@@ -112,10 +113,10 @@ def load_story(project: Project, md: MarkdownIt, source_texts: dict[str, tuple[s
     ids_complete = not any(p.location.path.startswith(_content_prefix(project, "facts", "charts"))
                            for p in problems)
     if ids_complete:  # otherwise every use of a fact in a broken file would be reported too
-        problems += check_pages(pages, facts, charts, project)
+        problems += check_pages(pages, facts, charts, project, memo)
         warnings += check_unused_facts(facts, memo.get("shown-facts", (tuple(pages), charts),
                                                        lambda: shown_facts(pages, charts)))
-    warnings += check_hand_typed_numbers(pages, charts, project.templates, project.shown, memo)
+    warnings += check_templates(project.templates, project.shown)
     warnings += warnings_for_twins
     if config is not None and "en" in config.editions and ids_complete:
         warnings += check_translations(facts, sources or {}, charts)
@@ -131,10 +132,11 @@ def load_story(project: Project, md: MarkdownIt, source_texts: dict[str, tuple[s
 
 def _per_file(memo: Memo, kind: str, path: Path, inputs: Any, compute: Callable[[], T]) -> T:
     """What `compute` makes of one content file, reused while the file (and `inputs`) stay the same."""
-    signature = file_signature(path)
+    name = os.fspath(path)
+    signature = file_signature(name)
     if signature is None:  # links, pipes, folders: checked afresh every time
         return compute()
-    return memo.get((kind, os.fspath(path)), (signature, inputs), compute)
+    return memo.get((kind, name), (signature, inputs), compute)
 
 
 def _content_prefix(project: Project, *folders: str) -> tuple[str, ...]:
@@ -192,29 +194,31 @@ def _load_facts(project: Project, sources: dict[str, Source] | None, problems: l
     if not paths:
         problems.append(error(project.shown(project.content / "facts"), 0, 0, "there are no fact files",
                               "at least one file content/facts/NAME.yaml"))
+    by_id: dict[str, Fact] = {}
+    derived: list[Fact] = []
     for path in paths:
-        found_facts, found = _per_file(memo, "facts", path, sources,
-                                       lambda: _load_fact_file(project, path, sources))
-        facts += found_facts
+        found_facts, found, found_derived = _per_file(memo, "facts", path, sources,
+                                                      lambda: _load_fact_file(project, path, sources))
+        facts += found_facts.values()
+        by_id.update(found_facts)
+        derived += found_derived
         problems += found
-    by_id, found = memo.get("derived", tuple(facts), lambda: _derive(facts))
+    all_facts, found = memo.get("derived", tuple(facts), lambda: derive_facts(by_id, derived))
     problems += found
-    return by_id
+    return all_facts
 
 
-def _derive(facts: list[Fact]) -> tuple[dict[str, Fact], list[Diagnostic]]:
-    derived, problems = derive_facts(facts)
-    return {fact.id: fact for fact in derived}, problems
-
-
-def _load_fact_file(project: Project, path: Path, sources: dict[str, Source] | None) -> tuple[list[Fact], list[Diagnostic]]:
-    """The facts of one file, with its problems and the check that each value is in its evidence."""
+def _load_fact_file(project: Project, path: Path, sources: dict[str, Source] | None
+                    ) -> tuple[dict[str, Fact], list[Diagnostic], list[Fact]]:
+    """The facts of one file by id, with its problems (and the check that each value is in its
+    evidence), and those of its facts that have a formula."""
     problems: list[Diagnostic] = []
     doc = _read_yaml(project, path, problems)
     if doc is None:
-        return [], problems
+        return {}, problems, []
     facts, found = parse_fact_file(doc, path.stem, sources)
-    return facts, problems + found + check_values_in_evidence(facts)
+    return ({fact.id: fact for fact in facts}, problems + found + check_values_in_evidence(facts),
+            [fact for fact in facts if fact.derived])
 
 
 def _load_charts(project: Project, facts: dict[str, Fact], problems: list[Diagnostic],
@@ -232,7 +236,9 @@ def _load_charts(project: Project, facts: dict[str, Fact], problems: list[Diagno
 
 
 def _load_chart_file(project: Project, path: Path) -> tuple[Chart | None, list[Diagnostic]]:
-    return _parse_file(project, path, lambda doc: parse_chart(doc, path.stem))
+    """One chart, with its problems and the numbers typed by hand in its texts."""
+    chart, problems = _parse_file(project, path, lambda doc: parse_chart(doc, path.stem))
+    return chart, problems + (check_chart_numbers(chart) if chart is not None else [])
 
 
 def _load_pages(project: Project, md: MarkdownIt, problems: list[Diagnostic], language: str = "zh",
@@ -262,7 +268,7 @@ def _load_page_file(project: Project, path: Path, md: MarkdownIt, language: str)
     if text is None:
         return None, problems
     page, found = parse_page(text, shown, path.stem, md, language)
-    return page, problems + found
+    return page, problems + found + (check_page_numbers(page) if page is not None else [])
 
 
 def check_template_files(project: Project) -> list[Diagnostic]:
@@ -283,19 +289,30 @@ def check_template_files(project: Project) -> list[Diagnostic]:
 
 
 def check_pages(pages: list[Page], facts: dict[str, Fact], charts: dict[str, Chart],
-                project: Project) -> list[Diagnostic]:
+                project: Project, memo: Memo = NO_MEMO) -> list[Diagnostic]:
     """Every id a page uses exists and suits the place it is used in; every template exists."""
     problems: list[Diagnostic] = []
-    templates = {path.name for path in _files(project.templates, "*.html")}
+    templates = frozenset(path.name for path in _files(project.templates, "*.html"))
     for page in pages:
-        if page.template not in templates:
-            problems.append(error(page.source, 2, 1, f"unknown template '{page.template}'"
-                                  f"{did_you_mean(page.template, templates)}",
-                                  "one of: " + ", ".join(sorted(templates))))
-        for reference in page.references:
-            problems += _check_reference(reference, page.source, facts, charts)
-        problems += _repeated_charts(page)
+        used = (tuple(map(facts.get, page.fact_ids)), tuple(map(charts.get, page.chart_ids)))
+        if None in used[0] or None in used[1]:  # the message suggests close ids: it depends on them all
+            problems += _check_page(page, facts, charts, templates)
+        else:
+            problems += memo.get(("page-ids", page.source), (page, used, templates),
+                                 lambda: _check_page(page, facts, charts, templates))
     return problems
+
+
+def _check_page(page: Page, facts: dict[str, Fact], charts: dict[str, Chart], templates: frozenset[str]
+                ) -> list[Diagnostic]:
+    problems: list[Diagnostic] = []
+    if page.template not in templates:
+        problems.append(error(page.source, 2, 1, f"unknown template '{page.template}'"
+                              f"{did_you_mean(page.template, templates)}",
+                              "one of: " + ", ".join(sorted(templates))))
+    for reference in page.references:
+        problems += _check_reference(reference, page.source, facts, charts)
+    return problems + _repeated_charts(page)
 
 
 def _repeated_charts(page: Page) -> list[Diagnostic]:

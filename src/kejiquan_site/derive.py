@@ -99,29 +99,38 @@ def _evaluate(node: ast.AST, values: dict[str, Any]) -> float:
     return _OPERATORS[type(node.op)](left, right)
 
 
-def derive_facts(facts: list[Fact]) -> tuple[list[Fact], list[Diagnostic]]:
-    """All facts with derived values filled in, plus the problems of formulas that cannot be computed."""
-    by_id = {fact.id: fact for fact in facts}
+def derive_facts(by_id: dict[str, Fact], derived: list[Fact]) -> tuple[dict[str, Fact], list[Diagnostic]]:
+    """{id: fact} of all facts (`by_id`, of which `derived` are the ones with a formula) with
+    derived values filled in, plus the problems of formulas that cannot be computed; a derived
+    fact whose value cannot be computed is left out. Costs in the number of derived facts, plus
+    one copy of `by_id`."""
     problems: list[Diagnostic] = []
     parsed: dict[str, tuple[ast.AST, list[str]]] = {}
-    for fact in facts:
-        if fact.derived:
-            where = fact.formula_at or fact.location
-            try:
-                parsed[fact.id] = parse_formula(fact.formula)
-            except FormulaError as exc:
-                problems.append(error(where.path, where.line, where.column, str(exc), FORMULA_EXPECTED))
-    done: dict[str, Fact] = {fid: f for fid, f in by_id.items() if not f.derived}
+    for fact in derived:
+        where = fact.formula_at or fact.location
+        try:
+            parsed[fact.id] = parse_formula(fact.formula)
+        except FormulaError as exc:
+            problems.append(error(where.path, where.line, where.column, str(exc), FORMULA_EXPECTED))
+    done: dict[str, Fact] = {}
     for fact_id in sorted(parsed):
         _derive_one(fact_id, by_id, parsed, done, [], problems)
-    return [done[f.id] for f in facts if f.id in done], problems
+    facts = dict(by_id)
+    facts.update(done)
+    for fact in derived:
+        if fact.id not in done:
+            del facts[fact.id]
+    return facts, problems
 
 
 def _derive_one(fact_id: str, by_id: dict[str, Fact], parsed: dict, done: dict[str, Fact],
                 stack: list[str], problems: list[Diagnostic]) -> bool:
+    """Compute one derived fact into `done` (stated facts are ready as they are)."""
     if fact_id in done:
         return True
     fact = by_id[fact_id]
+    if not fact.derived:
+        return True
     where = fact.formula_at or fact.location
     if fact_id in stack:
         cycle = " -> ".join(stack[stack.index(fact_id):] + [fact_id])
@@ -139,7 +148,7 @@ def _derive_one(fact_id: str, by_id: dict[str, Fact], parsed: dict, done: dict[s
             return False
         if not _derive_one(name, by_id, parsed, done, stack + [fact_id], problems):
             return False
-        inputs[name] = done[name]
+        inputs[name] = done.get(name) or by_id[name]
     complaint = _input_complaint(inputs, counted=_counted_names(tree))
     if complaint:
         problems.append(error(where.path, where.line, where.column, complaint,

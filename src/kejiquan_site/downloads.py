@@ -55,11 +55,12 @@ def _per_fact(facts: list[Fact], english: list[Fact] | None, memo: Memo, kind: s
               render: Callable[[dict[str, Any]], str], separator: str) -> str:
     """`render(record)` of every fact, joined by `separator`; with the preview's memo each run
     of facts is reused while its facts are unchanged."""
-    pairs = list(zip(facts, english) if english else ((fact, None) for fact in facts))
+    others = english or [None] * len(facts)
     parts = []
-    for number, chunk in enumerate(chunks(pairs)):
-        parts.append(memo.get((kind, number), tuple(chunk), lambda: separator.join(
-            render(_record(fact, other)) for fact, other in chunk)))
+    for number, (run, other_run) in enumerate(zip(chunks(facts), chunks(others))):
+        inputs = (tuple(run), tuple(other_run))
+        parts.append(memo.get((kind, number), inputs, lambda: separator.join(
+            render(_record(fact, other)) for fact, other in zip(run, other_run))))
     return separator.join(parts)
 
 

@@ -68,9 +68,10 @@ def edition(story: "Story", language: str, memo: Memo = NO_MEMO) -> "Story":
     """The story as the edition in `language` shows it: its pages, and every fact, source, chart
     and site text in its language. With the preview's `memo`, an unchanged fact or chart stays
     the same object from build to build."""
+    if language == "zh":  # the facts, charts and texts are written in Chinese
+        return dataclasses.replace(story, pages=tuple(page for page in story.pages if page.language == language))
+
     def translated(kind: str, key: str, item):
-        if language == "zh":
-            return item
         return memo.get((kind, language, key), item, lambda: item.in_language(language))
 
     return dataclasses.replace(

@@ -10,8 +10,7 @@ from typing import Callable
 from .charts import Chart
 from .diagnostics import Diagnostic
 from .facts import Fact
-from .handtyped import check_markdown_body, check_templates, check_text_fields
-from .memo import NO_MEMO, Memo
+from .handtyped import check_markdown_body, check_text_fields
 from .pages import Page
 from .usage import fact_uses
 
@@ -24,12 +23,14 @@ def shown_facts(pages: list[Page], charts: dict[str, Chart]) -> frozenset[str]:
 def check_unused_facts(facts: dict[str, Fact], shown_ids: frozenset[str]) -> list[Diagnostic]:
     """A warning for each fact shown nowhere (`shown_ids`: see shown_facts); inputs of a shown
     derived fact count as shown."""
+    unused = facts.keys() - shown_ids
+    if not unused:  # the usual case, found without going through every fact
+        return []
     shown = set(shown_ids)
-    pending = list(shown)
+    pending = [fact_id for fact_id in shown if facts.get(fact_id) is not None and facts[fact_id].inputs]
     while pending:
-        fact = facts.get(pending.pop())
-        for input_id in fact.inputs if fact else ():
-            if input_id not in shown:
+        for input_id in facts[pending.pop()].inputs:
+            if input_id not in shown and input_id in facts:
                 shown.add(input_id)
                 pending.append(input_id)
     return [Diagnostic(fact.location, f"fact '{fact.id}' is never shown on a page or in a chart",
@@ -37,15 +38,11 @@ def check_unused_facts(facts: dict[str, Fact], shown_ids: frozenset[str]) -> lis
             for fact in facts.values() if fact.id not in shown]
 
 
-def check_hand_typed_numbers(pages: list[Page], charts: dict[str, Chart], templates: Path,
-                             shown: Callable[[Path], str], memo: Memo = NO_MEMO) -> list[Diagnostic]:
-    problems: list[Diagnostic] = []
-    for page in pages:
-        problems += memo.get(("hand-typed", page.source), page, lambda: _check_page(page))
-    for chart in charts.values():
-        problems += memo.get(("hand-typed", chart.id), chart, lambda: check_text_fields(list(chart.text_fields)))
-    return problems + check_templates(templates, shown)
-
-
-def _check_page(page: Page) -> list[Diagnostic]:
+def check_page_numbers(page: Page) -> list[Diagnostic]:
+    """Numbers typed by hand in a page's front matter and prose."""
     return check_text_fields(list(page.text_fields)) + check_markdown_body(page.body, page.source, page.body_line)
+
+
+def check_chart_numbers(chart: Chart) -> list[Diagnostic]:
+    """Numbers typed by hand in a chart's titles and labels."""
+    return check_text_fields(list(chart.text_fields))

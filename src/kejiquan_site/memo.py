@@ -16,15 +16,9 @@ from typing import Any, Callable, Hashable, Iterator, TypeVar
 T = TypeVar("T")
 
 
-def _same(first: Any, second: Any) -> bool:
-    """Equal, checking identity first (`==` on a dataclass compares every field even when both
-    sides are the same object)."""
-    return first is second or first == second
-
-
 class Memo:
-    """Results by key, each with its inputs (compared with ==; unchanged objects are the same
-    objects, so that is mostly an identity check). Only what the latest successful build used
+    """Results by key, each with its inputs (compared with `is`, then ==: unchanged objects are
+    the same objects, and `==` on a dataclass would compare every field even then). Only what the latest successful build used
     is kept, so the memo never holds more than about one build."""
 
     def __init__(self) -> None:
@@ -36,7 +30,8 @@ class Memo:
         """`compute()`, or its earlier result for `key` if made from equal `inputs` (and
         `still_valid(result)` agrees, for results that record what they read)."""
         entry = self._used.get(key) or self._kept.get(key)
-        if entry is not None and _same(entry[0], inputs) and (still_valid is None or still_valid(entry[1])):
+        if (entry is not None and (entry[0] is inputs or entry[0] == inputs)
+                and (still_valid is None or still_valid(entry[1]))):
             value = entry[1]
         else:
             value = compute()
@@ -149,24 +144,36 @@ class RecordingMap(Mapping):
         self.everything = True
         return self._data.items()
 
-    def reads(self) -> "Reads":
-        return Reads(self._data if self.everything else None, tuple(self.read), tuple(self.read.values()))
 
 
 @dataclass(frozen=True)
 class Reads:
-    """What a render read from one dict (whose values are never None): everything (the dict
-    then), or the values of some keys (None for a key that was missing)."""
+    """What a render read from some dicts (whose values are never None), by their place in the
+    list: dicts read whole (kept as they were), and the keys read from the others with the
+    values found (None for a missing key)."""
 
-    everything: dict[Any, Any] | None
-    keys: tuple[Any, ...]
+    whole: tuple[tuple[int, dict[Any, Any]], ...]
+    parts: tuple[tuple[int, tuple[Any, ...]], ...]
     values: tuple[Any, ...]
 
-    def unchanged_in(self, data: dict[Any, Any]) -> bool:
-        if self.everything is not None:
-            return self.everything == data
-        return tuple(map(data.get, self.keys)) == self.values  # compares identity first, item by item
+    @staticmethod
+    def combined(*maps: RecordingMap) -> "Reads":
+        return Reads(tuple((index, m._data) for index, m in enumerate(maps) if m.everything),
+                     tuple((index, tuple(m.read)) for index, m in enumerate(maps) if m.read and not m.everything),
+                     tuple(value for m in maps if not m.everything for value in m.read.values()))
 
+    def unchanged_in(self, *data: dict[Any, Any]) -> bool:
+        """Whether `data` (the same dicts, in order, as they are now) still hold what was read."""
+        for index, before in self.whole:
+            if before != data[index]:
+                return False
+        if len(self.parts) == 1:
+            index, keys = self.parts[0]
+            return tuple(map(data[index].get, keys)) == self.values  # identity first, item by item
+        values: list[Any] = []
+        for index, keys in self.parts:
+            values += map(data[index].get, keys)
+        return tuple(values) == self.values
 
 
 def chunks(items: list[T], size: int = 64) -> list[list[T]]:

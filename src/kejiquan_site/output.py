@@ -62,8 +62,8 @@ def update_site(files: dict[str, bytes], output: Path, previous: dict[str, bytes
     output = output.resolve()
     written = 0
     with output_lock(output):
-        for relative, content in sorted(files.items()):
-            if previous.get(relative) != content:
+        for relative, content in files.items():
+            if previous.get(relative) is not content and previous.get(relative) != content:
                 target = output / relative
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_bytes(content)

@@ -6,13 +6,14 @@ at `name/` (pretty URLs).
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from .diagnostics import Diagnostic, Location, error
 from .fields import FieldSpec, check_fields, not_number, not_optional_text, not_text, one_of
-from .markdown_ext import ROLE, Reference, find_references
+from .markdown_ext import DIRECTIVE_INFO, ROLE, DirectiveItem, Reference, find_references, parse_directive_items
 from .yamlread import YamlDoc, parse_yaml
 
 SCHEMAS = ["article", "dataset"]
@@ -52,7 +53,25 @@ class Page:
     body_line: int = 1
     text_fields: tuple[tuple[Location, str], ...] = ()
 
-    @property
+    @functools.cached_property
+    def fact_ids(self) -> tuple[str, ...]:
+        """The ids of the facts the page refers to, in order."""
+        return tuple(ref.id for ref in self.references if ref.kind == "fact")
+
+    @functools.cached_property
+    def chart_ids(self) -> tuple[str, ...]:
+        return tuple(ref.id for ref in self.references if ref.kind == "chart")
+
+    @functools.cached_property
+    def first_cards(self) -> list[DirectiveItem]:
+        """The items of the page's first {cards}: its key numbers, which its share image shows."""
+        for token in self.tokens:
+            match = DIRECTIVE_INFO.fullmatch(token.info.strip()) if token.type == "fence" else None
+            if match and match.group(1) == "cards":
+                return parse_directive_items(token.content)
+        return []
+
+    @functools.cached_property
     def output_path(self) -> str:
         if self.name == "index":
             return self.prefix + "index.html"

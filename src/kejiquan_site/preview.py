@@ -7,6 +7,7 @@ The reload script is added to HTML responses by the server only; built files nev
 
 from __future__ import annotations
 
+import gc
 import json
 import threading
 import time
@@ -38,7 +39,7 @@ class PreviewState:
     changed: threading.Condition = field(default_factory=threading.Condition)
     written: dict[str, bytes] | None = None  # what the last good rebuild wrote, for incremental writes
     memo: Memo = field(default_factory=Memo)  # what the last rebuild made, reused where its inputs are unchanged
-    displays: dict[str, str] | None = None  # {fact id: display} of the last good rebuild, for "what changed"
+    facts: dict[str, Any] | None = None  # the facts of the last good rebuild, for "what changed"
 
     def publish(self, report: str) -> None:
         with self.changed:
@@ -51,6 +52,17 @@ def rebuild(project: Project, output: Path, state: PreviewState, log: Callable[[
             **build_options: Any) -> None:
     """Build and write the site; on errors keep the last good site and publish the diagnostics.
     `build_options` go to `build_site` (strict, source_texts)."""
+    collecting = gc.isenabled()
+    gc.disable()  # the memo holds a build's worth of objects: collecting mid-build only adds pauses
+    try:
+        _rebuild(project, output, state, log, **build_options)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _rebuild(project: Project, output: Path, state: PreviewState, log: Callable[[str], None],
+             **build_options: Any) -> None:
     started = time.perf_counter()
     try:
         site = build_site(project, memo=state.memo, precompress=False, **build_options)
@@ -61,9 +73,8 @@ def rebuild(project: Project, output: Path, state: PreviewState, log: Callable[[
         state.publish(report)
         return
     state.memo.finish(succeeded=True)
-    previous = state.displays if state.displays is not None else previous_values(output)
-    changes = describe_changes(previous, site.story)
-    state.displays = {fact_id: fact.display for fact_id, fact in site.story.facts.items()}
+    changes = describe_changes(state.facts if state.facts is not None else previous_values(output), site.story)
+    state.facts = site.story.facts
     try:
         if state.written is not None and output.is_dir():
             count = update_site(site.files, output, state.written)

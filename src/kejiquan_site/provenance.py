@@ -92,6 +92,8 @@ def check_evidence_in_sources(facts: list[Fact], source_texts: dict[str, tuple[s
     `source_texts` maps a source id to (the path shown in messages, the archived text).
     """
     problems: list[Diagnostic] = []
+    if not source_texts:
+        return problems
     normalised = {source_id: normalise(text) for source_id, (_, text) in source_texts.items()}
     for fact in facts:
         if fact.derived or fact.source not in normalised:

@@ -135,15 +135,13 @@ class PageRenderer:
         self.charts = RecordingMap(self.story.charts)
         self.other_labels = RecordingMap(self.all_other_labels)
 
-    def _recorded(self, render: Callable[[], str]) -> tuple[bytes, tuple[Reads, Reads, Reads]]:
+    def _recorded(self, render: Callable[[], str]) -> tuple[bytes, Reads]:
         self._start_recording()
         html = render().encode("utf-8")
-        return html, (self.facts.reads(), self.charts.reads(), self.other_labels.reads())
+        return html, Reads.combined(self.facts, self.charts, self.other_labels)
 
-    def _reads_unchanged(self, rendered: tuple[bytes, tuple[Reads, Reads, Reads]]) -> bool:
-        facts, charts, labels = rendered[1]
-        return (facts.unchanged_in(self.story.facts) and charts.unchanged_in(self.story.charts)
-                and labels.unchanged_in(self.all_other_labels))
+    def _reads_unchanged(self, rendered: tuple[bytes, Reads]) -> bool:
+        return rendered[1].unchanged_in(self.story.facts, self.story.charts, self.all_other_labels)
 
     def _memo_render(self, key: str, inputs: Any, render: Callable[[], str]) -> bytes:
         """The rendered file, reused while its inputs and everything it read are unchanged."""
@@ -260,12 +258,14 @@ class PageRenderer:
         """The rows of the table of all facts, in runs: a run is reused while its facts and their
         words are unchanged."""
         labels = dict(self.other_labels.items())  # the table shows every fact and label
+        facts = dict(self.facts.items())
+        derived_sources = tuple(self.source_names(fact) for fact in facts.values() if fact.inputs)
         parts = []
-        for number, facts in enumerate(chunks(list(self.facts.values()))):
-            inputs = (tuple(facts), tuple(labels.get(fact.id, "") for fact in facts),
-                      tuple(self.source_names(fact) for fact in facts if fact.inputs), root, self.shared)
+        for number, ids in enumerate(chunks(list(facts))):
+            run = tuple(map(facts.__getitem__, ids))
+            inputs = (run, tuple(map(labels.get, ids)), derived_sources, root, self.shared)
             parts.append(self.memo.get(("fact-rows", self.language, number), inputs,
-                                       lambda: Markup("\n").join(self._fact_row(fact, labels, root) for fact in facts)))
+                                       lambda: Markup("\n").join(self._fact_row(fact, labels, root) for fact in run)))
         return parts
 
     def _fact_row(self, fact: Fact, labels: dict[str, str], root: str) -> Markup:

@@ -19,8 +19,12 @@ def fact_uses(pages: tuple[Page, ...] | list[Page], charts: dict[str, Chart],
     """fact id -> sorted descriptions of where it is shown, e.g. 'index.html {cards}' (for the
     facts in `only`, when given)."""
     uses: dict[str, set[str]] = defaultdict(set)
+    charts_shown = charts if only is None else {key: chart for key, chart in charts.items()
+                                                if not only.isdisjoint(chart.fact_ids)}
     chart_pages: dict[str, set[str]] = defaultdict(set)
     for page in pages:
+        if only is not None and only.isdisjoint(page.fact_ids) and charts_shown.keys().isdisjoint(page.chart_ids):
+            continue
         for reference in page.references:
             if only is not None and reference.kind == "fact" and reference.id not in only:
                 continue
@@ -28,10 +32,9 @@ def fact_uses(pages: tuple[Page, ...] | list[Page], charts: dict[str, Chart],
                 uses[reference.id].add(f"{page.output_path} {reference.context}")
             elif reference.kind == "chart":
                 chart_pages[reference.id].add(page.output_path)
-    for chart in charts.values():
-        if only is not None and only.isdisjoint(chart.fact_ids):
-            continue
+    for chart in charts_shown.values():
         where = ", ".join(sorted(chart_pages[chart.id])) or "no page"
         for fact_id in chart.fact_ids:
-            uses[fact_id].add(f"chart {chart.id} (on {where})")
+            if only is None or fact_id in only:
+                uses[fact_id].add(f"chart {chart.id} (on {where})")
     return {fact_id: sorted(places) for fact_id, places in uses.items()}
