@@ -11,11 +11,13 @@ SEED   ?= ../shared/seed/000_e59f27834136ac4b.txt
 SOURCE_TEXT := $(if $(wildcard $(SEED)),--source-text xjb_kuowei=$(SEED))
 
 PORT   ?= 8000
+# Extra options for `make site`, e.g. BUILD_ARGS=--precompress for nginx's gzip_static.
+BUILD_ARGS ?=
 
 .PHONY: site test check serve bench setup clean
 
 site: setup
-	$(PY) -m kejiquan_site build --strict
+	$(PY) -m kejiquan_site build --strict $(BUILD_ARGS)
 
 check: setup
 	$(PY) -m kejiquan_site check --strict $(SOURCE_TEXT)

@@ -73,13 +73,19 @@ def folder_size(folder: Path) -> tuple[int, int]:
 
 
 def time_cold_build(label: str, project: Path, templates: Path, output: Path, runs: int) -> ColdBuild:
-    """`runs` builds, each in a fresh process with no previous output folder."""
-    command = [sys.executable, "-m", "kejiquan_site", "build", "--project", str(project),
-               "--templates", str(templates), "--output", str(output)]
+    """`runs` builds, each in a fresh process with no previous output folder.
+
+    Each run writes a folder of its own (OUTPUT-1, OUTPUT-2, ...) and none is deleted while
+    builds are timed: on this machine's disk, deleting thousands of files slows the file
+    creation that follows for seconds, which would bill one build for the last one's clean-up.
+    The caller removes the work folder at the end."""
     result = ColdBuild(label)
     log = output.parent / f"{output.name}.log"
-    for _ in range(runs):
-        shutil.rmtree(output, ignore_errors=True)
+    for run in range(1, runs + 1):
+        target = output.with_name(f"{output.name}-{run}")
+        shutil.rmtree(target, ignore_errors=True)  # only left over from an earlier --workdir run
+        command = [sys.executable, "-m", "kejiquan_site", "build", "--project", str(project),
+                   "--templates", str(templates), "--output", str(target)]
         seconds, rss_mb, code = _run_build(command, log)
         report = log.read_text(encoding="utf-8", errors="replace")
         if code != 0:
@@ -92,7 +98,7 @@ def time_cold_build(label: str, project: Path, templates: Path, output: Path, ru
     plotly = _PLOTLY.search(report)
     result.plotly = plotly.group(1) if plotly else ""
     result.warnings = len(_WARNING.findall(report))
-    result.output_bytes, result.output_files = folder_size(output)
+    result.output_bytes, result.output_files = folder_size(target)
     return result
 
 

@@ -62,7 +62,7 @@ def _apply(root: Path, relative: str, old: str | None, new: str | None) -> None:
 
 
 def _build(project: Project, memo: Memo | None = None) -> Site:
-    return build_site(project, memo=memo, precompress=False) if memo else build_site(project, precompress=False)
+    return build_site(project, memo=memo) if memo else build_site(project)
 
 
 def _assert_same_files(reused: Site, cold: Site, what: str) -> None:

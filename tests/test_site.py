@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import gzip
 import io
 import json
 import re
@@ -12,6 +13,7 @@ from pathlib import PurePosixPath
 import pytest
 
 from kejiquan_site.build import build_site
+from kejiquan_site.cli import main
 from kejiquan_site.content import Project
 from kejiquan_site.output import write_site
 
@@ -166,3 +168,17 @@ def test_site_two_builds_are_byte_identical(tmp_path):
     one = {p.relative_to(tmp_path / "one"): p.read_bytes() for p in (tmp_path / "one").rglob("*") if p.is_file()}
     two = {p.relative_to(tmp_path / "two"): p.read_bytes() for p in (tmp_path / "two").rglob("*") if p.is_file()}
     assert one == two
+
+
+def test_site_precompress_writes_a_gzip_copy_of_every_text_file_only_when_asked(make_project, tmp_path):
+    project = make_project()
+    plain, packed = tmp_path / "plain", tmp_path / "packed"
+    common = ["build", "--project", str(project.root), "--templates", str(project.templates)]
+    assert main(common + ["--output", str(plain)]) == 0
+    assert main(common + ["--output", str(packed), "--precompress"]) == 0
+    assert not list(plain.rglob("*.gz"))
+    texts = [path for path in plain.rglob("*") if path.suffix in (".html", ".css", ".js", ".csv", ".json", ".xml")]
+    assert texts
+    for path in texts:
+        copy = packed / path.relative_to(plain)
+        assert gzip.decompress(copy.with_name(copy.name + ".gz").read_bytes()) == path.read_bytes()

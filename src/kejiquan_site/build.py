@@ -8,15 +8,17 @@ tests and `check` can use it freely.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
 from .assets import Assets, PlotlyBundle, collect_assets, hashed_name
-from .charts import chart_table
-from .content import Project, Story, load_story
+from .charts import Chart, chart_table
+from .content import Project, Story, count_content_files, load_story
 from .discovery import gzip_siblings, render_headers_file, render_robots, render_sitemap
 from .downloads import CSV_PATH, JSON_PATH, render_facts_csv, render_facts_json, render_table_csv
 from .i18n import edition, twin_urls
+from .diagnostics import BuildFailed, Diagnostic
 from .memo import NO_MEMO, Memo, folder_signature
+from .parallel import run_parts
 from .markdown_ext import DirectiveItem, make_markdown
 from .pages import Page
 from .render import PageRenderer, chart_csv_path, embed_path, make_environment, plain_text
@@ -31,35 +33,52 @@ class Site:
     notes: tuple[str, ...] = ()
 
 
+PARALLEL_FROM = 100  # content files; below that a child process costs more than it saves
+
+
 def build_site(project: Project, *, strict: bool = False, source_texts: dict[str, tuple[str, str]] | None = None,
-               memo: Memo = NO_MEMO, precompress: bool = True) -> Site:
+               memo: Memo = NO_MEMO, precompress: bool = False, processes: int = 1) -> Site:
     """Every output file in memory; raises BuildFailed with all problems of the content.
 
     `strict` makes warnings errors; `source_texts` ({source id: (shown path, text)}) adds the
     check that every evidence fragment occurs in its archived source. `memo` (the preview's)
     reuses the results of the last build where their inputs are unchanged; `precompress` adds
-    a .gz copy of every text file.
+    a .gz copy of every text file (for servers that send them as they are, such as nginx's
+    gzip_static; most hosts compress on the fly, and each copy is one more file to write).
+    `processes` > 1 reads and renders a large site on that many cores (not with a memo).
     """
+    if memo is not NO_MEMO or count_content_files(project) < PARALLEL_FROM:
+        processes = 1
     md = memo.get("markdown", None, make_markdown)
-    story = load_story(project, md, source_texts, strict, memo)
+    story = load_story(project, md, source_texts, strict, memo, processes)
     assets = collect_assets(project.root, project.templates)
     files = dict(assets.files)
     notes: list[str] = []
     templates_key = folder_signature(project.templates)
     env = memo.get("jinja", templates_key, lambda: make_environment(project))
     editions = {language: edition(story, language, memo) for language in story.config.editions}
+    renderers = []
     for language in story.config.editions:
-        files.update(_edition_files(story, editions, language, project, assets, md, env, notes, memo, templates_key))
-    files.update(_data_files(story, editions.get("en"), memo))
+        share_images, renderer = _edition_renderer(story, editions, language, project, assets, md, env, notes,
+                                                   memo, templates_key)
+        files.update(share_images)
+        renderers.append(renderer)
+    jobs = _render_jobs(renderers, story, editions.get("en"), memo)
+    rendered = run_parts([lambda share=share: _run_jobs(share) for share in _share_out(jobs, processes)], processes)
+    problems = [problem for _, found in rendered for problem in found]
+    if problems:
+        raise BuildFailed(problems)
+    for part_files, _ in rendered:
+        files.update(part_files)
     files.update(_discovery_files(story))
     if precompress:
         files.update(gzip_siblings(files))
     return Site(dict(sorted(files.items())), story, assets.plotly, tuple(dict.fromkeys(notes)))
 
 
-def _edition_files(story: Story, editions: dict[str, Story], language: str, project: Project, assets: Assets, md,
-                   env, notes: list[str], memo: Memo, templates_key: Any) -> dict[str, bytes]:
-    """Pages, embeds, chart CSVs and share images of one edition."""
+def _edition_renderer(story: Story, editions: dict[str, Story], language: str, project: Project, assets: Assets,
+                      md, env, notes: list[str], memo: Memo, templates_key: Any) -> tuple[dict[str, bytes], PageRenderer]:
+    """The share images of one edition, and the renderer of its pages, embeds and chart CSVs."""
     local = editions[language]
     other = editions.get("zh" if language == "en" else "en")
     files, share_paths = _share_images(local, notes, memo)
@@ -68,13 +87,63 @@ def _edition_files(story: Story, editions: dict[str, Story], language: str, proj
     renderer = PageRenderer(local, project, assets, md, language=language, share_images=share_paths,
                             other_labels=other_labels, env=env, memo=memo, templates_key=templates_key,
                             alternates=twin_urls(story))
-    files.update(renderer.render_all())
-    for chart in local.charts.values():
-        inputs = (chart, tuple(map(local.facts.get, chart.fact_ids)))
-        files[chart_csv_path(chart.id, language)] = memo.get(
-            ("chart-csv", language, chart.id), inputs,
-            lambda: render_table_csv(chart_table(chart, local.facts, language)))
-    return files
+    return files, renderer
+
+
+Job = tuple[float, Callable[[], tuple[dict[str, bytes], list[Diagnostic]]]]  # (rough cost, work)
+
+
+def _render_jobs(renderers: list[PageRenderer], story: Story, english: Story | None, memo: Memo) -> list[Job]:
+    """Everything left to render, one job per page, embed page and chart table, plus the
+    downloads, each with a rough cost: a page with the table of all facts costs as many as it
+    has rows."""
+    rows = len(story.facts) / 20
+    jobs: list[Job] = [(rows, lambda: (_data_files(story, english, memo), []))]
+    for renderer in renderers:
+        charts = dict(renderer.story.charts)
+        for page in renderer.story.pages:  # with the embed pages of the charts first shown here
+            shown = [charts.pop(chart_id) for chart_id in dict.fromkeys(page.chart_ids) if chart_id in charts]
+            cost = 1 + 0.6 * len(shown) + (rows if any(ref.id == "facttable" for ref in page.references) else 0)
+            jobs.append((cost, lambda renderer=renderer, page=page, shown=shown: _page_job(renderer, [page], shown)))
+        for chart in charts.values():
+            jobs.append((0.6, lambda renderer=renderer, chart=chart: _page_job(renderer, [], [chart])))
+    return jobs
+
+
+def _page_job(renderer: PageRenderer, pages: list[Page], charts: list[Chart]) -> tuple[dict[str, bytes], list[Diagnostic]]:
+    files, problems = renderer.render_all(pages, charts)
+    for chart in charts:
+        files.update(_chart_csv(renderer, chart))
+    return files, problems
+
+
+def _share_out(jobs: list[Job], parts: int) -> list[list[Job]]:
+    """The jobs in `parts` shares of about equal cost (the largest first, each to the least loaded)."""
+    shares: list[list[Job]] = [[] for _ in range(parts)]
+    loads = [0.0] * parts
+    for job in sorted(jobs, key=lambda job: -job[0]):
+        lightest = loads.index(min(loads))
+        shares[lightest].append(job)
+        loads[lightest] += job[0]
+    return shares
+
+
+def _run_jobs(jobs: list[Job]) -> tuple[dict[str, bytes], list[Diagnostic]]:
+    files: dict[str, bytes] = {}
+    problems: list[Diagnostic] = []
+    for _, work in jobs:
+        found_files, found = work()
+        files.update(found_files)
+        problems += found
+    return files, problems
+
+
+def _chart_csv(renderer: PageRenderer, chart: Chart) -> dict[str, bytes]:
+    """The data table of one chart as CSV, as the chart's edition shows it."""
+    local, language = renderer.story, renderer.language
+    inputs = (chart, tuple(map(local.facts.get, chart.fact_ids)))
+    return {chart_csv_path(chart.id, language): renderer.memo.get(
+        ("chart-csv", language, chart.id), inputs, lambda: render_table_csv(chart_table(chart, local.facts, language)))}
 
 
 def _data_files(story: Story, english: Story | None, memo: Memo) -> dict[str, bytes]:

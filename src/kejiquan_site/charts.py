@@ -175,11 +175,14 @@ def _untranslated(doc: YamlDoc) -> tuple[tuple[Location, str], ...]:
     return tuple(missing)
 
 
+_SHOWN_TEXT_KEYS = frozenset(TRANSLATED_TEXTS + tuple(f"{key}_en" for key in TRANSLATED_TEXTS))
+
+
 def _text_positions(doc: YamlDoc) -> list[tuple[Location, tuple]]:
     """(position, key path) of every text a reader sees in the chart."""
     found = []
     for keys, (line, column) in doc.value_positions.items():
-        if keys and keys[-1] in TRANSLATED_TEXTS + tuple(f"{key}_en" for key in TRANSLATED_TEXTS):
+        if keys and keys[-1] in _SHOWN_TEXT_KEYS:
             value = doc.data
             for key in keys:
                 value = value[key]

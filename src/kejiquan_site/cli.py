@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import os
 import sys
 import traceback
 from pathlib import Path
@@ -35,6 +36,9 @@ def _parser() -> argparse.ArgumentParser:
                              help="check every evidence fragment of SOURCE_ID against the archived text at PATH")
         if name in ("build", "serve"):
             command.add_argument("--output", "-o", type=Path, help="output folder (default: PROJECT/_site)")
+        if name == "build":
+            command.add_argument("--precompress", action="store_true",
+                                 help="also write NAME.gz next to every text file, for nginx's gzip_static")
         if name == "serve":
             command.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
             command.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
@@ -87,7 +91,8 @@ def main(argv: list[str] | None = None) -> int:
               lambda text: print(text, flush=True), strict=args.strict, source_texts=source_texts)
         return 0
     try:
-        site = build_site(project, strict=args.strict, source_texts=source_texts)
+        site = build_site(project, strict=args.strict, source_texts=source_texts,
+                          precompress=getattr(args, "precompress", False), processes=os.cpu_count() or 1)
         changes: list[str] = []
         if args.command == "build":
             output = (args.output or root / "_site").resolve()

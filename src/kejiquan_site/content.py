@@ -27,6 +27,7 @@ from .lint import check_chart_numbers, check_page_numbers, check_unused_facts, s
 from .markdown_ext import DIRECTIVES, Reference
 from .memo import NO_MEMO, Memo, file_signature, listing_signature
 from .pages import Page, parse_page
+from .parallel import run_parts
 from .provenance import check_evidence_in_sources, check_values_in_evidence
 from .textfiles import check_file, display_path, read_text
 from .yamlread import YamlDoc, parse_yaml
@@ -89,25 +90,25 @@ def _list_folder(folder: Path, suffix: str) -> list[Path]:
 
 
 def load_story(project: Project, md: MarkdownIt, source_texts: dict[str, tuple[str, str]] | None = None,
-               strict: bool = False, memo: Memo = NO_MEMO) -> Story:
+               strict: bool = False, memo: Memo = NO_MEMO, processes: int = 1) -> Story:
     """The whole story, or BuildFailed with every problem in every file.
 
     `source_texts` maps source ids to (shown path, archived text) for the evidence check;
-    `strict` turns warnings into errors; `memo` reuses what unchanged files gave last time.
+    `strict` turns warnings into errors; `memo` reuses what unchanged files gave last time;
+    with `processes` > 1 the pages are read while a child process reads the facts and charts.
     """
     problems: list[Diagnostic] = []
     config = _load_config(project, problems, memo)
     sources = _load_sources(project, problems, memo)
-    facts = _load_facts(project, sources, problems, memo)
+    languages = ("zh", "en") if config is not None and "en" in config.editions else ("zh",)
+    (pages, found_in_pages), (fact_files, chart_files, found_in_data) = run_parts(
+        [lambda: _read_pages(project, md, languages, memo), lambda: _read_data(project, sources, memo)], processes)
+    problems += found_in_data + found_in_pages
+    facts = _combine_facts(fact_files, problems, memo)
     problems += check_evidence_in_sources(list(facts.values()), source_texts or {})
     problems += check_template_files(project)
-    charts = _load_charts(project, facts, problems, memo)
-    pages = _load_pages(project, md, problems, memo=memo)
-    if config is not None and "en" in config.editions:
-        pages += _load_pages(project, md, problems, "en", memo)
-        warnings_for_twins = check_twins(pages, project)
-    else:
-        warnings_for_twins = []
+    charts = _check_charts(chart_files, facts, problems, memo)
+    warnings_for_twins = check_twins(pages, project) if len(languages) > 1 else []
     warnings = [p for p in problems if p.severity == "warning"]  # files read fine, but mislead
     problems = [p for p in problems if p.severity != "warning"]
     ids_complete = not any(p.location.path.startswith(_content_prefix(project, "facts", "charts"))
@@ -128,6 +129,18 @@ def load_story(project: Project, md: MarkdownIt, source_texts: dict[str, tuple[s
     return Story(config, sources or {}, facts, charts,
                  tuple(sorted(pages, key=lambda p: (p.language != "zh", p.order, p.name))),
                  tuple(sorted(warnings, key=lambda d: d.sort_key)))
+
+
+def count_content_files(project: Project) -> int:
+    """How many fact, chart and page files there are, roughly (without reading any)."""
+    count = 0
+    for folder in ("facts", "charts", "pages", "pages/en"):
+        try:
+            with os.scandir(project.content / folder) as entries:
+                count += sum(1 for _ in entries)
+        except OSError:
+            pass
+    return count
 
 
 def _per_file(memo: Memo, kind: str, path: Path, inputs: Any, compute: Callable[[], T]) -> T:
@@ -187,18 +200,30 @@ def _parse_file(project: Project, path: Path, parse: Callable[[YamlDoc], tuple[T
     return value, problems + found
 
 
-def _load_facts(project: Project, sources: dict[str, Source] | None, problems: list[Diagnostic],
-                memo: Memo = NO_MEMO) -> dict[str, Fact]:
-    facts: list[Fact] = []
+FactFile = tuple[dict[str, Fact], list[Diagnostic], list[Fact]]
+
+
+def _read_data(project: Project, sources: dict[str, Source] | None, memo: Memo
+               ) -> tuple[list[FactFile], list[tuple[Chart | None, list[Diagnostic]]], list[Diagnostic]]:
+    """Every fact file and chart file, each on its own: (fact files, chart files, problems)."""
+    problems: list[Diagnostic] = []
     paths = _files(project.content / "facts", "*.yaml", memo)
     if not paths:
         problems.append(error(project.shown(project.content / "facts"), 0, 0, "there are no fact files",
                               "at least one file content/facts/NAME.yaml"))
+    fact_files = [_per_file(memo, "facts", path, sources, lambda: _load_fact_file(project, path, sources))
+                  for path in paths]
+    chart_files = [_per_file(memo, "chart", path, None, lambda: _load_chart_file(project, path))
+                   for path in _files(project.content / "charts", "*.yaml", memo)]
+    return fact_files, chart_files, problems
+
+
+def _combine_facts(fact_files: list[FactFile], problems: list[Diagnostic], memo: Memo) -> dict[str, Fact]:
+    """All facts by id, derived values computed."""
+    facts: list[Fact] = []
     by_id: dict[str, Fact] = {}
     derived: list[Fact] = []
-    for path in paths:
-        found_facts, found, found_derived = _per_file(memo, "facts", path, sources,
-                                                      lambda: _load_fact_file(project, path, sources))
+    for found_facts, found, found_derived in fact_files:
         facts += found_facts.values()
         by_id.update(found_facts)
         derived += found_derived
@@ -221,11 +246,11 @@ def _load_fact_file(project: Project, path: Path, sources: dict[str, Source] | N
             [fact for fact in facts if fact.derived])
 
 
-def _load_charts(project: Project, facts: dict[str, Fact], problems: list[Diagnostic],
-                 memo: Memo = NO_MEMO) -> dict[str, Chart]:
+def _check_charts(chart_files: list[tuple[Chart | None, list[Diagnostic]]], facts: dict[str, Fact],
+                  problems: list[Diagnostic], memo: Memo) -> dict[str, Chart]:
+    """The charts by id, each checked against the facts it shows."""
     charts: dict[str, Chart] = {}
-    for path in _files(project.content / "charts", "*.yaml", memo):
-        chart, found = _per_file(memo, "chart", path, None, lambda: _load_chart_file(project, path))
+    for chart, found in chart_files:
         problems += found
         if chart is not None:
             used = tuple(map(facts.get, chart.fact_ids))
@@ -239,6 +264,14 @@ def _load_chart_file(project: Project, path: Path) -> tuple[Chart | None, list[D
     """One chart, with its problems and the numbers typed by hand in its texts."""
     chart, problems = _parse_file(project, path, lambda doc: parse_chart(doc, path.stem))
     return chart, problems + (check_chart_numbers(chart) if chart is not None else [])
+
+
+def _read_pages(project: Project, md: MarkdownIt, languages: tuple[str, ...], memo: Memo
+                ) -> tuple[list[Page], list[Diagnostic]]:
+    """The pages of every edition, with their problems."""
+    problems: list[Diagnostic] = []
+    pages = [page for language in languages for page in _load_pages(project, md, problems, language, memo)]
+    return pages, problems
 
 
 def _load_pages(project: Project, md: MarkdownIt, problems: list[Diagnostic], language: str = "zh",

@@ -42,7 +42,11 @@ def _mask(text: str, masked: tuple[re.Pattern[str], str]) -> str:
     stop at line ends are applied line by line for the same reason."""
     pattern, closer = masked
     if not pattern.flags & re.S and "\n" in text:
-        return "\n".join(_mask(line, masked) for line in text.split("\n"))
+        return "\n".join(_mask_span(line, pattern, closer) for line in text.split("\n"))
+    return _mask_span(text, pattern, closer)
+
+
+def _mask_span(text: str, pattern: re.Pattern[str], closer: str) -> str:
     end = text.rfind(closer)
     if end < 0:
         return text

@@ -21,6 +21,8 @@ class Memo:
     the same objects, and `==` on a dataclass would compare every field even then). Only what the latest successful build used
     is kept, so the memo never holds more than about one build."""
 
+    keeps = True
+
     def __init__(self) -> None:
         self._kept: dict[Hashable, tuple[Any, Any]] = {}
         self._used: dict[Hashable, tuple[Any, Any]] = {}
@@ -50,6 +52,8 @@ class Memo:
 
 class NoMemo(Memo):
     """Computes everything, keeps nothing: cold builds and `check`."""
+
+    keeps = False
 
     def get(self, key: Hashable, inputs: Any, compute: Callable[[], T],
             still_valid: Callable[[T], bool] | None = None) -> T:

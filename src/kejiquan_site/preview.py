@@ -65,7 +65,7 @@ def _rebuild(project: Project, output: Path, state: PreviewState, log: Callable[
              **build_options: Any) -> None:
     started = time.perf_counter()
     try:
-        site = build_site(project, memo=state.memo, precompress=False, **build_options)
+        site = build_site(project, memo=state.memo, **build_options)
     except BuildFailed as failed:
         state.memo.finish(succeeded=False)
         report = format_report(failed.diagnostics, project.root)

@@ -100,7 +100,31 @@ def parse_yaml(text: str, path: str, first_line: int = 1) -> YamlDoc:
     return doc
 
 
-_FAST_LOADER = getattr(yaml, "CSafeLoader", None)
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+
+
+class _TaglessResolver(yaml.resolver.BaseResolver):
+    """Resolves no scalar types: _Converter reads plain scalars itself (with the YAML 1.1 traps),
+    so PyYAML's regular expressions, run in Python for every scalar, would be wasted. Only '<<'
+    keeps its merge tag, which the converter refuses."""
+
+    def resolve(self, kind: type, value: Any, implicit: Any) -> str:
+        if kind is yaml.ScalarNode:
+            return _MERGE_TAG if value == "<<" and implicit[0] else self.DEFAULT_SCALAR_TAG
+        return self.DEFAULT_SEQUENCE_TAG if kind is yaml.SequenceNode else self.DEFAULT_MAPPING_TAG
+
+
+try:
+    from yaml.cyaml import CParser
+except ImportError:  # PyYAML built without libyaml: the strict (pure Python) loader reads everything
+    _FAST_LOADER: type | None = None
+else:
+    class _FastComposer(CParser, _TaglessResolver):
+        def __init__(self, stream: str) -> None:
+            CParser.__init__(self, stream)
+            _TaglessResolver.__init__(self)
+
+    _FAST_LOADER = _FastComposer
 
 
 def _fast_path_is_safe(text: str) -> bool:
@@ -116,10 +140,13 @@ def _fast_path_is_safe(text: str) -> bool:
 def _compose_fast(text: str) -> yaml.Node | None:
     """The node tree from libyaml, or None when it objects (the strict loader then gives the
     exact, located message)."""
+    loader = _FAST_LOADER(text)
     try:
-        return yaml.compose(text, Loader=_FAST_LOADER)
+        return loader.get_single_node()
     except yaml.YAMLError:
         return None
+    finally:
+        loader.dispose()
 
 
 def _unreadable_character(text: str, path: str, first_line: int) -> Diagnostic | None:
@@ -216,7 +243,7 @@ class _Converter:
         result: dict[str, Any] = {}
         first_seen: dict[str, int] = {}
         for key_node, value_node in node.value:
-            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == "tag:yaml.org,2002:merge":
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == _MERGE_TAG:
                 self.problem(key_node, "keys must be plain words", "a key such as 'label:'")
                 continue
             key = key_node.value
