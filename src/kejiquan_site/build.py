@@ -59,7 +59,7 @@ def build_site(project: Project, *, strict: bool = False, source_texts: dict[str
     editions = {language: edition(story, language, memo) for language in story.config.editions}
     renderers = []
     for language in story.config.editions:
-        share_images, renderer = _edition_renderer(story, editions, language, project, assets, md, env, notes,
+        share_images, renderer = _edition_renderer(story, editions, language, project, assets, env, notes,
                                                    memo, templates_key)
         files.update(share_images)
         renderers.append(renderer)
@@ -77,14 +77,14 @@ def build_site(project: Project, *, strict: bool = False, source_texts: dict[str
 
 
 def _edition_renderer(story: Story, editions: dict[str, Story], language: str, project: Project, assets: Assets,
-                      md, env, notes: list[str], memo: Memo, templates_key: Any) -> tuple[dict[str, bytes], PageRenderer]:
+                      env, notes: list[str], memo: Memo, templates_key: Any) -> tuple[dict[str, bytes], PageRenderer]:
     """The share images of one edition, and the renderer of its pages, embeds and chart CSVs."""
     local = editions[language]
     other = editions.get("zh" if language == "en" else "en")
     files, share_paths = _share_images(local, notes, memo)
     other_labels = memo.get(("other-labels", language), other.facts if other else None,
                             lambda: {key: fact.label for key, fact in (other.facts if other else {}).items()})
-    renderer = PageRenderer(local, project, assets, md, language=language, share_images=share_paths,
+    renderer = PageRenderer(local, project, assets, language=language, share_images=share_paths,
                             other_labels=other_labels, env=env, memo=memo, templates_key=templates_key,
                             alternates=twin_urls(story))
     return files, renderer

@@ -9,11 +9,10 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 from markdown_it import MarkdownIt
-from markdown_it.token import Token
 
 from .diagnostics import Diagnostic, Location, error
 from .fields import FieldSpec, check_fields, not_number, not_optional_text, not_text, one_of
-from .markdown_ext import DIRECTIVE_INFO, ROLE, DirectiveItem, Reference, find_references, parse_directive_items
+from .markdown_ext import ROLE, CompiledBody, DirectiveItem, Reference, compile_body, find_references
 from .yamlread import YamlDoc, parse_yaml
 
 SCHEMAS = ["article", "dataset"]
@@ -34,7 +33,7 @@ TEXT_KEYS = ("title", "description", "standfirst", "kicker", "nav")
 @dataclass(frozen=True, eq=False)
 class Page:
     """One page as parsed. Pages compare by identity: the preview's memo hands back the same
-    object while its file is unchanged, and comparing token trees would cost more than it saves."""
+    object while its file is unchanged, and comparing bodies would cost more than it saves."""
 
     source: str
     name: str
@@ -45,7 +44,7 @@ class Page:
     nav: str
     order: float
     template: str
-    tokens: tuple[Token, ...]
+    compiled: CompiledBody
     references: tuple[Reference, ...]
     schema: str = ""
     language: str = "zh"
@@ -62,14 +61,10 @@ class Page:
     def chart_ids(self) -> tuple[str, ...]:
         return tuple(ref.id for ref in self.references if ref.kind == "chart")
 
-    @functools.cached_property
-    def first_cards(self) -> list[DirectiveItem]:
+    @property
+    def first_cards(self) -> tuple[DirectiveItem, ...]:
         """The items of the page's first {cards}: its key numbers, which its share image shows."""
-        for token in self.tokens:
-            match = DIRECTIVE_INFO.fullmatch(token.info.strip()) if token.type == "fence" else None
-            if match and match.group(1) == "cards":
-                return parse_directive_items(token.content)
-        return []
+        return self.compiled.first_cards
 
     @functools.cached_property
     def output_path(self) -> str:
@@ -127,7 +122,7 @@ def parse_page(text: str, path: str, name: str, md: MarkdownIt,
         source=path, name=name, title=meta["title"].strip(), description=meta["description"].strip(),
         standfirst=(meta.get("standfirst") or "").strip(), kicker=(meta.get("kicker") or "").strip(),
         nav=(meta.get("nav") or "").strip(), order=meta.get("order", 0 if name == "index" else 100),
-        template=meta.get("template", "page.html"), tokens=tuple(tokens), references=tuple(references),
+        template=meta.get("template", "page.html"), compiled=compile_body(md, tokens), references=tuple(references),
         schema=meta.get("schema", ""), language=language, body=body, body_line=body_line,
         text_fields=tuple((Location(path, *doc.value_at(key)), meta[key]) for key in TEXT_KEYS
                           if isinstance(meta.get(key), str)),

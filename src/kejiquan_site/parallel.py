@@ -8,6 +8,7 @@ preview has); where fork is missing, or a child dies, the part runs here instead
 
 from __future__ import annotations
 
+import gc
 import os
 import pickle
 from typing import Callable, TypeVar
@@ -45,6 +46,7 @@ def _start(part: Callable[[], object]) -> tuple[int, int] | None:
         return None
     if pid == 0:  # the child: run the part, send the outcome, leave without any clean-up
         os.close(read_end)
+        gc.disable()  # it lives for one part: collecting garbage would only cost time
         code = 0
         try:
             try:
@@ -71,7 +73,12 @@ def _finish(child: tuple[int, int] | None) -> tuple[str, object] | None:
     _, status = os.waitpid(pid, 0)
     if not data or os.waitstatus_to_exitcode(status) != 0:
         return None
+    collecting = gc.isenabled()
+    gc.disable()  # unpickling makes many objects at once, each collection would go through them all
     try:
         return pickle.loads(data)
     except Exception:  # noqa: BLE001 - a result that does not unpickle: do the part here
         return None
+    finally:
+        if collecting:
+            gc.enable()

@@ -110,14 +110,13 @@ class PageRenderer:
     `alternates` maps a page name to the (language tag, url) of every edition that has it.
     """
 
-    def __init__(self, story: Story, project: Project, assets: Assets, md: Any, *, language: str = "zh",
+    def __init__(self, story: Story, project: Project, assets: Assets, *, language: str = "zh",
                  share_images: dict[str, str] | None = None, other_labels: dict[str, str] | None = None,
                  alternates: dict[str, list[tuple[str, str]]] | None = None,
                  env: jinja2.Environment | None = None, memo: Memo = NO_MEMO, templates_key: Any = None) -> None:
         self.story = story
         self.project = project
         self.assets = assets
-        self.md = md
         self.language = language
         self.share_images = share_images or {}  # page output path -> output path of its share image
         self.all_other_labels = other_labels or {}
@@ -196,10 +195,8 @@ class PageRenderer:
         root = self.story.config.base_path if page.name == "404" else "../" * page.depth
         home = root + page.prefix  # the edition's own root: Markdown links stay within the edition
         charts_here: list[str] = []
-        env = {"root": home, "render_role": self._render_role,
-               "render_directive": lambda name, arg, items: self._render_directive(name, arg, items, root,
-                                                                                   charts_here)}
-        body = Markup(self.md.renderer.render(list(page.tokens), self.md.options, env))
+        body = Markup(page.compiled.fill(home, self._render_role, lambda name, argument, items: self._render_directive(
+            name, argument, items, root, charts_here)))
         config = self.story.config
         canonical = config.base_url + page.url
         share = self.share_images.get(page.output_path)

@@ -101,6 +101,7 @@ def parse_yaml(text: str, path: str, first_line: int = 1) -> YamlDoc:
 
 
 _MERGE_TAG = "tag:yaml.org,2002:merge"
+_NUMBER_STARTS = frozenset("0123456789+-.")  # every int, float, base-60 or .inf/.nan starts with one
 
 
 class _TaglessResolver(yaml.resolver.BaseResolver):
@@ -270,6 +271,8 @@ class _Converter:
             return True
         if text in _FALSE:
             return False
+        if len(text) > 5 and text[0] not in _NUMBER_STARTS:  # most texts: no yes/no word, no number
+            return text
         if text.lower() in _YAML11_BOOLS:
             self.problem(node, f"'{text}' is ambiguous: YAML 1.1 reads it as a yes/no value",
                          f"true or false for a yes/no value, or \"{text}\" in quotes for the text")
