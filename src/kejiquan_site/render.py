@@ -268,13 +268,13 @@ class PageRenderer:
             run = tuple(map(facts.__getitem__, ids))
             inputs = (run, tuple(map(labels.get, ids)), derived_sources, root, self.shared)
             parts.append(self.memo.get(("fact-rows", self.language, number), inputs,
-                                       lambda: Markup("\n").join(self._fact_row(fact, labels, root) for fact in run)))
+                                       lambda: self._fact_row_run(run, labels, root)))
         return parts
 
-    def _fact_row(self, fact: Fact, labels: dict[str, str], root: str) -> Markup:
-        context = {"root": root, "fact": fact, "other_label": labels.get(fact.id, ""),
+    def _fact_row_run(self, facts: tuple[Fact, ...], labels: dict[str, str], root: str) -> Markup:
+        context = {"root": root, "rows": [(fact, labels.get(fact.id, "")) for fact in facts],
                    "source_names": self.source_names, "sources": self.story.sources, **self.edition}
-        return Markup(self.env.get_template("components/facttable_row.html").render(context))
+        return Markup(self.env.get_template("components/facttable_rows.html").render(context).removesuffix("\n"))
 
     def _chart_context(self, chart: Chart, root: str) -> dict[str, Any]:
         if self.memo.keeps:  # the preview: every page records what it reads, so nothing is shared
