@@ -110,16 +110,18 @@ def report(results: dict) -> str:
     """The figures as a table a person reads."""
     lines = [f"cold builds, each in a fresh process with no previous output ({results['machine']['cpus']} CPUs)",
              f"  {'site':<12}{'html':>7}{'facts':>7}{'runs':>6}{'median':>9}{'min-max':>15}"
-             f"{'peak RSS':>10}{'output':>11}{'files':>7}{'warnings':>10}"]
+             f"{'peak RSS':>10}{'output':>11}{'files':>7}{'warnings':>10}{'plain copy':>12}"]
     for build in [*results["synthetic"], results["real_site"]]:
         lines.append(f"  {build['label']:<12}{build['pages']:>7,}{build['facts']:>7,}{len(build['seconds']):>6}"
                      f"{build['median_s']:>8.3f}s{build['min_s']:>8.3f}-{build['max_s']:.3f}s"
                      f"{build['peak_rss_mb']:>8.0f}MB{_megabytes(build['output_bytes']):>11}"
-                     f"{build['output_files']:>7,}{build['warnings']:>10}")
+                     f"{build['output_files']:>7,}{build['warnings']:>10}{build['plain_copy_s']:>11.3f}s")
     if results["scaling"]:
         fit = results["scaling"]
         lines.append(f"  fixed cost {fit['fixed_s']:.3f} s; each further page {fit['per_page_ms']:.2f} ms "
-                     f"(between N = {fit['between'][0]:,} and {fit['between'][1]:,})")
+                     f"(between N = {fit['between'][0]:,} and {fit['between'][1]:,}), of which "
+                     f"{fit['plain_copy_per_page_ms']:.2f} ms is what this disk takes to create its files "
+                     "('plain copy': the same files written with bare system calls)")
     preview = results["preview"]
     lines += [f"live preview at N = {preview['size']:,}: edit {preview['edited_fact']}, rebuild ({preview['edits']} edits)",
               f"  median {preview['median_ms']:.0f} ms (min-max {preview['min_ms']:.0f}-{preview['max_ms']:.0f} ms; "
