@@ -63,8 +63,13 @@ def build_site(project: Project, *, strict: bool = False, source_texts: dict[str
                                                    memo, templates_key)
         files.update(share_images)
         renderers.append(renderer)
-    jobs = _render_jobs(renderers, story, editions.get("en"), memo)
-    rendered = run_parts([lambda share=share: _run_jobs(share) for share in _share_out(jobs, processes)], processes)
+    if processes > 1:
+        jobs = _render_jobs(renderers, story, editions.get("en"), memo)
+        rendered = run_parts([lambda share=share: _run_jobs(share) for share in _share_out(jobs, processes)],
+                             processes)
+    else:
+        rendered = [_run_jobs([(0, lambda: (_data_files(story, editions.get("en"), memo), []))]
+                              + [(0, lambda renderer=renderer: _page_job(renderer, None, None)) for renderer in renderers])]
     problems = [problem for _, found in rendered for problem in found]
     if problems:
         raise BuildFailed(problems)
@@ -110,9 +115,11 @@ def _render_jobs(renderers: list[PageRenderer], story: Story, english: Story | N
     return jobs
 
 
-def _page_job(renderer: PageRenderer, pages: list[Page], charts: list[Chart]) -> tuple[dict[str, bytes], list[Diagnostic]]:
+def _page_job(renderer: PageRenderer, pages: list[Page] | None, charts: list[Chart] | None
+              ) -> tuple[dict[str, bytes], list[Diagnostic]]:
+    """Pages and embed pages (all of the edition for None), and the charts' CSV tables."""
     files, problems = renderer.render_all(pages, charts)
-    for chart in charts:
+    for chart in renderer.story.charts.values() if charts is None else charts:
         files.update(_chart_csv(renderer, chart))
     return files, problems
 

@@ -52,16 +52,16 @@ def _record(fact: Fact, english: Fact | None) -> dict[str, Any]:
 
 
 def _per_fact(facts: list[Fact], english: list[Fact] | None, memo: Memo, kind: str,
-              render: Callable[[dict[str, Any]], str], separator: str) -> str:
-    """`render(record)` of every fact, joined by `separator`; with the preview's memo each run
-    of facts is reused while its facts are unchanged."""
+              render: Callable[[dict[str, Any]], str], separator: str) -> bytes:
+    """`render(record)` of every fact, joined by `separator`, in UTF-8; with the preview's memo
+    each run of facts is reused (already encoded) while its facts are unchanged."""
     others = english or [None] * len(facts)
     parts = []
     for number, (run, other_run) in enumerate(zip(chunks(facts), chunks(others))):
         inputs = (tuple(run), tuple(other_run))
         parts.append(memo.get((kind, number), inputs, lambda: separator.join(
-            render(_record(fact, other)) for fact, other in zip(run, other_run))))
-    return separator.join(parts)
+            render(_record(fact, other)) for fact, other in zip(run, other_run)).encode("utf-8")))
+    return separator.encode("utf-8").join(parts)
 
 
 def render_facts_csv(facts: list[Fact], english: list[Fact] | None = None, memo: Memo = NO_MEMO) -> bytes:
@@ -74,7 +74,7 @@ def render_facts_csv(facts: list[Fact], english: list[Fact] | None = None, memo:
 
     header = line({column: column for column in columns})
     kind = "csv-row-en" if english else "csv-row"
-    return ("\ufeff" + header + _per_fact(facts, english, memo, kind, line, "")).encode("utf-8")
+    return ("\ufeff" + header).encode("utf-8") + _per_fact(facts, english, memo, kind, line, "")
 
 
 def render_facts_json(facts: list[Fact], sources: dict[str, Source], english: list[Fact] | None = None,
@@ -95,7 +95,7 @@ def render_facts_json(facts: list[Fact], sources: dict[str, Source], english: li
 
     kind = "json-record-en" if english else "json-record"
     records = _per_fact(facts, english, memo, kind, part, ",\n")
-    return (head.removesuffix("[]\n}") + "[\n" + records + "\n ]\n}\n").encode("utf-8")
+    return (head.removesuffix("[]\n}") + "[\n").encode("utf-8") + records + b"\n ]\n}\n"
 
 
 def render_table_csv(table: dict[str, Any]) -> bytes:
