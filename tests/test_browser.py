@@ -154,6 +154,16 @@ def test_browser_without_javascript_charts_are_their_tables(browser, server):
     context.close()
 
 
+@pytest.mark.parametrize("path, separator", [("data/", "："), ("en/data/", ": ")])
+def test_browser_fact_table_on_a_phone_labels_each_value_in_its_language(browser, server, path, separator):
+    context = browser.new_context(viewport=VIEWPORTS["phone"])
+    page = context.new_page()
+    page.goto(server + path)
+    label = page.evaluate("getComputedStyle(document.querySelector('.fact-table td'), '::before').content")
+    context.close()
+    assert label.endswith(separator + '"'), label
+
+
 def test_browser_html_passes_the_w3c_checker(tmp_path):
     """W3C Nu Html Checker (vnu.jar from npm): zero errors over every HTML file of the site."""
     import subprocess
