@@ -79,14 +79,15 @@ def _files(folder: Path, pattern: str, memo: Memo = NO_MEMO) -> list[Path]:
     suffix = pattern.removeprefix("*")
     signature = listing_signature(folder)
     if signature is None:
-        return _list_folder(folder, suffix)
-    return memo.get(("listing", os.fspath(folder), suffix), signature, lambda: _list_folder(folder, suffix))
+        return _list_folder(folder, suffix, memo)
+    return memo.get(("listing", os.fspath(folder), suffix), signature, lambda: _list_folder(folder, suffix, memo))
 
 
-def _list_folder(folder: Path, suffix: str) -> list[Path]:
+def _list_folder(folder: Path, suffix: str, memo: Memo) -> list[Path]:
     with os.scandir(folder) as entries:
         names = sorted(entry.name for entry in entries if entry.name.endswith(suffix) and not entry.name.startswith("."))
-    return [folder / name for name in names]
+    known: dict[str, Path] = memo.get(("paths", os.fspath(folder)), None, dict)  # one Path object per file
+    return [known.get(name) or known.setdefault(name, folder / name) for name in names]
 
 
 def load_story(project: Project, md: MarkdownIt, source_texts: dict[str, tuple[str, str]] | None = None,
