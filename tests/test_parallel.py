@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from kejiquan_site.build import PARALLEL_FROM, build_site
-from kejiquan_site.content import Project, count_content_files
+from kejiquan_site.content import Project
+from kejiquan_site.contentfiles import count_content_files
 from kejiquan_site.diagnostics import BuildFailed
 from kejiquan_site.parallel import run_parts
 

@@ -12,7 +12,8 @@ from typing import Any, Callable
 
 from .assets import Assets, PlotlyBundle, collect_assets, hashed_name
 from .charts import Chart, chart_table
-from .content import Project, Story, count_content_files, load_story
+from .content import Project, Story, load_story
+from .contentfiles import count_content_files
 from .discovery import gzip_siblings, render_headers_file, render_robots, render_sitemap
 from .downloads import CSV_PATH, JSON_PATH, render_facts_csv, render_facts_json, render_table_csv
 from .i18n import edition, twin_urls

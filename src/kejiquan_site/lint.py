@@ -4,9 +4,6 @@ from facts, and facts defined but never shown. `--strict` (used by `make site`) 
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Callable
-
 from .charts import Chart
 from .diagnostics import Diagnostic
 from .facts import Fact
