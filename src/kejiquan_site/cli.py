@@ -72,6 +72,16 @@ def _new(directory: Path) -> int:
     return 0
 
 
+def _usable_cores(most: int = 8) -> int:
+    """The cores this process may run on (a container may allow fewer than the machine has), at
+    most `most`: beyond that, starting and feeding processes costs more than they save."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cores = os.cpu_count() or 1
+    return max(1, min(cores, most))
+
+
 def main(argv: list[str] | None = None) -> int:
     # A build allocates many small objects that live until it ends: collecting them over and over
     # cost a quarter of a 1,000-page build (measured with benchmarks/). Collect far less often.
@@ -92,7 +102,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     try:
         site = build_site(project, strict=args.strict, source_texts=source_texts,
-                          precompress=getattr(args, "precompress", False), processes=os.cpu_count() or 1)
+                          precompress=getattr(args, "precompress", False), processes=_usable_cores())
         changes: list[str] = []
         if args.command == "build":
             output = (args.output or root / "_site").resolve()
