@@ -112,8 +112,10 @@ def _check_charts(chart_files: list[tuple[Chart | None, list[Diagnostic]]], fact
         problems += found
         if chart is not None:
             used = tuple(map(facts.get, chart.fact_ids))
-            problems += memo.get(("chart-facts", chart.id), (chart, used),
-                                 lambda: check_chart_facts(chart, facts)) if facts else []
+            if None in used or not facts:  # the message suggests close ids: it depends on them all
+                problems += check_chart_facts(chart, facts) if facts else []
+            else:
+                problems += memo.get(("chart-facts", chart.id), (chart, used), lambda: check_chart_facts(chart, facts))
             charts[chart.id] = chart
     return charts
 
