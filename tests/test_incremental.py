@@ -25,6 +25,7 @@ ZH_EXTRA = "---\ntitle: 附加页\ndescription: 附加的一页。\nnav: 附加\
 # (what, file, old text, new text); None as the old text writes the whole file, None as the new deletes it.
 EDITS = [
     ("a fact's value", "content/facts/rd.yaml", "3.5", "3.6"),
+    ("a whole number written as a decimal", "content/facts/rd.yaml", "value: 6\n", "value: 6.0\n"),
     ("a fact's English label", "content/facts/industry.yaml", "Beijing's trillion-yuan industry clusters",
      "Beijing's trillion-yuan clusters"),
     ("a source's publisher", "content/sources.yaml", "publisher: 新京报", "publisher: 新京报社"),
@@ -95,9 +96,11 @@ def test_memo_rebuild_renders_only_the_files_that_show_the_edited_fact(tmp_path)
     changed = sorted(path for path in made if after.files[path] != before.files.get(path))
     assert changed == ["data/facts.csv", "data/facts.json", "en/data/index.html", "en/index.html",
                        "en/layout/index.html"]
-    # The Chinese pages that show the fact are rendered again (the fact changed, if not in
-    # Chinese); pages and charts that do not show it are not.
-    assert set(changed) <= set(rendered) <= set(changed) | {"data/index.html", "index.html", "layout/index.html"}
+    # Every file that reads a fact of the edited file is rendered again (the file's facts are
+    # parsed anew); files that read none of them are not.
+    assert set(changed) <= set(rendered)
+    assert not {"about/index.html", "en/about/index.html", "404.html", "embed/rd_intensity/index.html",
+                "data/charts/rd_intensity.csv"} & set(rendered)
 
 
 def test_memo_rebuild_after_a_failed_build_matches_a_cold_build(tmp_path):
@@ -138,3 +141,55 @@ def test_memo_sees_same_size_saves_that_file_times_cannot_tell_apart(tmp_path, m
         site = _build(project, memo)
         memo.finish(succeeded=True)
         assert site.story.facts["rd.jjj_2014"].value == float(value)
+
+
+def _diagnostics(project: Project, memo: Memo | None = None) -> list[str]:
+    with pytest.raises(BuildFailed) as failed:
+        _build(project, memo)
+    return sorted(str(problem) for problem in failed.value.diagnostics)
+
+
+def test_memo_sees_a_template_link_pointed_elsewhere(tmp_path):
+    project = _copy_real_site(tmp_path)
+    templates = tmp_path / "templates"
+    page = (templates / "page.html").read_text(encoding="utf-8")
+    for name in ("first", "second"):
+        (templates / f"{name}.html").write_text(page.replace("</article>", f"</article><!-- {name} -->"),
+                                                encoding="utf-8")
+    (templates / "linked.html").symlink_to("first.html")
+    about = tmp_path / "content/pages/about.md"
+    about.write_text(about.read_text(encoding="utf-8").replace("---\n", "---\ntemplate: linked.html\n", 1),
+                     encoding="utf-8")
+    memo = Memo()
+    _build(project, memo)
+    memo.finish(succeeded=True)
+    (templates / "linked.html").unlink()
+    (templates / "linked.html").symlink_to("second.html")
+    reused = _build(project, memo)
+    assert b"<!-- second -->" in reused.files["about/index.html"]
+    _assert_same_files(reused, _build(project), "pointing a template link elsewhere")
+
+
+def test_memo_sees_a_content_folder_moved_out_and_linked_back(tmp_path):
+    project = _copy_real_site(tmp_path)
+    memo = Memo()
+    _build(project, memo)
+    memo.finish(succeeded=True)
+    facts, elsewhere = tmp_path / "content/facts", tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    facts.rename(elsewhere / "facts")
+    facts.symlink_to(elsewhere / "facts")
+    shown = _diagnostics(project, memo)
+    assert any("links to a place outside the content folder" in line for line in shown)
+    assert shown == _diagnostics(project)
+
+
+def test_memo_sees_the_content_folder_replaced_by_a_link(tmp_path):
+    project = _copy_real_site(tmp_path)
+    memo = Memo()
+    _build(project, memo)
+    memo.finish(succeeded=True)
+    (tmp_path / "content").rename(tmp_path / "content-v2")
+    (tmp_path / "content").symlink_to(tmp_path / "content-v2")
+    _apply(tmp_path, "content/facts/rd.yaml", "3.5", "3.6")
+    _assert_same_files(_build(project, memo), _build(project), "replacing the content folder by a link")

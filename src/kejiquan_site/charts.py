@@ -47,8 +47,10 @@ class ChartLine(_Translatable):
     english: tuple[tuple[str, str], ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Chart(_Translatable):
+    """One chart. Charts compare by identity, as facts do (see Fact)."""
+
     id: str
     type: str
     title: str

@@ -26,7 +26,7 @@ from .memo import NO_MEMO, Memo
 from .pages import Page
 from .parallel import run_parts
 from .provenance import check_evidence_in_sources
-from .textfiles import check_file, read_text
+from .textfiles import check_file, forget_folders, read_text
 
 __all__ = ["Project", "Story", "load_story", "check_pages", "check_template_files"]  # Project: from contentfiles
 
@@ -51,6 +51,7 @@ def load_story(project: Project, md: MarkdownIt, source_texts: dict[str, tuple[s
     `strict` turns warnings into errors; `memo` reuses what unchanged files gave last time;
     with `processes` > 1 the pages are read while a child process reads the facts and charts.
     """
+    forget_folders()
     problems: list[Diagnostic] = []
     config = load_config(project, problems, memo)
     sources = load_sources(project, problems, memo)

@@ -84,13 +84,21 @@ def count_content_files(project: Project) -> int:
     return count
 
 
-def _per_file(memo: Memo, kind: str, path: Path, inputs: Any, compute: Callable[[], T]) -> T:
-    """What `compute` makes of one content file, reused while the file (and `inputs`) stay the same."""
+def _per_file(memo: Memo, kind: str, path: Path, where: tuple[str, str], inputs: Any, compute: Callable[[], T]) -> T:
+    """What `compute` makes of one content file, reused while the file (and `inputs`) stay the
+    same, and while its folder still leads `where` it did (see _where)."""
     name = os.fspath(path)
     signature = file_signature(name)
     if signature is None:  # links, pipes, folders: checked afresh every time
         return compute()
-    return memo.get((kind, name), (signature, inputs), compute)
+    return memo.get((kind, name), (signature, where, inputs), compute)
+
+
+def _where(project: Project, folder: Path) -> tuple[str, str]:
+    """Where a folder of content files and the content folder really are: a folder moved out of
+    the project and linked back turns its files into links out of the content folder (an error),
+    without any file changing."""
+    return os.path.realpath(folder), os.path.realpath(project.content)
 
 
 def load_config(project: Project, problems: list[Diagnostic], memo: Memo = NO_MEMO) -> SiteConfig | None:
@@ -99,7 +107,7 @@ def load_config(project: Project, problems: list[Diagnostic], memo: Memo = NO_ME
         problems.append(error(project.shown(path), 0, 0, "the site configuration is missing",
                               "a file content/site.yaml with title, description, language, base_url, publisher"))
         return None
-    config, found = _per_file(memo, "config", path, None, lambda: _parse_file(project, path, parse_config))
+    config, found = _per_file(memo, "config", path, _where(project, project.content), None, lambda: _parse_file(project, path, parse_config))
     problems += found
     return config
 
@@ -111,7 +119,7 @@ def load_sources(project: Project, problems: list[Diagnostic], memo: Memo = NO_M
         problems.append(error(project.shown(path), 0, 0, "the list of sources is missing",
                               "a file content/sources.yaml naming each source by id"))
         return None
-    sources, found, usable = _per_file(memo, "sources", path, None, lambda: _load_sources_file(project, path))
+    sources, found, usable = _per_file(memo, "sources", path, _where(project, project.content), None, lambda: _load_sources_file(project, path))
     problems += found
     return sources if usable else None
 
@@ -148,9 +156,11 @@ def read_data(project: Project, sources: dict[str, Source] | None, memo: Memo
     if not paths:
         problems.append(error(project.shown(project.content / "facts"), 0, 0, "there are no fact files",
                               "at least one file content/facts/NAME.yaml"))
-    fact_files = [_per_file(memo, "facts", path, sources, lambda: _load_fact_file(project, path, sources))
+    where = _where(project, project.content / "facts")
+    fact_files = [_per_file(memo, "facts", path, where, sources, lambda: _load_fact_file(project, path, sources))
                   for path in paths]
-    chart_files = [_per_file(memo, "chart", path, None, lambda: _load_chart_file(project, path))
+    where = _where(project, project.content / "charts")
+    chart_files = [_per_file(memo, "chart", path, where, None, lambda: _load_chart_file(project, path))
                    for path in list_files(project.content / "charts", "*.yaml", memo)]
     return fact_files, chart_files, problems
 
@@ -191,12 +201,13 @@ def _load_pages(project: Project, md: MarkdownIt, problems: list[Diagnostic], la
     if language == "zh" and not any(path.stem == "index" for path in paths):  # twins are checked apart
         problems.append(error(project.shown(folder), 0, 0, "there is no home page",
                               f"a file {project.shown(folder / 'index.md')}"))
+    where = _where(project, folder)
     for path in paths:
         if not PAGE_NAME.fullmatch(path.stem):
             problems.append(error(project.shown(path), 1, 1, f"the page name '{path.stem}' cannot be used in an address",
                                   "lower-case letters, digits and '-', such as 'about.md'"))
             continue
-        page, found = _per_file(memo, "page", path, language, lambda: _load_page_file(project, path, md, language))
+        page, found = _per_file(memo, "page", path, where, language, lambda: _load_page_file(project, path, md, language))
         problems += found
         if page is not None:
             pages.append(page)

@@ -48,8 +48,12 @@ class Coordinates:
     approximate: bool
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Fact:
+    """One fact. Facts compare by identity: the preview's memo hands back the same object while
+    its file is unchanged, and field-by-field equality would call 6 and 6.0 the same fact, though
+    the site shows them differently."""
+
     id: str
     label: str
     value: Any

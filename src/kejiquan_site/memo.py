@@ -90,10 +90,23 @@ def file_signature(path: Path) -> tuple[Any, ...] | None:
 
 
 def folder_signature(folder: Path) -> tuple[tuple[str, Any], ...]:
-    """The signature of every file below `folder` (templates: one changed file renders all pages)."""
-    entries = []
-    for base, _folders, names in os.walk(folder):
-        entries += [(os.path.join(base, name), file_signature(Path(base, name))) for name in names]
+    """The signature of every file below `folder`, links followed (templates: one changed file
+    renders all pages, and so does a link pointed elsewhere)."""
+    entries: list[tuple[str, Any]] = []
+    seen: set[tuple[int, int]] = set()
+    for base, folders, names in os.walk(folder, followlinks=True):
+        try:
+            info = os.stat(base)
+        except OSError:
+            continue
+        if (info.st_dev, info.st_ino) in seen:  # a loop of links: walked once
+            folders.clear()
+            continue
+        seen.add((info.st_dev, info.st_ino))
+        for name in folders + names:
+            path = os.path.join(base, name)
+            target = os.path.realpath(path) if os.path.islink(path) else None
+            entries.append((path, target, file_signature(Path(target or path)) if name in names else None))
     return tuple(sorted(entries))
 
 

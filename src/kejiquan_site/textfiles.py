@@ -45,8 +45,14 @@ def _resolved(path: Path) -> Path | None:
 
 @lru_cache(maxsize=16)
 def _resolved_folder(path: Path) -> Path | None:
-    """The project, content and templates folders, resolved once per build process."""
+    """The project, content and templates folders, resolved once per build (forget_folders)."""
     return _resolved(path)
+
+
+def forget_folders() -> None:
+    """Resolve the project's folders again: the live preview lives through many builds, and a
+    folder may be moved or replaced by a link between two of them."""
+    _resolved_folder.cache_clear()
 
 
 def check_file(path: Path, shown_as: str, allowed_root: Path, folder: str = "content") -> list[Diagnostic]:
