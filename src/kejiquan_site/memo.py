@@ -17,9 +17,10 @@ T = TypeVar("T")
 
 
 class Memo:
-    """Results by key, each with its inputs (compared with `is`, then ==: unchanged objects are
-    the same objects, and `==` on a dataclass would compare every field even then). Only what the latest successful build used
-    is kept, so the memo never holds more than about one build."""
+    """Results by key, each with its inputs, compared with `is` and then `==`. Facts, charts and
+    pages compare by identity (an unchanged file gives back the same objects), everything else
+    by value. Only what the latest successful build used is kept, so the memo never holds more
+    than about one build."""
 
     keeps = True
 
