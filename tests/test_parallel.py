@@ -13,7 +13,7 @@ from kejiquan_site.build import PARALLEL_FROM, build_site
 from kejiquan_site.content import Project
 from kejiquan_site.contentfiles import count_content_files
 from kejiquan_site.diagnostics import BuildFailed
-from kejiquan_site.parallel import run_parts
+from kejiquan_site.parallel import run_jobs, run_parts
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "benchmarks"))
@@ -93,3 +93,10 @@ def test_run_parts_does_the_part_of_a_child_that_dies(tmp_path):
     first, second = run_parts([lambda: "first", dies_in_a_child], processes=2)
     assert first == "first"
     assert second == f"done in {os.getpid()}"  # redone here, after the child died
+
+
+def test_run_jobs_gives_results_in_order_from_every_process():
+    jobs = [(float(cost), lambda index=index: (index, os.getpid())) for index, cost in enumerate([5, 1, 1, 3, 2, 2])]
+    results = run_jobs(jobs, processes=2)
+    assert [index for index, _ in results] == list(range(6))
+    assert len({pid for _, pid in results}) == 2  # the two shares ran in two processes

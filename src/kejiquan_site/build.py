@@ -19,7 +19,7 @@ from .downloads import CSV_PATH, JSON_PATH, render_facts_csv, render_facts_json,
 from .i18n import edition, twin_urls
 from .diagnostics import BuildFailed, Diagnostic
 from .memo import NO_MEMO, Memo, folder_signature
-from .parallel import run_parts
+from .parallel import run_jobs
 from .markdown_ext import DirectiveItem, make_markdown
 from .pages import Page
 from .render import PageRenderer, chart_csv_path, embed_path, make_environment, plain_text
@@ -64,13 +64,8 @@ def build_site(project: Project, *, strict: bool = False, source_texts: dict[str
                                                    memo, templates_key)
         files.update(share_images)
         renderers.append(renderer)
-    if processes > 1:
-        jobs = _render_jobs(renderers, story, editions.get("en"), memo)
-        rendered = run_parts([lambda share=share: _run_jobs(share) for share in _share_out(jobs, processes)],
-                             processes)
-    else:
-        rendered = [_run_jobs([(0, lambda: (_data_files(story, editions.get("en"), memo), []))]
-                              + [(0, lambda renderer=renderer: _page_job(renderer, None, None)) for renderer in renderers])]
+    rendered = run_jobs(_render_jobs(renderers, story, editions.get("en"), memo, each_page_apart=processes > 1),
+                        processes)
     problems = [problem for _, found in rendered for problem in found]
     if problems:
         raise BuildFailed(problems)
@@ -96,18 +91,23 @@ def _edition_renderer(story: Story, editions: dict[str, Story], language: str, p
     return files, renderer
 
 
-Job = tuple[float, Callable[[], tuple[dict[str, bytes], list[Diagnostic]]]]  # (rough cost, work)
+Rendered = tuple[dict[str, bytes], list[Diagnostic]]
 
 
-def _render_jobs(renderers: list[PageRenderer], story: Story, english: Story | None, memo: Memo) -> list[Job]:
-    """Everything left to render, one job per page, embed page and chart table, plus the
-    downloads, each with a rough cost: a page with the table of all facts costs as many as it
-    has rows."""
+def _render_jobs(renderers: list[PageRenderer], story: Story, english: Story | None, memo: Memo,
+                 each_page_apart: bool) -> list[tuple[float, Callable[[], Rendered]]]:
+    """Everything left to render, with a rough cost for sharing it out between processes: the
+    downloads, and each page with the embed pages and tables of the charts first shown on it
+    (a page with the table of all facts costs as many as it has rows). In one process, one job
+    per edition."""
     rows = len(story.facts) / 20
-    jobs: list[Job] = [(rows, lambda: (_data_files(story, english, memo), []))]
+    jobs: list[tuple[float, Callable[[], Rendered]]] = [(rows, lambda: (_data_files(story, english, memo), []))]
     for renderer in renderers:
+        if not each_page_apart:
+            jobs.append((0, lambda renderer=renderer: _page_job(renderer, None, None)))
+            continue
         charts = dict(renderer.story.charts)
-        for page in renderer.story.pages:  # with the embed pages of the charts first shown here
+        for page in renderer.story.pages:
             shown = [charts.pop(chart_id) for chart_id in dict.fromkeys(page.chart_ids) if chart_id in charts]
             cost = 1 + 0.6 * len(shown) + (rows if any(ref.id == "facttable" for ref in page.references) else 0)
             jobs.append((cost, lambda renderer=renderer, page=page, shown=shown: _page_job(renderer, [page], shown)))
@@ -116,33 +116,11 @@ def _render_jobs(renderers: list[PageRenderer], story: Story, english: Story | N
     return jobs
 
 
-def _page_job(renderer: PageRenderer, pages: list[Page] | None, charts: list[Chart] | None
-              ) -> tuple[dict[str, bytes], list[Diagnostic]]:
+def _page_job(renderer: PageRenderer, pages: list[Page] | None, charts: list[Chart] | None) -> Rendered:
     """Pages and embed pages (all of the edition for None), and the charts' CSV tables."""
     files, problems = renderer.render_all(pages, charts)
     for chart in renderer.story.charts.values() if charts is None else charts:
         files.update(_chart_csv(renderer, chart))
-    return files, problems
-
-
-def _share_out(jobs: list[Job], parts: int) -> list[list[Job]]:
-    """The jobs in `parts` shares of about equal cost (the largest first, each to the least loaded)."""
-    shares: list[list[Job]] = [[] for _ in range(parts)]
-    loads = [0.0] * parts
-    for job in sorted(jobs, key=lambda job: -job[0]):
-        lightest = loads.index(min(loads))
-        shares[lightest].append(job)
-        loads[lightest] += job[0]
-    return shares
-
-
-def _run_jobs(jobs: list[Job]) -> tuple[dict[str, bytes], list[Diagnostic]]:
-    files: dict[str, bytes] = {}
-    problems: list[Diagnostic] = []
-    for _, work in jobs:
-        found_files, found = work()
-        files.update(found_files)
-        problems += found
     return files, problems
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import gc
 import os
 import pickle
-from typing import Callable, TypeVar
+from typing import Any, Callable, TypeVar
 
 T = TypeVar("T")
 
@@ -34,6 +34,27 @@ def run_parts(parts: list[Callable[[], T]], processes: int = 1) -> list[T]:
             raise outcome[1]
         else:
             results.append(outcome[1])
+    return results
+
+
+def run_jobs(jobs: list[tuple[float, Callable[[], T]]], processes: int = 1) -> list[T]:
+    """The result of every (rough cost, work) job, in order. With `processes` > 1 the jobs are
+    shared out by cost (the largest first, each to the least loaded process) and the shares run
+    side by side (run_parts)."""
+    if processes < 2:
+        return [work() for _, work in jobs]
+    shares: list[list[int]] = [[] for _ in range(processes)]
+    loads = [0.0] * processes
+    for index in sorted(range(len(jobs)), key=lambda index: -jobs[index][0]):
+        lightest = loads.index(min(loads))
+        shares[lightest].append(index)
+        loads[lightest] += jobs[index][0]
+    parts = run_parts([lambda share=share: [(index, jobs[index][1]()) for index in share] for share in shares],
+                      processes)
+    results: list[Any] = [None] * len(jobs)
+    for part in parts:
+        for index, result in part:
+            results[index] = result
     return results
 
 
