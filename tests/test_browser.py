@@ -212,3 +212,93 @@ def test_browser_embed_snippet_resizes_its_iframe(browser, tmp_path):
         inner = page.frame_locator("iframe").locator("body").evaluate("b => Math.ceil(b.getBoundingClientRect().height)")
         assert page.evaluate("document.querySelector('iframe').style.height") == f"{inner}px"
         page.close()
+
+
+# Every text of every drawn chart: its box, and the colour of every mark and text against the page.
+MEASURE_CHARTS = """(() => {
+  const rgb = text => (text.match(/[\\d.]+/g) || []).map(Number);
+  const luminance = ([r, g, b]) => [r, g, b].map(c => c / 255)
+    .map(c => c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4)
+    .reduce((sum, c, i) => sum + c * [0.2126, 0.7152, 0.0722][i], 0);
+  const contrast = (a, b) => { const [x, y] = [luminance(a), luminance(b)].sort((p, q) => q - p); return (x + 0.05) / (y + 0.05); };
+  const paper = rgb(getComputedStyle(document.body).backgroundColor);
+  const ratio = (colour) => Math.round(contrast(rgb(colour), paper) * 100) / 100;
+  return Array.from(document.querySelectorAll('[data-chart]')).map(box => {
+    const frame = box.getBoundingClientRect();
+    const texts = Array.from(box.querySelectorAll('svg text')).filter(t => t.textContent.trim()
+        && !t.closest('.hoverlayer') && getComputedStyle(t).display !== 'none').map(t => {
+      const r = t.getBoundingClientRect();
+      return {text: t.textContent, x0: r.left - frame.left, y0: r.top - frame.top, x1: r.right - frame.left,
+              y1: r.bottom - frame.top, contrast: ratio(getComputedStyle(t).fill)};
+    });
+    const marks = [];
+    box.querySelectorAll('.bars .point path').forEach(p => marks.push(['bar', ratio(getComputedStyle(p).fill)]));
+    box.querySelectorAll('.scatterlayer .point').forEach(p => marks.push(['point', ratio(getComputedStyle(p).fill)]));
+    box.querySelectorAll('.scatterlayer .js-line').forEach(p => marks.push(['line', ratio(getComputedStyle(p).stroke)]));
+    box.querySelectorAll('.annotation-arrow-g path').forEach(p => marks.push(['arrow', ratio(getComputedStyle(p).stroke)]));
+    box.querySelectorAll('.zerolinelayer path').forEach(p => marks.push(['axis', ratio(getComputedStyle(p).stroke)]));
+    return {id: box.id, width: frame.width, height: frame.height, texts, marks};
+  });
+})()"""
+CHART_WIDTHS = (320, 375, 1280)
+
+
+def _overlap(a: dict, b: dict) -> bool:
+    return min(a["x1"], b["x1"]) - max(a["x0"], b["x0"]) > 0.5 and min(a["y1"], b["y1"]) - max(a["y0"], b["y0"]) > 0.5
+
+
+@pytest.fixture(scope="module")
+def chart_pages(browser, server):
+    """What the charts of the story pages and the schematic's embed pages measure, for every
+    width and scheme: {(path, width, scheme): [chart measures]}."""
+    measured = {}
+    for scheme in ("light", "dark"):
+        for width in CHART_WIDTHS:
+            context = browser.new_context(viewport={"width": width, "height": 800}, color_scheme=scheme)
+            page = context.new_page()
+            for path in ("", "en/", "embed/layout_schematic/", "en/embed/layout_schematic/"):
+                page.goto(server + path)
+                for y in range(0, page.evaluate("document.body.scrollHeight") + 400, 400):
+                    page.evaluate(f"window.scrollTo(0, {y})")
+                    page.wait_for_timeout(30)
+                _wait_until(page, "Array.from(document.querySelectorAll('[data-chart]'))"
+                                  ".every(box => box.classList.contains('is-drawn'))")
+                measured[(path, width, scheme)] = page.evaluate(MEASURE_CHARTS)
+            context.close()
+    return measured
+
+
+def test_browser_chart_texts_stay_inside_their_chart_and_apart(chart_pages):
+    """At 320, 375 and 1280 px, light and dark, both editions: no label leaves its chart, none
+    overlaps another."""
+    problems = []
+    for (path, width, scheme), charts in sorted(chart_pages.items()):
+        assert charts, f"no chart on /{path}"
+        for chart in charts:
+            where = f"/{path} {chart['id']} at {width}px {scheme}"
+            texts = chart["texts"]
+            assert len(texts) >= 5, where
+            for t in texts:
+                if t["x0"] < -0.5 or t["y0"] < -0.5 or t["x1"] > chart["width"] + 0.5 or t["y1"] > chart["height"] + 0.5:
+                    problems.append(f"{where}: '{t['text']}' leaves the chart ({t['x0']:.0f}..{t['x1']:.0f} of "
+                                    f"{chart['width']:.0f}, {t['y0']:.0f}..{t['y1']:.0f} of {chart['height']:.0f})")
+            for index, a in enumerate(texts):
+                problems += [f"{where}: '{a['text']}' overlaps '{b['text']}'" for b in texts[index + 1:] if _overlap(a, b)]
+    assert problems == []
+
+
+def test_browser_chart_marks_keep_contrast_and_emphasis_in_both_schemes(chart_pages, server):
+    """Every mark at least 3:1 against the page (WCAG 1.4.11), every text at least 4.5:1, and the
+    highlighted bar the strongest bar, light and dark."""
+    problems = []
+    for (path, width, scheme), charts in sorted(chart_pages.items()):
+        for chart in charts:
+            where = f"/{path} {chart['id']} at {width}px {scheme}"
+            problems += [f"{where}: {kind} at {ratio}:1" for kind, ratio in chart["marks"] if ratio < 3]
+            problems += [f"{where}: text '{t['text']}' at {t['contrast']}:1" for t in chart["texts"] if t["contrast"] < 4.5]
+            bars = [ratio for kind, ratio in chart["marks"] if kind == "bar"]
+            if chart["id"] == "chart-rd_intensity":
+                assert len(bars) == 3, where
+                assert bars[2] > max(bars[:2]) + 1, f"{where}: Beijing's bar is not the strongest: {bars}"
+            assert chart["marks"], where
+    assert problems == []

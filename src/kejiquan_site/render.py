@@ -24,7 +24,7 @@ from .content import Project, Story
 from .diagnostics import Diagnostic, did_you_mean, error
 from .downloads import CSV_PATH, JSON_PATH
 from .facts import Fact
-from .figures import figure
+from .figures import box_style, figure
 from .formatting import QUALIFIER_WORDS, QUALIFIER_WORDS_EN, format_date, format_period, join_list
 from .markdown_ext import ROLE, DirectiveItem
 from .memo import NO_MEMO, Memo, Reads, RecordingMap, chunks
@@ -289,7 +289,7 @@ class PageRenderer:
     def _draw_chart(self, chart: Chart) -> dict[str, Any]:
         facts, language = self.facts, self.language
         used = [facts[fact_id] for fact_id in chart.fact_ids]
-        return {"figure_json": script_json(figure(chart, facts, language)), "table": chart_table(chart, facts, language),
+        return {"figure_json": script_json(figure(chart, facts, language)), "box_style": box_style(chart), "table": chart_table(chart, facts, language),
                 "description": chart_description(chart, facts, language), "chart_sources": self.source_names(used)}
 
     def source_names(self, facts: list[Fact] | Fact) -> str:
