@@ -16,7 +16,8 @@ from typing import Any
 from .charts import Chart, item_name
 from .facts import Fact
 from .formatting import LOWER_BOUNDS
-from .labelplace import Box, Label, Spot, place_labels, point_box, segment_boxes, spots_around, text_size, wrap_in_two
+from .labelplace import (Box, Label, Spot, place_labels, point_box, segment_boxes, spots_around, text_forms, text_size,
+                         wrap_in_two)
 
 CJK_FONT = ('-apple-system, "PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", "Noto Sans CJK SC", '
             '"Source Han Sans SC", "WenQuanYi Micro Hei", sans-serif')
@@ -226,7 +227,7 @@ def _schematic_labels(chart: Chart, facts: dict[str, Fact], roles: list[str], si
         for share in (0.5, 0.35, 0.65):
             labels.append(Label(f"line:{number}:{share}", *at(start.lon + (end.lon - start.lon) * share,
                                                                start.lat + (end.lat - start.lat) * share),
-                                tuple(dict.fromkeys((text, wrap_in_two(text)))), 13, tuple(spots_around(8))))
+                                text_forms(text), 13, tuple(spots_around(5))))
     context = [Label(f"context:{n}", *at(c.lon, c.lat), (_text(c.label),), 16,
                      (Spot("center", "middle", 0, 0), Spot("center", "middle", 0, 24), Spot("center", "middle", 0, -24),
                       Spot("center", "middle", 30, 0), Spot("center", "middle", -30, 0)))

@@ -47,6 +47,16 @@ def wrap_in_two(text: str) -> str:
     return text[:cut] + "<br>" + text[cut + 1:]
 
 
+def wrap_words(text: str) -> str:
+    """A line for each word (and a break after each dash): the narrowest form of a label."""
+    return text.replace("–", "–<br>").replace(" ", "<br>").replace("<br><br>", "<br>")
+
+
+def text_forms(text: str) -> tuple[str, ...]:
+    """The forms a label may take, widest first: one line, two lines, a word a line."""
+    return tuple(dict.fromkeys((text, wrap_in_two(text), wrap_words(text))))
+
+
 @dataclass(frozen=True)
 class Box:
     x0: float
@@ -81,8 +91,10 @@ class Spot:
 
 
 def spots_around(gap: float) -> list[Spot]:
-    """Candidate spots around a point, most natural first: below, right, left, above, corners."""
-    diagonal = gap * 0.7
+    """Candidate spots around a point, most natural first: below, right, left, above, corners.
+    `gap` is the room between the point and the text, PAD included."""
+    gap += PAD
+    diagonal = gap
     return [Spot("center", "top", 0, -gap), Spot("left", "middle", gap, 0), Spot("right", "middle", -gap, 0),
             Spot("center", "bottom", 0, gap), Spot("left", "top", diagonal, -diagonal),
             Spot("right", "top", -diagonal, -diagonal), Spot("left", "bottom", diagonal, diagonal),

@@ -40,8 +40,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "sentence_end": ("。", "."),
     "joins": ("{line}连接{start}与{end}", "{line} joins {start} and {end}"),
     "role_members": ("{role}：{names}", "{role}: {names}"),
-    "above_bound": ("下限以上", "above the lower bound"),
-    "schematic_note": ("示意图 · 位置为近似", "Schematic · positions approximate"),
     "item_with_period": ("{name}（{period}）", "{name} ({period})"),
 }
 
