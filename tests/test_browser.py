@@ -195,21 +195,32 @@ def test_browser_preview_reloads_by_itself_and_overlays_errors(browser, preview)
     page.close()
 
 
-def test_browser_embed_snippet_resizes_its_iframe(browser, tmp_path):
-    """The snippet shown under a chart, pasted into another page, sizes the iframe to the chart."""
+def test_browser_embed_snippet_works_pasted_on_another_origin(browser, tmp_path):
+    """The snippet shown under a chart, pasted into a plain page on another site, loads the chart
+    from the publishing site (its absolute base URL) and sizes the iframe to it."""
     import html as html_module
 
-    files = build_site(Project(REPO, REPO / "content", REPO / "templates")).files
-    write_site(files, tmp_path / "site")
-    snippet = re.search(r'<textarea id="embed-rd_intensity"[^>]*>(.*?)</textarea>', files["index.html"].decode(), re.S)
-    host = '<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>host</title></head>' \
-           f'<body style="width: 360px">{html_module.unescape(snippet.group(1))}</body></html>'
-    (tmp_path / "site" / "host.html").write_text(host, encoding="utf-8")
-    with serve_folder(tmp_path / "site") as base:
+    (tmp_path / "site").mkdir()
+    (tmp_path / "partner").mkdir()
+    with serve_folder(tmp_path / "site") as publisher, serve_folder(tmp_path / "partner") as partner:
+        assert urlparse(publisher).netloc != urlparse(partner).netloc
+        files = build_site(Project(REPO, REPO / "content", REPO / "templates", publisher)).files
+        write_site(files, tmp_path / "site" / "out")
+        for path in (tmp_path / "site" / "out").iterdir():
+            path.rename(tmp_path / "site" / path.name)
+        snippet = re.search(r'<textarea id="embed-rd_intensity"[^>]*>(.*?)</textarea>', files["index.html"].decode(), re.S)
+        pasted = html_module.unescape(snippet.group(1))
+        assert f'src="{publisher}embed/rd_intensity/"' in pasted
+        host = '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>partner</title></head>' \
+               f'<body style="width: 360px"><p>A partner\'s story.</p>{pasted}</body></html>'
+        (tmp_path / "partner" / "story.html").write_text(host, encoding="utf-8")
         page = browser.new_page(viewport={"width": 400, "height": 900})
-        page.goto(base + "host.html")
-        _wait_until(page, "document.querySelector('iframe').style.height !== '620px'")
-        inner = page.frame_locator("iframe").locator("body").evaluate("b => Math.ceil(b.getBoundingClientRect().height)")
+        page.goto(partner + "story.html")
+        frame = page.frame_locator("iframe")
+        initial = re.search(r"height: (\d+)px", pasted).group(1)
+        _wait_until(page, f"document.querySelector('iframe').style.height !== '{initial}px'")
+        assert frame.locator(".chart-box.is-drawn svg.main-svg").first.is_visible()
+        inner = frame.locator("body").evaluate("b => Math.ceil(b.getBoundingClientRect().height)")
         assert page.evaluate("document.querySelector('iframe').style.height") == f"{inner}px"
         page.close()
 

@@ -44,8 +44,8 @@ def test_english_twins_show_the_same_numbers(real_site):
 def test_english_pages_have_lang_hreflang_and_a_switcher(real_pages):
     home = real_pages["en/index.html"]
     assert '<html lang="en">' in home
-    assert '<link rel="alternate" hreflang="zh-CN" href="/">' in home
-    assert '<link rel="alternate" hreflang="en" href="/en/">' in home
+    assert '<link rel="alternate" hreflang="zh-CN" href="https://kejiquan.cn/jingjinji/">' in home
+    assert '<link rel="alternate" hreflang="en" href="https://kejiquan.cn/jingjinji/en/">' in home
     assert '<a href="../" hreflang="zh-CN" lang="zh-CN">中文</a>' in home
     assert '<a href="../en/layout/" hreflang="en" lang="en">English</a>' in real_pages["layout/index.html"]
     assert '<meta property="og:locale" content="en">' in home

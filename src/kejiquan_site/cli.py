@@ -14,6 +14,7 @@ from pathlib import Path
 from .build import build_site
 from .changes import describe_changes, previous_values
 from .content import Project
+from .config import base_url_problem
 from .diagnostics import BuildFailed, format_report
 from .output import OutputBusy, write_site
 
@@ -36,6 +37,10 @@ def _parser() -> argparse.ArgumentParser:
                              help="check every evidence fragment of SOURCE_ID against the archived text at PATH")
         if name in ("build", "serve"):
             command.add_argument("--output", "-o", type=Path, help="output folder (default: PROJECT/_site)")
+        if name in ("build", "check"):
+            command.add_argument("--base-url", metavar="URL", default="",
+                                 help="the address to publish at (http:// or https://, ending in '/'), "
+                                      "instead of base_url in site.yaml: for a staging copy")
         if name == "build":
             command.add_argument("--precompress", action="store_true",
                                  help="also write NAME.gz next to every text file, for nginx's gzip_static")
@@ -91,8 +96,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "new":
         return _new(args.directory)
     root = args.project.resolve()
+    base_url = getattr(args, "base_url", "")
+    if base_url and base_url_problem(base_url):
+        parser.error(f"--base-url: {base_url_problem(base_url)}; give the published address, such as "
+                     "https://example.org/kejiquan/")
     project = Project(root, (args.content or root / "content").resolve(),
-                      (args.templates or root / "templates").resolve())
+                      (args.templates or root / "templates").resolve(), base_url)
     source_texts = _source_texts(args.source_text, parser)
     if args.command == "serve":
         from .preview import serve
