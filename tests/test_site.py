@@ -162,7 +162,7 @@ def test_site_pages_use_no_inline_script_and_no_third_party_host(real_pages, rea
     for path, html in real_pages.items():
         for tag in re.findall(r"<script[^>]*>", html):
             assert re.search(r'type="application/(ld\+)?json"', tag) or "src=" in tag, f"{path}: inline script {tag}"
-        assert not re.search(r'(src|href)="(https?:)?//', html.replace(f'href="{own}', 'href="/')), path
+        assert not re.search(r'(src|href)="(https?:)?//', html.replace(f'href="{own}', 'href="/').replace(f'src="{own}', 'src="/')), path
 
 
 def test_site_plotly_is_served_once_per_chart_page(real_site, real_pages):
