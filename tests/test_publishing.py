@@ -97,3 +97,33 @@ def test_publishing_real_site_addresses_are_absolute(real_pages, real_site):
             assert data["url"].startswith(base)
     assert files["robots.txt"].decode().endswith(f"Sitemap: {base}sitemap.xml\n")
     assert all(loc.startswith(base) for loc in re.findall(r"<loc>([^<]+)</loc>", files["sitemap.xml"].decode()))
+
+
+def test_publishing_story_is_dated_and_signed_under_its_headline_and_in_json_ld(real_pages):
+    for path, byline, published in (("index.html", "文｜科技圈数据新闻", "2026年11月26日"),
+                                     ("en/index.html", "By Kejiquan Data Desk", "November 26, 2026")):
+        html = real_pages[path]
+        header = re.search(r'<header class="story-header">(.*?)</header>', html, re.S).group(1)
+        assert byline in header and f'<time datetime="2026-11-26">{published}</time>' in header
+        data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1))
+        assert data["author"][0]["name"] in byline and data["author"][0]["@type"] == "Organization"
+        assert data["datePublished"] == "2026-11-26" and data["dateModified"] >= data["datePublished"]
+
+
+STORY = "---\ntitle: t\ndescription: d\nschema: article\n{extra}---\n\n{{fact}}`rd.beijing` {{fact}}`rd.change` " \
+        "{{fact}}`rd.jjj_2024`\n\n```{{chart}} rd_bars\n```\n"
+
+
+def test_publishing_story_without_byline_is_an_error_in_a_strict_build(tmp_path, make_project, capsys):
+    make_project({"pages/index.md": STORY.format(extra="")})
+    assert main(_args("check", tmp_path)) == 0
+    assert main(_args("check", tmp_path, "--strict")) == 1
+    assert ("content/pages/index.md:4:9: error: a story (schema: article) needs 'authors' and 'published': readers "
+            "and search engines look for who wrote it and when") in capsys.readouterr().err
+
+
+def test_publishing_update_before_publication_is_an_error(tmp_path, make_project, capsys):
+    make_project({"pages/index.md": STORY.format(extra="authors: [张三]\npublished: 2026-03-20\nupdated: 2026-03-18\n")})
+    assert main(_args("check", tmp_path)) == 1
+    assert "content/pages/index.md:7:10: error: 'updated' (2026-03-18) is before 'published' (2026-03-20)" \
+        in capsys.readouterr().err

@@ -202,7 +202,7 @@ class PageRenderer:
         share = self.share_images.get(page.output_path)
         share_image = config.base_url + share if share else None
         json_ld = page_json_ld(page.schema, config, page.title, page.description, canonical, share_image,
-                               self.story.sources)
+                               self.story.sources, page.authors, page.published, page.updated)
         return self.env.get_template(page.template).render(
             **self.edition, site=config, page=page, body=body, root=root, home=home,
             nav=self.nav,
