@@ -99,7 +99,7 @@ def _visit(browser, url: str, viewport: dict, color_scheme: str = "light") -> di
     seen["csp"] = page.evaluate("window.__csp")
     seen["background"] = page.evaluate("getComputedStyle(document.body).backgroundColor")
     seen["chart_text"] = page.evaluate(
-        "(() => { const t = document.querySelector('[data-chart] svg text'); return t ? getComputedStyle(t).fill : ''; })()")
+        "(() => { const t = document.querySelector('[data-chart] svg .annotation-text'); return t ? getComputedStyle(t).fill : ''; })()")
     if AXE.is_file():
         page.evaluate(AXE.read_text(encoding="utf-8"))
         result = page.evaluate("axe.run(document, {runOnly: {type: 'tag', values: "
@@ -313,3 +313,97 @@ def test_browser_chart_marks_keep_contrast_and_emphasis_in_both_schemes(chart_pa
                 assert bars[2] > max(bars[:2]) + 1, f"{where}: Beijing's bar is not the strongest: {bars}"
             assert chart["marks"], where
     assert problems == []
+
+
+LINES_OF = """(() => Array.from(document.querySelectorAll('h1, .card-label, .chart-title, .chart-caption')).map(el => {
+  const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+  const lines = [];
+  while (walker.nextNode()) {
+    const node = walker.currentNode;
+    for (let i = 0; i < node.length; i++) {
+      const range = document.createRange();
+      range.setStart(node, i);
+      range.setEnd(node, i + 1);
+      const rect = range.getClientRects()[0];
+      if (!rect) continue;
+      const line = lines.find(l => Math.abs(l.top - rect.top) < rect.height / 2);
+      if (line) line.text += node.data[i]; else lines.push({top: rect.top, text: node.data[i]});
+    }
+  }
+  return lines.sort((a, b) => a.top - b.top).map(l => l.text);
+}))()"""
+
+
+def _letters(text: str) -> int:
+    import unicodedata
+
+    return sum(1 for c in text if not unicodedata.category(c).startswith(("P", "Z")))
+
+
+@pytest.mark.parametrize("width", [320, 375])
+@pytest.mark.parametrize("path", ["", "layout/", "data/", "about/", "en/", "en/layout/"])
+def test_browser_headlines_cards_and_captions_never_end_on_one_character(browser, server, path, width):
+    """BudouX's phrases and `word-break: keep-all`: on a phone no headline, card label or chart
+    caption leaves a lone character (or word part) on its last line, nor breaks inside a word."""
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    page = context.new_page()
+    page.goto(server + path)
+    blocks = page.evaluate(LINES_OF)
+    context.close()
+    assert blocks
+    for lines in blocks:
+        assert _letters(lines[-1]) >= 2, f"/{path} at {width}px: {lines}"
+
+
+TOUCH_TARGETS = """Array.from(document.querySelectorAll('.masthead a, summary, button, .chart-source a'))
+  .filter(el => el.offsetParent !== null)
+  .map(el => { const r = el.getBoundingClientRect(); return [el.textContent.trim(), Math.round(r.width), Math.round(r.height)]; })"""
+
+
+@pytest.mark.parametrize("path", ["", "en/", "data/"])
+def test_browser_touch_targets_are_at_least_44_px(browser, server, path):
+    context = browser.new_context(viewport=VIEWPORTS["phone"])
+    page = context.new_page()
+    page.goto(server + path)
+    targets = page.evaluate(TOUCH_TARGETS)
+    context.close()
+    assert len(targets) >= 4
+    small = [t for t in targets if t[1] < 44 or t[2] < 44]
+    assert small == []
+
+
+@pytest.mark.parametrize("path", ["en/", "en/layout/", "en/data/", "en/about/"])
+def test_browser_english_pages_use_a_latin_font_and_curly_quotes(browser, server, path):
+    context = browser.new_context(viewport=VIEWPORTS["phone"])
+    page = context.new_page()
+    page.goto(server + path)
+    family = page.evaluate("getComputedStyle(document.body).fontFamily")
+    text = page.evaluate("""(() => { const copy = document.body.cloneNode(true);
+        copy.querySelectorAll('script, style, textarea, code').forEach(el => el.remove());
+        return copy.textContent; })()""")
+    context.close()
+    assert family.index("Arial") < family.index("PingFang SC")
+    straight = [text[max(0, i - 20):i + 20] for i, c in enumerate(text) if c in "'\""]
+    assert straight == []
+
+
+def test_browser_embed_code_is_copied_with_the_keyboard_and_announced(browser, server):
+    context = browser.new_context(viewport=VIEWPORTS["phone"])
+    context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    page.goto(server)
+    summary = page.locator("#rd_intensity .chart-embed > summary")
+    summary.focus()
+    page.keyboard.press("Enter")
+    code = page.locator("#embed-rd_intensity")
+    assert code.is_visible()
+    box = code.bounding_box()
+    assert page.evaluate("document.getElementById('embed-rd_intensity').scrollHeight") <= box["height"] + 1, \
+        "the whole snippet is visible"
+    button = page.locator("#rd_intensity [data-copy]")
+    button.focus()
+    page.keyboard.press("Enter")
+    _wait_until(page, "document.querySelector('#rd_intensity .copy-status').textContent !== ''")
+    assert page.inner_text("#rd_intensity .copy-status") == "已复制到剪贴板"
+    assert page.evaluate("navigator.clipboard.readText()") == code.input_value()
+    context.close()

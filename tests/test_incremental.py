@@ -26,8 +26,8 @@ ZH_EXTRA = "---\ntitle: 附加页\ndescription: 附加的一页。\nnav: 附加\
 EDITS = [
     ("a fact's value", "content/facts/rd.yaml", "3.5", "3.6"),
     ("a whole number written as a decimal", "content/facts/rd.yaml", "value: 6\n", "value: 6.0\n"),
-    ("a fact's English label", "content/facts/industry.yaml", "Beijing's trillion-yuan industry clusters",
-     "Beijing's trillion-yuan clusters"),
+    ("a fact's English label", "content/facts/industry.yaml", "Beijing’s trillion-yuan industry clusters",
+     "Beijing’s trillion-yuan clusters"),
     ("a source's publisher", "content/sources.yaml", "publisher: 新京报", "publisher: 新京报社"),
     ("a chart's title", "content/charts/rd_intensity.yaml", "title: 研发投入强度：", "title: 研发强度："),
     ("a page's prose", "content/pages/about.md", None, "\n\n又一段说明文字。\n"),

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .diagnostics import Diagnostic, Location
-from .fields import FieldSpec, check_fields, describe, not_optional_text, not_text
+from .fields import FieldSpec, check_fields, describe, not_optional_text, not_text, not_text_list
 from .yamlread import YamlDoc
 
 
@@ -28,6 +28,8 @@ SITE_FIELDS = {
     "publisher": FieldSpec(not_text, "who publishes the site", required=True),
     "contact": FieldSpec(not_optional_text, "a real e-mail address readers can write to about errors (or no 'contact:' line)"),
     "copyright": FieldSpec(not_optional_text, "the copyright line for the footer"),
+    "keep_together": FieldSpec(not_text_list, "a list of words a headline, card label or caption must never "
+                               "break inside, such as [京津冀, 中关村]"),
     "english": FieldSpec(lambda v: "" if isinstance(v, dict) else f"got {describe(v)}",
                          "a block with title, description, publisher (and copyright) in English; "
                          "its presence builds the English edition under en/"),
@@ -51,6 +53,7 @@ class SiteConfig:
     copyright: str
     english: tuple[tuple[str, str], ...] = ()
     locations: tuple[tuple[str, Location], ...] = ()  # where base_url and contact were written
+    keep_together: tuple[str, ...] = ()
 
     @property
     def editions(self) -> tuple[str, ...]:
@@ -80,7 +83,8 @@ def parse_config(doc: YamlDoc) -> tuple[SiteConfig | None, list[Diagnostic]]:
     locations = tuple((key, Location(doc.path, *doc.value_at(key))) for key in ("base_url", "contact") if key in data)
     config = SiteConfig(data["title"].strip(), data["description"].strip(), data["language"].strip(),
                         data["base_url"], data["publisher"].strip(), (data.get("contact") or "").strip(),
-                        (data.get("copyright") or "").strip(), english, locations)
+                        (data.get("copyright") or "").strip(), english, locations,
+                        tuple(word.strip() for word in data.get("keep_together", [])))
     return config, _check_contact(config, "contact" in data)
 
 

@@ -29,6 +29,7 @@ from .formatting import QUALIFIER_WORDS, QUALIFIER_WORDS_EN, format_date, format
 from .markdown_ext import ROLE, DirectiveItem
 from .memo import NO_MEMO, Memo, Reads, RecordingMap, chunks
 from .pages import TEXT_KEYS, Page
+from .typography import with_break_points
 from .ui import ui
 
 _JSON_ESCAPES = (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029"))
@@ -73,6 +74,12 @@ def _date_filter(context: Any, text: str) -> str:
 
 
 @jinja2.pass_context
+def _phrases_filter(context: Any, text: str) -> Markup:
+    """Chinese text with <wbr> between its phrases (typography.py); other text as it is."""
+    return with_break_points(text, context.get("keep_together", ()))
+
+
+@jinja2.pass_context
 def _period_filter(context: Any, text: str) -> str:
     return format_period(text, context.get("lang", "zh"))
 
@@ -97,6 +104,7 @@ def make_environment(project: Project) -> jinja2.Environment:
     )
     env.filters["date"] = _date_filter
     env.filters["period"] = _period_filter
+    env.filters["phrases"] = _phrases_filter
     env.filters["sentence_case"] = lambda text: text[:1].upper() + text[1:]
     env.globals["content_security_policy"] = Markup(CONTENT_SECURITY_POLICY)  # no quotes to escape
     return env
@@ -122,7 +130,7 @@ class PageRenderer:
         self.all_other_labels = other_labels or {}
         self.alternates = alternates or {}
         self.env = env or make_environment(project)
-        self.edition = edition_context(language)
+        self.edition = {**edition_context(language), "keep_together": story.config.keep_together}
         self.memo = memo
         self._drawn: dict[str, dict[str, Any]] = {}  # chart id -> its figure, table and texts (cold builds)
         self.nav = [dataclasses.replace(p, nav=plain_text(p.nav, story.facts)) for p in story.pages if p.nav]

@@ -11,6 +11,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "download_csv": ("下载数据（CSV）", "Download the data (CSV)"),
     "embed": ("嵌入此图表", "Embed this chart"),
     "embed_help": ("复制下面的代码，粘贴到你的网页中：", "Copy this code into your page:"),
+    "copy_code": ("复制代码", "Copy the code"),
+    "copied": ("已复制到剪贴板", "Copied to the clipboard"),
     "rose_to": ("升至", "rose to"),
     "all_facts": ("全部事实", "All facts"),
     "col_fact": ("事实", "Fact"),

@@ -3,6 +3,23 @@
    when a chart comes near the viewport. */
 (function () {
   "use strict";
+  // The embed code's copy button (shown only where JavaScript runs): the clipboard, or else the
+  // code selected for the reader to copy; a status line tells screen readers what happened.
+  Array.prototype.forEach.call(document.querySelectorAll("[data-copy]"), function (button) {
+    var code = document.getElementById(button.getAttribute("data-copy"));
+    var status = button.parentNode.querySelector(".copy-status");
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      var done = function () { status.textContent = button.getAttribute("data-copied"); };
+      var select = function () { code.focus(); code.select(); };
+      if (navigator.clipboard && window.isSecureContext) {
+        navigator.clipboard.writeText(code.value).then(done, select);
+      } else {
+        select();
+        try { if (document.execCommand("copy")) done(); } catch (e) { /* the code stays selected */ }
+      }
+    });
+  });
   var me = document.currentScript;
   var plotlySrc = me && me.getAttribute("data-plotly");
   var boxes = Array.prototype.slice.call(document.querySelectorAll("[data-chart]"));
