@@ -193,3 +193,25 @@ def test_site_precompress_writes_a_gzip_copy_of_every_text_file_only_when_asked(
     for path in texts:
         copy = packed / path.relative_to(plain)
         assert gzip.decompress(copy.with_name(copy.name + ".gz").read_bytes()) == path.read_bytes()
+
+
+def test_site_data_page_reads_in_story_order_without_code(real_pages, real_site):
+    """Facts grouped by the section where a reader meets them, labels in the edition's language,
+    the source stated once and referred to, no fact ids or formula syntax on the page."""
+    facts = real_site.story.facts
+    for path, first_group, source_ref in (("data/index.html", "报道", "来源1"), ("en/data/index.html", "Story", "source 1")):
+        html = real_pages[path]
+        main = re.search(r'<main id="main">(.*)</main>', html, re.S).group(1)
+        visible = re.sub(r"<[^>]+>", " ", main)
+        headings = re.findall(r'<h2 id="facts-\d+">([^<]+)</h2>', main)
+        assert headings[0] == first_group and len(headings) >= 4
+        rows = re.findall(r'<tr id="fact-([^"]+)">', main)
+        assert rows[:3] == ["rd.beijing_intensity", "rd.basic_research_share", "rd.jjj_2014"]  # the first cards
+        assert sorted(rows) == sorted(facts)
+        assert not any(fact_id in visible for fact_id in facts), "a code id is visible"
+        assert not re.search(r"rd\.jjj_\d+ [-/*]", visible), "formula syntax is visible"
+        assert visible.count("新京报") + visible.count("The Beijing News") == 1, "the source is stated once"
+        assert visible.count(source_ref) == len(facts)
+    assert "计算：（4.22%（2024年） − 3.5%（2014年）） ÷ 3.5%（2014年） × 100" in real_pages["data/index.html"]
+    assert "count(" not in real_pages["en/data/index.html"] and "the number of items in “" in real_pages["en/data/index.html"]
+    assert "other-label" not in real_pages["data/index.html"]

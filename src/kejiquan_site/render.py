@@ -30,6 +30,7 @@ from .markdown_ext import ROLE, DirectiveItem
 from .memo import NO_MEMO, Memo, Reads, RecordingMap, chunks
 from .pages import TEXT_KEYS, Page
 from .typography import with_break_points
+from .storyorder import facts_by_section, readable_formula
 from .ui import ui
 
 _JSON_ESCAPES = (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029"))
@@ -258,30 +259,47 @@ class PageRenderer:
             charts_here.append(argument)
             context.update(self._chart_context(self.charts[argument], root))
         elif name == "facttable":
-            context["rows"] = self._fact_rows(root)
+            context["groups"] = self._fact_rows(root)
+            numbers = self._source_numbers(dict(facts.items()))
+            context["numbered_sources"] = [(number, self.story.sources[i]) for i, number in numbers.items()]
         elif name == "downloads":
             context.update(csv_href=root + CSV_PATH, json_href=root + JSON_PATH, count=len(facts))
         else:
             context["items"] = [{"facts": [facts[i] for i in item.ids], "text": item.text} for item in items]
         return self.env.get_template(f"components/{name}.html").render(context, **self.edition)
 
-    def _fact_rows(self, root: str) -> list[Markup]:
-        """The rows of the table of all facts, in runs: a run is reused while its facts and their
-        words are unchanged."""
-        labels = dict(self.other_labels.items())  # the table shows every fact and label
-        facts = dict(self.facts.items())
-        derived_sources = tuple(self.source_names(fact) for fact in facts.values() if fact.inputs)
+    def _fact_rows(self, root: str) -> list[tuple[str, Markup]]:
+        """The table of all facts as (section heading, rows) in story order (storyorder.py); a
+        section's rows are reused while its facts and their sources are unchanged."""
+        facts = dict(self.facts.items())  # the table shows every fact
+        sources = self._source_numbers(facts)
+        groups = facts_by_section(self.story.pages, facts, ui("other_facts", self.language))
         parts = []
-        for number, ids in enumerate(chunks(list(facts))):
+        for heading, ids in groups:
             run = tuple(map(facts.__getitem__, ids))
-            inputs = (run, tuple(map(labels.get, ids)), derived_sources, root, self.shared)
-            parts.append(self.memo.get(("fact-rows", self.language, number), inputs,
-                                       lambda: self._fact_row_run(run, labels, root)))
+            inputs = (run, tuple(sources.items()), tuple(facts[i] for fact in run for i in fact.inputs), self.shared)
+            parts.append((heading, self.memo.get(("fact-rows", self.language, heading), inputs,
+                                                 lambda: self._fact_row_run(run, sources, facts))))
         return parts
 
-    def _fact_row_run(self, facts: tuple[Fact, ...], labels: dict[str, str], root: str) -> Markup:
-        context = {"root": root, "rows": [(fact, labels.get(fact.id, "")) for fact in facts],
-                   "source_names": self.source_names, "sources": self.story.sources, **self.edition}
+    def _source_numbers(self, facts: dict[str, Fact]) -> dict[str, int]:
+        """Each source a number, in the order of first use, to refer to it from a row."""
+        used = [source_id for fact in facts.values() for source_id in self._source_ids(fact)]
+        return {source_id: number for number, source_id in enumerate(dict.fromkeys(used), 1)}
+
+    def _source_ids(self, fact: Fact) -> list[str]:
+        pending, ids = [fact], []
+        while pending:
+            item = pending.pop(0)
+            if item.source:
+                ids.append(item.source)
+            pending += [self.facts[i] for i in item.inputs]
+        return list(dict.fromkeys(ids))
+
+    def _fact_row_run(self, facts: tuple[Fact, ...], sources: dict[str, int], all_facts: dict[str, Fact]) -> Markup:
+        rows = [(fact, [(sources[i], i) for i in self._source_ids(fact)],
+                 readable_formula(fact.formula, all_facts, self.language) if fact.formula else "") for fact in facts]
+        context = {"rows": rows, **self.edition}
         return Markup(self.env.get_template("components/facttable_rows.html").render(context).removesuffix("\n"))
 
     def _chart_context(self, chart: Chart, root: str) -> dict[str, Any]:
