@@ -407,3 +407,21 @@ def test_browser_embed_code_is_copied_with_the_keyboard_and_announced(browser, s
     assert page.inner_text("#rd_intensity .copy-status") == "已复制到剪贴板"
     assert page.evaluate("navigator.clipboard.readText()") == code.input_value()
     context.close()
+
+
+@pytest.mark.parametrize("path", ["", "en/"])
+def test_browser_print_shows_address_and_date_and_no_controls(browser, server, path):
+    context = browser.new_context(viewport={"width": 800, "height": 1100})
+    page = context.new_page()
+    page.goto(server + path)
+    page.emulate_media(media="print")
+    page.evaluate("window.dispatchEvent(new Event('beforeprint'))")  # what printing does first
+    address = page.locator(".print-address")
+    assert address.is_visible() and "https://example.org/kejiquan/" + path in address.inner_text()
+    assert page.locator(".byline time").first.is_visible()
+    for control in (".chart-actions", ".chart-data > summary", ".masthead nav", ".site-footer", ".downloads"):
+        assert all(not element.is_visible() for element in page.locator(control).all()), control
+    assert page.locator("figure.chart table").first.is_visible(), "on paper a chart is its table"
+    pdf = page.pdf(format="A4")
+    context.close()
+    assert pdf.startswith(b"%PDF")
