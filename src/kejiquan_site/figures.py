@@ -207,6 +207,7 @@ def _legend_box(roles: list[str], width: float, height: float) -> Box:
 def _schematic_labels(chart: Chart, facts: dict[str, Fact], roles: list[str], sizes: dict[str, int],
                       at: _Projection) -> list[dict[str, Any]]:
     width, height = at.width, at.height
+    sizes_of = _label_sizes(width)
     obstacles = [_legend_box(roles, width, height)] if len(roles) > 1 else []
     for item in chart.items:
         spot = facts[item.fact].coordinates
@@ -219,7 +220,7 @@ def _schematic_labels(chart: Chart, facts: dict[str, Fact], roles: list[str], si
         fact = facts[item.fact]
         text = _text(fact.display)
         labels.append(Label(f"place:{item.fact}", *at(fact.coordinates.lon, fact.coordinates.lat),
-                            tuple(dict.fromkeys((text, wrap_in_two(text)))), LABEL_SIZE,
+                            tuple(dict.fromkeys((text, wrap_in_two(text)))), sizes_of["place"],
                             tuple(spots_around(sizes[item.role] / 2 + 3))))
     for number, line in enumerate(chart.lines):
         start, end = facts[line.start].coordinates, facts[line.end].coordinates
@@ -227,8 +228,8 @@ def _schematic_labels(chart: Chart, facts: dict[str, Fact], roles: list[str], si
         for share in (0.5, 0.35, 0.65):
             labels.append(Label(f"line:{number}:{share}", *at(start.lon + (end.lon - start.lon) * share,
                                                                start.lat + (end.lat - start.lat) * share),
-                                text_forms(text), 13, tuple(spots_around(5))))
-    context = [Label(f"context:{n}", *at(c.lon, c.lat), (_text(c.label),), 16,
+                                text_forms(text), sizes_of["line"], tuple(spots_around(5))))
+    context = [Label(f"context:{n}", *at(c.lon, c.lat), (_text(c.label),), sizes_of["context"],
                      (Spot("center", "middle", 0, 0), Spot("center", "middle", 0, 24), Spot("center", "middle", 0, -24),
                       Spot("center", "middle", 30, 0), Spot("center", "middle", -30, 0)))
                for n, c in enumerate(chart.context)]
@@ -240,7 +241,14 @@ def _schematic_labels(chart: Chart, facts: dict[str, Fact], roles: list[str], si
     placed = _place_lines_once(labels, obstacles, Box(0, 0, width, height), near_lines)
     taken = obstacles + [p.box for p in placed]
     placed += [p for p in place_labels(context, taken, Box(0, 0, width, height)) if p.clear]
-    return [_annotation(p, at, chart, facts) for p in placed]
+    return [_annotation(p, at, sizes_of) for p in placed]
+
+
+def _label_sizes(width: float) -> dict[str, int]:
+    """Font sizes of the schematic's labels: a little larger where the chart is wide."""
+    if width >= 520:
+        return {"place": 16, "line": 14, "context": 19}
+    return {"place": LABEL_SIZE, "line": 13, "context": 16}
 
 
 def _place_lines_once(labels: list[Label], obstacles: list[Box], frame: Box, near_lines: dict[int, list[Box]]) -> list:
@@ -261,13 +269,13 @@ def _place_lines_once(labels: list[Label], obstacles: list[Box], frame: Box, nea
     return placed
 
 
-def _annotation(placed: Any, at: _Projection, chart: Chart, facts: dict[str, Fact]) -> dict[str, Any]:
+def _annotation(placed: Any, at: _Projection, sizes: dict[str, int]) -> dict[str, Any]:
     kind = placed.key.split(":")[0]
     centre = ((placed.box.x0 + placed.box.x1) / 2, (placed.box.y0 + placed.box.y1) / 2)
     lon = at.xc + (centre[0] - at.width / 2) / at.scale
     lat = at.yc - (centre[1] - at.height / 2) / (at.scale * at.ratio)
-    font = {"place": {"size": LABEL_SIZE, "color": LIGHT["ink"]}, "line": {"size": 13, "color": LIGHT["muted"]},
-            "context": {"size": 16, "color": LIGHT["context"]}}[kind]
+    colours = {"place": LIGHT["ink"], "line": LIGHT["muted"], "context": LIGHT["context"]}
+    font = {"size": sizes[kind], "color": colours[kind]}
     # Anchored at the label's centre in data units: the same spot whatever the box's real width.
     return {"text": placed.text, "x": round(lon, 4), "y": round(lat, 4), "xanchor": "center", "yanchor": "middle",
             "showarrow": False, "font": font, "align": "center"}
