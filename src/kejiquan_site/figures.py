@@ -16,14 +16,13 @@ from typing import Any
 from .charts import Chart, item_name
 from .facts import Fact
 from .formatting import LOWER_BOUNDS
-from .labelplace import (Box, Label, Spot, place_labels, point_box, segment_boxes, spots_around, text_forms, text_size,
-                         wrap_in_two)
+from .labelplace import (LINE_SPACING, Box, Label, Spot, place_labels, point_box, segment_boxes, spots_around,
+                         text_forms, text_size, wrap_in_two)
 
 CJK_FONT = ('-apple-system, "PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", "Noto Sans CJK SC", '
             '"Source Han Sans SC", "WenQuanYi Micro Hei", sans-serif')
 LATIN_FONT = ('-apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, "Liberation Sans", '
               '"PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", sans-serif')
-FONT = CJK_FONT  # the Chinese edition's; kept for other modules
 
 # Every mark is at least 3:1 against its background (WCAG 1.4.11) in both schemes, and the
 # emphasis (accent) is the strongest mark in both: 8.0:1 light, 10.6:1 dark, against 3.3 and 3.5
@@ -94,7 +93,7 @@ def _bar_figure(chart: Chart, facts: dict[str, Fact], language: str) -> tuple[li
     hover = [f"{name}{colon}{_text(fact.display)}" for name, fact in zip(names, shown)]
     top_margin, bottom_margin = 12, 28
     band = (chart.height - top_margin - bottom_margin) / len(shown)
-    thickness = max(10.0, min(30.0, band - LABEL_SIZE * LINE_HEIGHT - 14))
+    thickness = max(10.0, min(30.0, band - LABEL_SIZE * LINE_SPACING - 14))
     value_room = max(text_size(_text(fact.display), VALUE_SIZE)[0] + (ARROW + 4 if bound else 0)
                      for fact, bound in zip(shown, bounds))
     bars = {
@@ -128,8 +127,6 @@ def _bar_figure(chart: Chart, facts: dict[str, Fact], language: str) -> tuple[li
     })
     return [bars], layout
 
-
-LINE_HEIGHT = 1.3
 
 
 def box_style(chart: Chart) -> str:
