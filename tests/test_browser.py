@@ -59,8 +59,16 @@ document.addEventListener('securitypolicyviolation', e => window.__csp.push(e.vi
 
 def _wait_until(page, expression: str, timeout: float = 15.0) -> None:
     """Poll `expression` with page.evaluate (which a strict CSP allows, unlike wait_for_function)."""
+    from playwright.sync_api import Error as PlaywrightError
+
     deadline = time.monotonic() + timeout
-    while not page.evaluate(expression):
+    while True:
+        try:
+            if page.evaluate(expression):
+                return
+        except PlaywrightError as error:  # the page reloaded while it was asked (the preview does)
+            if "context was destroyed" not in str(error):
+                raise
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out waiting for {expression}")
         page.wait_for_timeout(50)
@@ -217,11 +225,13 @@ def test_browser_embed_snippet_works_pasted_on_another_origin(browser, tmp_path)
         page = browser.new_page(viewport={"width": 400, "height": 900})
         page.goto(partner + "story.html")
         frame = page.frame_locator("iframe")
-        initial = re.search(r"height: (\d+)px", pasted).group(1)
-        _wait_until(page, f"document.querySelector('iframe').style.height !== '{initial}px'")
-        assert frame.locator(".chart-box.is-drawn svg.main-svg").first.is_visible()
-        inner = frame.locator("body").evaluate("b => Math.ceil(b.getBoundingClientRect().height)")
-        assert page.evaluate("document.querySelector('iframe').style.height") == f"{inner}px"
+        frame.locator(".chart-box.is-drawn svg.main-svg").first.wait_for(timeout=15000)
+        inner = lambda: frame.locator("body").evaluate("b => Math.ceil(b.getBoundingClientRect().height)")
+        deadline = time.monotonic() + 15
+        while page.evaluate("document.querySelector('iframe').style.height") != f"{inner()}px":
+            assert time.monotonic() < deadline, "the iframe never took the chart's height"
+            page.wait_for_timeout(50)
+        assert int(page.evaluate("document.querySelector('iframe').style.height")[:-2]) > 300
         page.close()
 
 
