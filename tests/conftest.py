@@ -29,6 +29,12 @@ MINIMAL = {
           title: 测试报道
           publisher: 测试报
           date: "2026-03-18"
+          archive: sources/demo.txt
+    """,
+    "sources/demo.txt": """
+        测试报道
+        北京研发投入强度保持在6%以上。京津冀从2014年的3.5%跃升至2024年的4.22%。
+        重点领域有甲、乙,共9项,增长4%。明年研发投入强度保持在7%以上。
     """,
     "facts/rd.yaml": """
         beijing:

@@ -32,8 +32,6 @@ def _parser() -> argparse.ArgumentParser:
         command.add_argument("--content", type=Path, help="content folder (default: PROJECT/content)")
         command.add_argument("--templates", type=Path, help="templates folder (default: PROJECT/templates)")
         command.add_argument("--strict", action="store_true", help="treat warnings as errors")
-        command.add_argument("--source-text", action="append", default=[], metavar="SOURCE_ID=PATH",
-                             help="check every evidence fragment of SOURCE_ID against the archived text at PATH")
         if name in ("build", "serve"):
             command.add_argument("--output", "-o", type=Path, help="output folder (default: PROJECT/_site)")
         if name == "build":
@@ -44,19 +42,6 @@ def _parser() -> argparse.ArgumentParser:
             command.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
         command.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     return parser
-
-
-def _source_texts(pairs: list[str], parser: argparse.ArgumentParser) -> dict[str, tuple[str, str]]:
-    texts: dict[str, tuple[str, str]] = {}
-    for pair in pairs:
-        source_id, equals, path = pair.partition("=")
-        if not equals or not source_id or not path:
-            parser.error(f"--source-text wants SOURCE_ID=PATH, got '{pair}'")
-        try:
-            texts[source_id] = (path, Path(path).read_text(encoding="utf-8-sig"))
-        except (OSError, UnicodeDecodeError) as exc:
-            parser.error(f"--source-text: cannot read '{path}': {exc}")
-    return texts
 
 
 def _new(directory: Path) -> int:
@@ -93,15 +78,14 @@ def main(argv: list[str] | None = None) -> int:
     root = args.project.resolve()
     project = Project(root, (args.content or root / "content").resolve(),
                       (args.templates or root / "templates").resolve())
-    source_texts = _source_texts(args.source_text, parser)
     if args.command == "serve":
         from .preview import serve
 
         serve(project, (args.output or root / "_site").resolve(), args.host, args.port,
-              lambda text: print(text, flush=True), strict=args.strict, source_texts=source_texts)
+              lambda text: print(text, flush=True), strict=args.strict)
         return 0
     try:
-        site = build_site(project, strict=args.strict, source_texts=source_texts,
+        site = build_site(project, strict=args.strict,
                           precompress=getattr(args, "precompress", False), processes=_usable_cores())
         changes: list[str] = []
         if args.command == "build":

@@ -14,7 +14,8 @@ from markdown_it import MarkdownIt
 
 from .charts import Chart, check_chart_facts
 from .config import SiteConfig
-from .contentfiles import FactFile, Project, list_files, load_config, load_sources, read_data, read_pages
+from .contentfiles import (Archive, FactFile, Project, list_files, load_archives, load_config, load_sources,
+                           read_data, read_pages)
 from .derive import derive_facts
 from .diagnostics import BuildFailed, Diagnostic, Location, did_you_mean, error
 from .facts import Fact, Source
@@ -25,7 +26,7 @@ from .markdown_ext import DIRECTIVES, Reference
 from .memo import NO_MEMO, Memo
 from .pages import Page
 from .parallel import run_parts
-from .provenance import check_evidence_in_sources
+from .provenance import check_evidence_in_sources, check_unarchived_sources
 from .textfiles import check_file, forget_folders, read_text
 
 __all__ = ["Project", "Story", "load_story", "check_pages", "check_template_files"]  # Project: from contentfiles
@@ -41,26 +42,29 @@ class Story:
     charts: dict[str, Chart]
     pages: tuple[Page, ...]
     warnings: tuple[Diagnostic, ...] = ()
+    archives: dict[str, Archive] = dataclasses.field(default_factory=dict)  # by source id: (shown path, text)
 
 
-def load_story(project: Project, md: MarkdownIt, source_texts: dict[str, tuple[str, str]] | None = None,
-               strict: bool = False, memo: Memo = NO_MEMO, processes: int = 1) -> Story:
+def load_story(project: Project, md: MarkdownIt, strict: bool = False, memo: Memo = NO_MEMO,
+               processes: int = 1) -> Story:
     """The whole story, or BuildFailed with every problem in every file.
 
-    `source_texts` maps source ids to (shown path, archived text) for the evidence check;
-    `strict` turns warnings into errors; `memo` reuses what unchanged files gave last time;
+    Every evidence fragment is checked against its source's archived text; `strict` turns
+    warnings into errors; `memo` reuses what unchanged files gave last time;
     with `processes` > 1 the pages are read while a child process reads the facts and charts.
     """
     forget_folders()
     problems: list[Diagnostic] = []
     config = load_config(project, problems, memo)
     sources = load_sources(project, problems, memo)
+    archives = load_archives(project, sources, problems, memo)
     languages = ("zh", "en") if config is not None and "en" in config.editions else ("zh",)
     (pages, found_in_pages), (fact_files, chart_files, found_in_data) = run_parts(
         [lambda: read_pages(project, md, languages, memo), lambda: read_data(project, sources, memo)], processes)
     problems += found_in_data + found_in_pages
     facts = _combine_facts(fact_files, problems, memo)
-    problems += check_evidence_in_sources(list(facts.values()), source_texts or {})
+    problems += check_evidence_in_sources(list(facts.values()), archives)
+    problems += check_unarchived_sources(sources or {}, facts)
     problems += check_template_files(project)
     charts = _check_charts(chart_files, facts, problems, memo)
     warnings_for_twins = check_twins(pages, project) if len(languages) > 1 else []
@@ -83,7 +87,7 @@ def load_story(project: Project, md: MarkdownIt, source_texts: dict[str, tuple[s
         raise BuildFailed(problems + warnings)
     return Story(config, sources or {}, facts, charts,
                  tuple(sorted(pages, key=lambda p: (p.language != "zh", p.order, p.name))),
-                 tuple(sorted(warnings, key=lambda d: d.sort_key)))
+                 tuple(sorted(warnings, key=lambda d: d.sort_key)), archives)
 
 
 def _content_prefix(project: Project, *folders: str) -> tuple[str, ...]:
