@@ -16,10 +16,13 @@ from .content import Project, Story, load_story
 from .contentfiles import count_content_files
 from .discovery import gzip_siblings, render_headers_file, render_robots, render_sitemap
 from .downloads import CSV_PATH, JSON_PATH, render_facts_csv, render_facts_json, render_table_csv
+from .feed import feed_path, render_feed, update_sentences
 from .i18n import edition, twin_urls
+from .manifest import BUILD_PATH, git_commit, render_build_manifest
 from .diagnostics import BuildFailed, Diagnostic
 from .memo import NO_MEMO, Memo, folder_signature
 from .parallel import run_jobs
+from .published import fact_histories
 from .markdown_ext import DirectiveItem, make_markdown
 from .pages import Page
 from .render import PageRenderer, chart_csv_path, embed_path, make_environment, plain_text
@@ -71,6 +74,8 @@ def build_site(project: Project, *, strict: bool = False, memo: Memo = NO_MEMO, 
     for part_files, _ in rendered:
         files.update(part_files)
     files.update(_discovery_files(story))
+    files.update(_update_feeds(story, editions))
+    files[BUILD_PATH] = render_build_manifest(story, git_commit(project.root), assets.plotly.version)
     if precompress:
         files.update(gzip_siblings(files))
     return Site(dict(sorted(files.items())), story, assets.plotly, tuple(dict.fromkeys(notes)))
@@ -135,8 +140,9 @@ def _data_files(story: Story, english: Story | None, memo: Memo) -> dict[str, by
     """The downloads of all facts, with the English labels and values when there is an edition."""
     facts = list(story.facts.values())
     english_facts = list(english.facts.values()) if english else None
-    return {CSV_PATH: render_facts_csv(facts, english_facts, memo),
-            JSON_PATH: render_facts_json(facts, story.sources, english_facts, memo)}
+    history = memo.get("history", (story.record, tuple(facts)), lambda: fact_histories(story.facts, story.record))
+    return {CSV_PATH: render_facts_csv(facts, english_facts, memo, history),
+            JSON_PATH: render_facts_json(facts, story.sources, english_facts, memo, history)}
 
 
 def _discovery_files(story: Story) -> dict[str, bytes]:
@@ -145,6 +151,20 @@ def _discovery_files(story: Story) -> dict[str, bytes]:
              for language in story.config.editions for chart_id in story.charts]
     return {"sitemap.xml": render_sitemap(story.config, urls), "robots.txt": render_robots(story.config),
             "_headers": render_headers_file()}
+
+
+def _update_feeds(story: Story, editions: dict[str, Story]) -> dict[str, bytes]:
+    """The Atom feed of the updates log in every edition, linking to the edition's log page (the
+    page with {updates}; the home page when there is none)."""
+    feeds = {}
+    for language, local in editions.items():
+        log = next((page.url for page in local.pages if any(ref.kind == "directive" and ref.id == "updates"
+                                                             for ref in page.references)), feed_path(language)[:-len("updates.xml")])
+        fallback = story.record.date if story.record else max((s.date for s in story.sources.values() if len(s.date) == 10),
+                                                               default="2000-01-01")
+        feeds[feed_path(language)] = render_feed(local.config, story.updates, language, log,
+                                                 update_sentences(story.updates, language), fallback)
+    return feeds
 
 
 def _key_numbers(items: list[DirectiveItem], story: Story) -> list[KeyNumber]:

@@ -1,4 +1,4 @@
-"""The command line: `kejiquan build` and `kejiquan check`. The only place that prints
+"""The command line: `kejiquan build`, `check`, `serve`, `publish` and `new`. The only place that prints
 diagnostics and chooses exit codes (0 built, 1 content errors, 2 usage errors).
 """
 
@@ -11,11 +11,13 @@ import sys
 import traceback
 from pathlib import Path
 
-from .build import build_site
+from .build import Site, build_site
 from .changes import describe_changes, previous_values
 from .content import Project
 from .diagnostics import BuildFailed, format_report
 from .output import OutputBusy, write_site
+from .published import RECORD_FILE, next_record, render_record, write_record
+from .updates import entry_dates
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -26,22 +28,57 @@ def _parser() -> argparse.ArgumentParser:
     new.add_argument("directory", type=Path, help="the folder to create")
     for name, text in (("build", "check the content and build the site"),
                        ("check", "check the content without writing anything"),
-                       ("serve", "build, serve on 127.0.0.1, rebuild and reload on every change")):
+                       ("serve", "build, serve on 127.0.0.1, rebuild and reload on every change"),
+                       ("publish", "build strictly, then record every fact as published (content/published.yaml)")):
         command = commands.add_parser(name, help=text)
         command.add_argument("--project", type=Path, default=Path("."), help="project folder (default: .)")
         command.add_argument("--content", type=Path, help="content folder (default: PROJECT/content)")
         command.add_argument("--templates", type=Path, help="templates folder (default: PROJECT/templates)")
         command.add_argument("--strict", action="store_true", help="treat warnings as errors")
-        if name in ("build", "serve"):
+        if name in ("build", "serve", "publish"):
             command.add_argument("--output", "-o", type=Path, help="output folder (default: PROJECT/_site)")
         if name == "build":
             command.add_argument("--precompress", action="store_true",
                                  help="also write NAME.gz next to every text file, for nginx's gzip_static")
+        if name == "publish":
+            command.add_argument("--date", type=_publish_date, default=None,
+                                 help="the publication date, YYYY-MM-DD (default: today)")
         if name == "serve":
             command.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
             command.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
         command.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     return parser
+
+
+def _publish_date(text: str) -> str:
+    import datetime
+    import re
+
+    try:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            return datetime.date.fromisoformat(text).isoformat()
+    except ValueError:
+        pass
+    raise argparse.ArgumentTypeError(f"'{text}' is not a date written as 2027-03-02")
+
+
+def _publish(project: Project, output: Path, date: str | None) -> tuple[Site, str]:
+    """Build strictly, record the facts as published on `date`, then build again with the new
+    record (so the footer names this publication) and write the site. Returns the site and a line
+    saying what was recorded. Nothing is written when the first build fails."""
+    import datetime
+
+    date = date or datetime.date.today().isoformat()
+    site = build_site(project, strict=True, processes=_usable_cores())
+    story = site.story
+    record = next_record(story.facts, story.record, date, entry_dates(story.updates))
+    changed = sum(1 for key, versions in record.facts.items()
+                  if story.record is None or versions != story.record.facts.get(key))
+    write_record(project.content / RECORD_FILE, render_record(record))
+    site = build_site(project, strict=True, processes=_usable_cores())
+    write_site(site.files, output)
+    return site, (f"published {len(story.facts)} facts on {date} ({changed} new or changed) in "
+                  f"{project.shown(project.content / RECORD_FILE)}")
 
 
 def _new(directory: Path) -> int:
@@ -85,9 +122,14 @@ def main(argv: list[str] | None = None) -> int:
               lambda text: print(text, flush=True), strict=args.strict)
         return 0
     try:
-        site = build_site(project, strict=args.strict,
-                          precompress=getattr(args, "precompress", False), processes=_usable_cores())
+        if args.command != "publish":
+            site = build_site(project, strict=args.strict,
+                              precompress=getattr(args, "precompress", False), processes=_usable_cores())
         changes: list[str] = []
+        if args.command == "publish":
+            output = (args.output or root / "_site").resolve()
+            site, recorded = _publish(project, output, args.date)
+            changes = [recorded]
         if args.command == "build":
             output = (args.output or root / "_site").resolve()
             changes = describe_changes(previous_values(output), site.story)
@@ -112,10 +154,12 @@ def main(argv: list[str] | None = None) -> int:
     print(f"plotly.js: {site.plotly.origin}")
     for note in site.notes:
         print(f"note: {note}")
-    verb = "built" if args.command == "build" else "checked"
-    where = f" into {output}" if args.command == "build" else ""
+    verb = "checked" if args.command == "check" else "built"
+    where = f" into {output}" if args.command in ("build", "publish") else ""
     print(f"{verb} {pages} pages, {len(story.charts)} charts, {len(story.facts)} facts{where}")
-    if changes:
+    if args.command == "publish":
+        print(changes[0])
+    elif changes:
         print("changed since the last build:\n  " + "\n  ".join(changes))
     return 0
 

@@ -19,7 +19,7 @@ from markdown_it.token import Token
 
 ROLE = re.compile(r"\{(fact|label)\}`([^`\n]*)`")
 DIRECTIVE_INFO = re.compile(r"\{([a-z_]+)\}\s*(.*)")
-DIRECTIVES = ("cards", "chart", "timeline", "lists", "facttable", "sources", "downloads")
+DIRECTIVES = ("cards", "chart", "timeline", "lists", "facttable", "sources", "downloads", "updates")
 _SAFE_SCHEMES = ("http://", "https://", "mailto:")
 
 

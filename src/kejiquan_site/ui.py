@@ -43,6 +43,24 @@ STRINGS: dict[str, tuple[str, str]] = {
     "above_bound": ("下限以上", "above the lower bound"),
     "schematic_note": ("示意图 · 位置为近似", "Schematic · positions approximate"),
     "item_with_period": ("{name}（{period}）", "{name} ({period})"),
+    # The updates log (updates.py, feed.py): notes on pages, the log, the feed, marked numbers.
+    "update_on": ("更新于 {date}：", "Updated {date}: "),
+    "correction_on": ("更正于 {date}：", "Corrected {date}: "),
+    "update_from_to": ("{label}由{before}更新为{after}", "{label} changed from {before} to {after}"),
+    "correction_from_to": ("{label}由{before}更正为{after}", "{label} corrected from {before} to {after}"),
+    "note_in_brackets": ("（{note}）", " ({note})"),
+    "feed_title": ("：更正与更新", ": corrections and updates"),
+    "update_mark": ("（已更新）", " (updated)"),
+    "correction_mark": ("（已更正）", " (corrected)"),
+    "update": ("更新", "Update"),
+    "correction": ("更正", "Correction"),
+    "no_updates": ("目前没有更正或更新。", "No corrections or updates so far."),
+    "shown_on": ("涉及页面：", "On: "),
+    "all_updates": ("全部更正与更新", "All corrections and updates"),
+    "fact_details": ("{label}：出处", "{label}: where it comes from"),
+    "history": ("此前发布的数值", "Published before"),
+    "see_in_table": ("在数据表中查看", "See it in the data table"),
+    "close": ("关闭", "Close"),
 }
 
 
