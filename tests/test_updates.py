@@ -159,7 +159,8 @@ def test_updates_publish_moves_the_record_on_and_keeps_history(published):
     after = build_site(published, strict=True).files
     assert _note(after["index.html"]) == _note(before["index.html"])  # the entry is now history
     facts = {f["id"]: f for f in json.loads(after["data/facts.json"])["facts"]}
-    assert facts["rd.jjj_2024"]["history"] == [{"since": "2026-11-30", "value": 4.22, "display": "4.22%"}]
+    assert facts["rd.jjj_2024"]["history"] == [{"since": "2026-11-30", "value": 4.22, "display": "4.22%",
+                                              "display_en": "4.22%"}]
     assert facts["rd.jjj_2014"]["history"] == []
     assert "2026-11-30: 4.22%" in after["data/facts.csv"].decode("utf-8-sig")
     assert "2027年3月3日" in after["index.html"].decode()  # the footer's data version

@@ -22,7 +22,7 @@ from .manifest import BUILD_PATH, git_commit, render_build_manifest
 from .diagnostics import BuildFailed, Diagnostic
 from .memo import NO_MEMO, Memo, folder_signature
 from .parallel import run_jobs
-from .published import fact_histories
+from .published import History, fact_histories
 from .markdown_ext import DirectiveItem, make_markdown
 from .pages import Page
 from .render import PageRenderer, chart_csv_path, embed_path, make_environment, plain_text
@@ -60,13 +60,15 @@ def build_site(project: Project, *, strict: bool = False, memo: Memo = NO_MEMO, 
     templates_key = folder_signature(project.templates)
     env = memo.get("jinja", templates_key, lambda: make_environment(project))
     editions = {language: edition(story, language, memo) for language in story.config.editions}
+    history = memo.get("history", (story.record, tuple(story.facts.values())),
+                       lambda: fact_histories(story.facts, story.record))
     renderers = []
     for language in story.config.editions:
         share_images, renderer = _edition_renderer(story, editions, language, project, assets, env, notes,
-                                                   memo, templates_key)
+                                                   memo, templates_key, history)
         files.update(share_images)
         renderers.append(renderer)
-    rendered = run_jobs(_render_jobs(renderers, story, editions.get("en"), memo, each_page_apart=processes > 1),
+    rendered = run_jobs(_render_jobs(renderers, story, editions.get("en"), memo, history, each_page_apart=processes > 1),
                         processes)
     problems = [problem for _, found in rendered for problem in found]
     if problems:
@@ -82,7 +84,8 @@ def build_site(project: Project, *, strict: bool = False, memo: Memo = NO_MEMO, 
 
 
 def _edition_renderer(story: Story, editions: dict[str, Story], language: str, project: Project, assets: Assets,
-                      env, notes: list[str], memo: Memo, templates_key: Any) -> tuple[dict[str, bytes], PageRenderer]:
+                      env, notes: list[str], memo: Memo, templates_key: Any, history: History
+                      ) -> tuple[dict[str, bytes], PageRenderer]:
     """The share images of one edition, and the renderer of its pages, embeds and chart CSVs."""
     local = editions[language]
     other = editions.get("zh" if language == "en" else "en")
@@ -91,21 +94,21 @@ def _edition_renderer(story: Story, editions: dict[str, Story], language: str, p
                             lambda: {key: fact.label for key, fact in (other.facts if other else {}).items()})
     renderer = PageRenderer(local, project, assets, language=language, share_images=share_paths,
                             other_labels=other_labels, env=env, memo=memo, templates_key=templates_key,
-                            alternates=twin_urls(story))
+                            alternates=twin_urls(story), histories=history)
     return files, renderer
 
 
 Rendered = tuple[dict[str, bytes], list[Diagnostic]]
 
 
-def _render_jobs(renderers: list[PageRenderer], story: Story, english: Story | None, memo: Memo,
+def _render_jobs(renderers: list[PageRenderer], story: Story, english: Story | None, memo: Memo, history: History,
                  each_page_apart: bool) -> list[tuple[float, Callable[[], Rendered]]]:
     """Everything left to render, with a rough cost for sharing it out between processes: the
     downloads, and each page with the embed pages and tables of the charts first shown on it
     (a page with the table of all facts costs as many as it has rows). In one process, one job
     per edition."""
     rows = len(story.facts) / 20
-    jobs: list[tuple[float, Callable[[], Rendered]]] = [(rows, lambda: (_data_files(story, english, memo), []))]
+    jobs: list[tuple[float, Callable[[], Rendered]]] = [(rows, lambda: (_data_files(story, english, memo, history), []))]
     for renderer in renderers:
         if not each_page_apart:
             jobs.append((0, lambda renderer=renderer: _page_job(renderer, None, None)))
@@ -136,11 +139,10 @@ def _chart_csv(renderer: PageRenderer, chart: Chart) -> dict[str, bytes]:
         ("chart-csv", language, chart.id), inputs, lambda: render_table_csv(chart_table(chart, local.facts, language)))}
 
 
-def _data_files(story: Story, english: Story | None, memo: Memo) -> dict[str, bytes]:
+def _data_files(story: Story, english: Story | None, memo: Memo, history: History) -> dict[str, bytes]:
     """The downloads of all facts, with the English labels and values when there is an edition."""
     facts = list(story.facts.values())
     english_facts = list(english.facts.values()) if english else None
-    history = memo.get("history", (story.record, tuple(facts)), lambda: fact_histories(story.facts, story.record))
     return {CSV_PATH: render_facts_csv(facts, english_facts, memo, history),
             JSON_PATH: render_facts_json(facts, story.sources, english_facts, memo, history)}
 

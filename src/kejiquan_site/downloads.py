@@ -16,18 +16,19 @@ CSV_PATH = "data/facts.csv"
 JSON_PATH = "data/facts.json"
 COLUMNS = ["id", "label", "value", "display", "unit", "qualifier", "period", "source", "evidence", "formula",
            "note", "history"]
-History = dict[str, tuple[tuple[str, Any, str], ...]]  # fact id -> (date, value, display), oldest first
+History = dict[str, tuple[tuple[str, Any, str, str], ...]]  # published.fact_histories
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def fact_record(fact: Fact, history: tuple[tuple[str, Any, str], ...] = ()) -> dict[str, Any]:
+def fact_record(fact: Fact, history: tuple[tuple[str, Any, str, str], ...] = ()) -> dict[str, Any]:
     """One fact as the downloads give it; `history` holds its earlier published values."""
     return {
         "id": fact.id, "label": fact.label,
         "value": list(fact.value) if isinstance(fact.value, tuple) else fact.value,
         "display": fact.display, "unit": fact.unit, "qualifier": fact.qualifier, "period": fact.period,
         "source": fact.source, "evidence": fact.evidence, "formula": fact.formula, "note": fact.note,
-        "history": [{"since": date, "value": value, "display": display} for date, value, display in history],
+        "history": [{"since": date, "value": value, "display": display, "display_en": display_en}
+                    for date, value, display, display_en in history],
     }
 
 

@@ -36,6 +36,7 @@ class Version:
     value_en: Any = None
 
     def differs_from(self, fact: Fact) -> bool:
+        """Whether `fact` (as written, in Chinese) is not what this version recorded."""
         return any(getattr(self, key) != getattr(fact, key) for key in COMPARED)
 
     def as_fact(self, fact: Fact) -> Fact:
@@ -153,16 +154,21 @@ def render_record(record: Record) -> str:
                             sort_keys=False, default_flow_style=False, width=1000)
 
 
-def fact_histories(facts: dict[str, Fact], record: Record | None) -> dict[str, tuple[tuple[str, Any, str], ...]]:
+History = dict[str, tuple[tuple[str, Any, str, str], ...]]
+
+
+def fact_histories(facts: dict[str, Fact], record: Record | None) -> History:
     """fact id -> its earlier published values, oldest first, as (date it was published from,
-    value, display): every recorded version but the one readers see today."""
+    value, Chinese display, English display): every recorded version but the one readers see
+    today. `facts` as written (the Chinese edition's)."""
     histories: dict[str, tuple[tuple[str, Any, str], ...]] = {}
     for fact_id, fact in facts.items():
         versions = record.facts.get(fact_id, ()) if record else ()
         if versions and not versions[-1].differs_from(fact):
             versions = versions[:-1]
         if versions:
-            histories[fact_id] = tuple((v.date, _plain(v.value), v.as_fact(fact).display) for v in versions)
+            histories[fact_id] = tuple((v.date, _plain(v.value), v.as_fact(fact).display,
+                                        v.as_fact(fact).in_language("en").display) for v in versions)
     return histories
 
 

@@ -31,7 +31,7 @@ from .formatting import QUALIFIER_WORDS, QUALIFIER_WORDS_EN, format_date, format
 from .markdown_ext import ROLE, DirectiveItem
 from .memo import NO_MEMO, Memo, Reads, RecordingMap, chunks
 from .pages import TEXT_KEYS, Page
-from .published import facts_hash
+from .published import History, facts_hash
 from .ui import ui
 from .updates import Update
 
@@ -117,7 +117,8 @@ class PageRenderer:
     def __init__(self, story: Story, project: Project, assets: Assets, *, language: str = "zh",
                  share_images: dict[str, str] | None = None, other_labels: dict[str, str] | None = None,
                  alternates: dict[str, list[tuple[str, str]]] | None = None,
-                 env: jinja2.Environment | None = None, memo: Memo = NO_MEMO, templates_key: Any = None) -> None:
+                 env: jinja2.Environment | None = None, memo: Memo = NO_MEMO, templates_key: Any = None,
+                 histories: History | None = None) -> None:
         self.story = story
         self.project = project
         self.assets = assets
@@ -127,6 +128,7 @@ class PageRenderer:
         self.alternates = alternates or {}
         self.env = env or make_environment(project)
         self._root: str | None = None  # the page being rendered: its way to the site root
+        self.histories = histories or {}  # fact id -> earlier published values (published.fact_histories)
         self._updates_setup(story, language)
         self.edition = {**edition_context(language), "fact_href": self._fact_href, "updated_facts": self.updated_facts}
         self.memo = memo
@@ -135,7 +137,7 @@ class PageRenderer:
         # What every page shows besides its own content: a change here renders every page again.
         self.shared = (story.config, story.sources, tuple(p for p in story.pages if p.nav),
                        tuple(p.nav for p in self.nav), assets.paths, templates_key, story.updates,
-                       self.data_url, self.log_url, tuple(self._log_pages), self.data_version)
+                       self.data_url, self.log_url, tuple(self._log_pages), self.data_version, story.record)
         self._start_recording()
 
     def _updates_setup(self, story: Story, language: str) -> None:
@@ -170,6 +172,26 @@ class PageRenderer:
     def _page_updates(self, page: Page) -> list[Update]:
         here = self._page_facts.get(page.name, frozenset())
         return [update for update in self.story.updates if update.touches & here]
+
+    POPOVER_WORDS = ("source", "period_label", "qualifier_label", "computed", "history", "see_in_table", "close")
+
+    def _fact_details(self, page: Page) -> dict[str, Any] | None:
+        """What the popover of each number in the page's prose, cards and timelines shows (facts.js):
+        the evidence or formula, the source, period, qualifier and earlier published values."""
+        language = self.language
+        facts = {}
+        for fact_id in dict.fromkeys(page.fact_ids):
+            fact = self.facts[fact_id]
+            facts[fact_id] = {
+                "title": ui("fact_details", language, label=fact.label), "display": fact.display,
+                "evidence": fact.evidence, "formula": fact.formula, "source": self.source_names(fact),
+                "period": format_period(fact.period, language) if fact.period else "",
+                "qualifier": self.edition["qualifier_words"][fact.qualifier] or "",
+                "history": [[format_date(date, language), shown_en if language == "en" else shown]
+                            for date, _, shown, shown_en in self.histories.get(fact_id, ())]}
+        if not facts:
+            return None
+        return {"facts": facts, "words": {key: ui(key, language) for key in self.POPOVER_WORDS}}
 
     def _update_views(self, updates: list[Update], root: str) -> list[dict[str, Any]]:
         """The updates as the templates show them, with links to the log and the pages concerned."""
@@ -253,6 +275,7 @@ class PageRenderer:
         json_ld = page_json_ld(page.schema, config, page.title, page.description, canonical, share_image,
                                self.story.sources)
         page_updates = self._page_updates(page) if page.name != "404" else []
+        details = self._fact_details(page) if self.data_url is not None and page.name != "404" else None
         json_ld = with_updates(json_ld, page_updates, self.language, self.sentences)
         return self.env.get_template(page.template).render(
             **self.edition, site=config, page=page, body=body, root=root, home=home,
@@ -262,6 +285,7 @@ class PageRenderer:
             page_updates=self._update_views(page_updates, root), feed_href=root + feed_path(self.language),
             log_href=root + self.log_url if self.log_url is not None else None,
             data_version=self.data_version, build_href=root + BUILD_PATH,
+            fact_details=script_json(details) if details else None,
             json_ld=script_json(json_ld) if json_ld else None,
             alternates=[(tag, root + url) for tag, url in self.alternates.get(page.name, [])],
             alternates_absolute=[(tag, config.base_url + url) for tag, url in self.alternates.get(page.name, [])],

@@ -58,7 +58,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "shown_on": ("涉及页面：", "On: "),
     "all_updates": ("全部更正与更新", "All corrections and updates"),
     "fact_details": ("{label}：出处", "{label}: where it comes from"),
-    "history": ("此前发布的数值", "Published before"),
+    "history": ("此前发布的数值：", "Published before:"),
+    "period_label": ("时期：", "Period: "),
+    "qualifier_label": ("限定：", "Qualifier: "),
     "see_in_table": ("在数据表中查看", "See it in the data table"),
     "close": ("关闭", "Close"),
 }
