@@ -237,3 +237,16 @@ def test_updates_build_manifest_is_stable(real_site):
     assert manifest["plotly.js"] == real_site.plotly.version
     assert "数据版本：" in real_site.files["index.html"].decode()
     assert "Data version: " in real_site.files["en/index.html"].decode()
+
+
+def test_updates_datapackage_is_a_valid_frictionless_package(real_site, tmp_path):
+    frictionless = pytest.importorskip("frictionless")
+    for path in ("data/datapackage.json", "data/facts.csv"):
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).write_bytes(real_site.files[path])
+    package = json.loads(real_site.files["data/datapackage.json"])
+    assert package["licenses"][0]["name"] == "CC-BY-4.0"
+    assert package["sources"][0]["title"].startswith("新京报: ")
+    report = frictionless.validate(str(tmp_path / "data/datapackage.json"))
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
+    assert report.tasks[0].stats["rows"] == len(real_site.story.facts)

@@ -18,7 +18,7 @@ from .discovery import gzip_siblings, render_headers_file, render_robots, render
 from .downloads import CSV_PATH, JSON_PATH, render_facts_csv, render_facts_json, render_table_csv
 from .feed import feed_path, render_feed, update_sentences
 from .i18n import edition, twin_urls
-from .manifest import BUILD_PATH, git_commit, render_build_manifest
+from .manifest import BUILD_PATH, PACKAGE_PATH, git_commit, render_build_manifest, render_datapackage
 from .diagnostics import BuildFailed, Diagnostic
 from .memo import NO_MEMO, Memo, folder_signature
 from .parallel import run_jobs
@@ -78,6 +78,7 @@ def build_site(project: Project, *, strict: bool = False, memo: Memo = NO_MEMO, 
     files.update(_discovery_files(story))
     files.update(_update_feeds(story, editions))
     files[BUILD_PATH] = render_build_manifest(story, git_commit(project.root), assets.plotly.version)
+    files[PACKAGE_PATH] = render_datapackage(story)
     if precompress:
         files.update(gzip_siblings(files))
     return Site(dict(sorted(files.items())), story, assets.plotly, tuple(dict.fromkeys(notes)))
