@@ -27,6 +27,11 @@ ARCHIVE = "content/sources/xjb_kuowei.txt"
 # the new deletes it. A value and its evidence change with the archived source they are quoted from.
 EDITS = [
     ("a fact's value", ("content/facts/rd.yaml", ARCHIVE), "3.5", "3.6"),
+    ("an entry in the updates log", "content/updates.yaml", "[]\n",
+     '- date: "2027-01-05"\n  kind: correction\n  facts: [rd.jjj_2014]\n  note: 原数据有误\n  note_en: a typo\n'),
+    ("an entry's note", "content/updates.yaml", "note_en: a typo", "note_en: the figure was mistyped"),
+    ("the record of what was published", "content/published.yaml", "published: '2026-11-30'",
+     "published: '2026-12-01'"),
     ("the archived source", ARCHIVE, None, "\n补记一句。\n"),
     ("a whole number written as a decimal", "content/facts/rd.yaml", "value: 6\n", "value: 6.0\n"),
     ("a fact's English label", "content/facts/industry.yaml", "Beijing's trillion-yuan industry clusters",

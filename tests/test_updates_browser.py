@@ -47,7 +47,9 @@ def browser():
         yield browser
 
 
-LAYOUT = ("Array.from(document.querySelectorAll('main p, main li, .card')).filter(e => !e.closest('.fact-popover'))"
+# Where the text blocks of the page are (charts draw themselves meanwhile and are left out).
+LAYOUT = ("Array.from(document.querySelectorAll('main p, main li, .card, main h2'))"
+          ".filter(e => !e.closest('.fact-popover, figure'))"
           ".map(e => { const r = e.getBoundingClientRect(); return [r.x + scrollX, r.y + scrollY, r.width, r.height]; })")
 
 

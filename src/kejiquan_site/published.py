@@ -5,9 +5,11 @@ the earlier values it had and when. Only `kejiquan publish` writes it (`next_rec
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
+import re
 from pathlib import Path
 from dataclasses import dataclass
 from typing import Any
@@ -41,8 +43,6 @@ class Version:
 
     def as_fact(self, fact: Fact) -> Fact:
         """`fact` as it was in this version: shown by the same formatting code as today's value."""
-        import dataclasses
-
         return dataclasses.replace(fact, value=self.value, qualifier=self.qualifier, period=self.period,
                                    source=self.source, value_en=self.value_en if self.value_en is not None
                                    else fact.value_en)
@@ -62,15 +62,14 @@ class Record:
         return versions[-1] if versions else None
 
 
-def _date(value: Any) -> str:
-    import re
-
+def not_date(value: Any) -> str:
+    """'' for a date written as 2027-03-02, else what was given instead."""
     ok = isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value)
     return "" if ok else f"got {describe(value)}"
 
 
 VERSION_FIELDS = {
-    "date": FieldSpec(_date, DATE_EXPECTED, required=True),
+    "date": FieldSpec(not_date, DATE_EXPECTED, required=True),
     "value": FieldSpec(lambda v: "" if v is not None else "got nothing", "the published value", required=True),
     "qualifier": FieldSpec(lambda v: "" if isinstance(v, str) else f"got {describe(v)}", "a qualifier"),
     "period": FieldSpec(lambda v: "" if isinstance(v, str) else f"got {describe(v)}", "a quoted period"),
@@ -85,8 +84,8 @@ def parse_record(doc: YamlDoc) -> tuple[Record | None, list[Diagnostic]]:
     data = doc.data
     if not isinstance(data, dict) or set(data) != {"published", "facts"} or not isinstance(data["facts"], dict):
         return None, [doc.error_at((), "published.yaml must hold 'published:' and 'facts:'", WRITTEN_BY)]
-    problems = [doc.error_at(("published",), f"'published' must be {DATE_EXPECTED}, {_date(data['published'])}",
-                             WRITTEN_BY)] if _date(data["published"]) else []
+    problems = [doc.error_at(("published",), f"'published' must be {DATE_EXPECTED}, {not_date(data['published'])}",
+                             WRITTEN_BY)] if not_date(data["published"]) else []
     facts: dict[str, tuple[Version, ...]] = {}
     for fact_id, versions in data["facts"].items():
         if not isinstance(versions, list) or not versions:

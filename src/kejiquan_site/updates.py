@@ -6,14 +6,14 @@ fact changes silently and no entry claims a change that did not happen.
 
 from __future__ import annotations
 
-import re
+import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
 from .diagnostics import Diagnostic, Location, did_you_mean
 from .facts import Fact
 from .fields import FieldSpec, check_fields, describe, not_text
-from .published import DATE_EXPECTED, Record, Version
+from .published import DATE_EXPECTED, Record, Version, not_date
 from .yamlread import YamlDoc
 
 LOG_FILE = "updates.yaml"
@@ -21,11 +21,6 @@ KINDS = {"update": "update", "correction": "correction", "更新": "update", "�
 ENTRY_EXAMPLE = ("an entry in content/updates.yaml such as\n"
                  "    - date: \"2027-03-02\"\n      kind: update          # or correction\n"
                  "      facts: [{fact}]\n      note: 新数据\n      note_en: new data")
-
-
-def _date(value: Any) -> str:
-    ok = isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value)
-    return "" if ok else f"got {describe(value)}"
 
 
 def _fact_list(value: Any) -> str:
@@ -36,7 +31,7 @@ def _fact_list(value: Any) -> str:
 
 
 ENTRY_FIELDS = {
-    "date": FieldSpec(_date, DATE_EXPECTED + ", the day readers see the change", required=True),
+    "date": FieldSpec(not_date, DATE_EXPECTED + ", the day readers see the change", required=True),
     "kind": FieldSpec(lambda v: "" if v in KINDS else f"got {describe(v)}",
                       "update (更新: new information) or correction (更正: the published value was wrong)",
                       required=True),
@@ -209,8 +204,6 @@ def _silent_change(fact: Fact, before: Version, record: Record) -> Diagnostic:
 
 def _anchored(updates: list[Update]) -> tuple[Update, ...]:
     """Newest first; each with an anchor made of its date and its place among that day's entries."""
-    import dataclasses
-
     per_day: dict[str, int] = {}
     named = []
     for update in updates:
