@@ -77,7 +77,7 @@ def build_site(project: Project, *, strict: bool = False, memo: Memo = NO_MEMO, 
         files.update(part_files)
     files.update(_discovery_files(story))
     files.update(_update_feeds(story, editions))
-    files[BUILD_PATH] = render_build_manifest(story, git_commit(project.root), assets.plotly.version)
+    files[BUILD_PATH] = render_build_manifest(story, git_commit(project.root), assets.plotly.version, memo)
     files[PACKAGE_PATH] = render_datapackage(story)
     if precompress:
         files.update(gzip_siblings(files))

@@ -14,6 +14,7 @@ from . import __version__
 from .content import Story
 from .downloads import COLUMNS, CSV_PATH, ENGLISH_COLUMNS
 from .formatting import QUALIFIERS, UNITS
+from .memo import NO_MEMO, Memo
 from .published import facts_hash
 
 BUILD_PATH = "data/build.json"
@@ -34,13 +35,14 @@ def git_commit(root: Path) -> str | None:
     return commit if done.returncode == 0 and len(commit) == 40 else None
 
 
-def render_build_manifest(story: Story, commit: str | None, plotly_version: str) -> bytes:
+def render_build_manifest(story: Story, commit: str | None, plotly_version: str, memo: Memo = NO_MEMO) -> bytes:
     record = story.record
     document = {
-        "facts_sha256": facts_hash(story.facts),
+        "facts_sha256": memo.get("facts-hash", tuple(story.facts.items()), lambda: facts_hash(story.facts)),
         "published": None if record is None else {
             "date": record.date,
-            "facts_sha256": facts_hash({key: versions[-1] for key, versions in record.facts.items()}),
+            "facts_sha256": memo.get("record-hash", record, lambda: facts_hash(
+                {key: versions[-1] for key, versions in record.facts.items()})),
         },
         "updates": len(story.updates),
         "git_commit": commit,

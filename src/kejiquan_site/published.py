@@ -183,3 +183,10 @@ def write_record(path: Path, text: str) -> None:
     temporary = path.with_name(f".{path.name}.tmp")
     temporary.write_text(text, encoding="utf-8")
     os.replace(temporary, path)
+
+
+def published_version(record: Record | None) -> dict[str, str] | None:
+    """{'date', 'hash'} of the last publication, for the footer's data version; None before it."""
+    if record is None:
+        return None
+    return {"date": record.date, "hash": facts_hash({key: versions[-1] for key, versions in record.facts.items()})[:8]}

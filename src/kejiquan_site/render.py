@@ -31,7 +31,7 @@ from .formatting import QUALIFIER_WORDS, QUALIFIER_WORDS_EN, format_date, format
 from .markdown_ext import ROLE, DirectiveItem
 from .memo import NO_MEMO, Memo, Reads, RecordingMap, chunks
 from .pages import TEXT_KEYS, Page
-from .published import History, facts_hash
+from .published import History, published_version
 from .ui import ui
 from .updates import Update
 
@@ -127,11 +127,11 @@ class PageRenderer:
         self.all_other_labels = other_labels or {}
         self.alternates = alternates or {}
         self.env = env or make_environment(project)
+        self.memo = memo
         self._root: str | None = None  # the page being rendered: its way to the site root
         self.histories = histories or {}  # fact id -> earlier published values (published.fact_histories)
         self._updates_setup(story, language)
         self.edition = {**edition_context(language), "fact_href": self._fact_href, "updated_facts": self.updated_facts}
-        self.memo = memo
         self._drawn: dict[str, dict[str, Any]] = {}  # chart id -> its figure, table and texts (cold builds)
         self.nav = [dataclasses.replace(p, nav=plain_text(p.nav, story.facts)) for p in story.pages if p.nav]
         # What every page shows besides its own content: a change here renders every page again.
@@ -159,9 +159,7 @@ class PageRenderer:
         self._log_pages = [(u.anchor, [(p.url, plain_text(p.title, story.facts)) for p in story.pages
                                        if u.touches & self._page_facts.get(p.name, frozenset())])
                            for u in story.updates]
-        record = story.record
-        self.data_version = {"date": record.date, "hash": facts_hash(
-            {key: versions[-1] for key, versions in record.facts.items()})[:8]} if record else None
+        self.data_version = self.memo.get("data-version", story.record, lambda: published_version(story.record))
 
     def _fact_href(self, fact_id: str) -> str:
         """The link from a number to its row in the data table ('' in embeds or without a table)."""
