@@ -126,4 +126,6 @@ def test_updates_browser_screenshots(browser, changed_site):
                 page.screenshot(path=str(folder / f"{name}-popover.png"))
                 page.goto(changed_site + prefix + "updates/")
                 page.screenshot(path=str(folder / f"{name}-log.png"), full_page=True)
+                page.goto(changed_site + prefix + "data/#fact-rd.jjj_2024")
+                page.screenshot(path=str(folder / f"{name}-data.png"))
                 context.close()

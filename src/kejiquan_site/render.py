@@ -351,7 +351,7 @@ class PageRenderer:
         return parts
 
     def _fact_row_run(self, facts: tuple[Fact, ...], labels: dict[str, str], root: str) -> Markup:
-        context = {"root": root, "rows": [(fact, labels.get(fact.id, "")) for fact in facts],
+        context = {"root": root, "rows": [(fact, labels.get(fact.id, "")) for fact in facts], "histories": self.histories,
                    "source_names": self.source_names, "sources": self.story.sources, **self.edition}
         return Markup(self.env.get_template("components/facttable_rows.html").render(context).removesuffix("\n"))
 

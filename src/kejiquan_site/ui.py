@@ -63,6 +63,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "qualifier_label": ("限定：", "Qualifier: "),
     "see_in_table": ("在数据表中查看", "See it in the data table"),
     "close": ("关闭", "Close"),
+    "published_as": ("（{date}发布为{value}）", " (published as {value} on {date})"),
 }
 
 
