@@ -136,14 +136,24 @@ def sources_file(count: int) -> str:
     blocks = []
     for number in range((count - 1) // PAGES_PER_SOURCE + 1):
         blocks.append(f"src_{number:04d}:\n  title: 合成来源{number:04d}\n  publisher: 基准测试报\n"
-                      f"  date: \"2026-03-18\"\n")
+                      f"  date: \"2026-03-18\"\n  archive: sources/src_{number:04d}.txt\n")
     return "\n".join(blocks)
+
+
+def source_text(number: int, count: int) -> str:
+    """The archived text of source `number`: a sentence for each fact of its pages (the evidence
+    is checked against it; edit_fact adds one for each new value)."""
+    pages = range(number * PAGES_PER_SOURCE + 1, min(count, (number + 1) * PAGES_PER_SOURCE) + 1)
+    values = [fact_value(page, item) for page in pages for item in range(1, FACTS_PER_PAGE + 1)]
+    return "".join(f"该指标占比为{value}%。" for value in values) + "\n"
 
 
 def content_files(count: int) -> dict[str, str]:
     """{path inside content/: text} for a site of `count` story pages."""
     files = {"site.yaml": SITE_YAML, "sources.yaml": sources_file(count), "pages/index.md": index_page(count)}
     files.update({f"pages/{name}": text for name, text in SITE_PAGES.items()})
+    for number in range((count - 1) // PAGES_PER_SOURCE + 1):
+        files[f"sources/src_{number:04d}.txt"] = source_text(number, count)
     for page in range(1, count + 1):
         name = page_name(page)
         files[f"facts/{name}.yaml"] = fact_file(page)
@@ -167,6 +177,8 @@ def write_project(root: Path, count: int, node_modules: Path | None) -> Path:
 def edit_fact(root: Path, page: int, item: int, value: float) -> None:
     """Give one fact a new value (and evidence), as an editor's save would: the file replaced at once."""
     path = root / "content" / "facts" / f"{page_name(page)}.yaml"
+    archive = root / "content" / "sources" / f"src_{(page - 1) // PAGES_PER_SOURCE:04d}.txt"
+    archive.write_text(archive.read_text(encoding="utf-8") + f"该指标占比为{value}%。\n", encoding="utf-8")
     staging = path.with_name(f".{path.name}.tmp")
     staging.write_text(fact_file(page, {item: value}), encoding="utf-8")
     os.replace(staging, path)

@@ -59,8 +59,16 @@ document.addEventListener('securitypolicyviolation', e => window.__csp.push(e.vi
 
 def _wait_until(page, expression: str, timeout: float = 15.0) -> None:
     """Poll `expression` with page.evaluate (which a strict CSP allows, unlike wait_for_function)."""
+    from playwright.sync_api import Error as PlaywrightError
+
     deadline = time.monotonic() + timeout
-    while not page.evaluate(expression):
+    while True:
+        try:
+            if page.evaluate(expression):
+                return
+        except PlaywrightError as error:  # the page reloaded while asked: ask the new one
+            if "context was destroyed" not in str(error):
+                raise
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out waiting for {expression}")
         page.wait_for_timeout(50)
