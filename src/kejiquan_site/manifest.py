@@ -38,7 +38,7 @@ def git_commit(root: Path) -> str | None:
 def render_build_manifest(story: Story, commit: str | None, plotly_version: str, memo: Memo = NO_MEMO) -> bytes:
     record = story.record
     document = {
-        "facts_sha256": memo.get("facts-hash", tuple(story.facts.items()), lambda: facts_hash(story.facts)),
+        "facts_sha256": facts_hash(story.facts, memo),
         "published": None if record is None else {
             "date": record.date,
             "facts_sha256": memo.get("record-hash", record, lambda: facts_hash(

@@ -19,6 +19,7 @@ import yaml
 from .diagnostics import Diagnostic
 from .facts import Fact
 from .fields import FieldSpec, check_fields, describe
+from .memo import NO_MEMO, Memo, chunks
 from .yamlread import YamlDoc
 
 RECORD_FILE = "published.yaml"
@@ -171,11 +172,21 @@ def fact_histories(facts: dict[str, Fact], record: Record | None) -> History:
     return histories
 
 
-def facts_hash(versions: dict[str, Version | Fact]) -> str:
-    """A short fingerprint of the facts' values (the same for the facts and their published record)."""
-    canonical = [[fact_id, _plain(item.value), item.qualifier, item.period, item.source]
-                 for fact_id, item in sorted(versions.items())]
-    return hashlib.sha256(json.dumps(canonical, ensure_ascii=False, sort_keys=True).encode("utf-8")).hexdigest()
+def _fact_line(fact_id: str, item: Version | Fact) -> bytes:
+    return (json.dumps([fact_id, _plain(item.value), item.qualifier, item.period, item.source],
+                       ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def facts_hash(versions: dict[str, Version | Fact], memo: Memo = NO_MEMO) -> str:
+    """A fingerprint of the facts' values, the same for the facts and their published record:
+    SHA-256 over one line per fact in id order (with the preview's memo, runs of lines are reused)."""
+    digest = hashlib.sha256()
+    ordered = sorted(versions)
+    for number, ids in enumerate(chunks(ordered)):
+        run = tuple(versions[key] for key in ids)
+        digest.update(memo.get(("fact-lines", number), (tuple(ids), run),
+                               lambda: b"".join(_fact_line(key, item) for key, item in zip(ids, run))))
+    return digest.hexdigest()
 
 
 def write_record(path: Path, text: str) -> None:

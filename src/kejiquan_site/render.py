@@ -147,15 +147,16 @@ class PageRenderer:
             return next((p.url for p in story.pages if p.name != "404" and any(
                 r.kind == "directive" and r.id == directive for r in p.references)), None)
 
-        self.data_url, self.log_url = page_with("facttable"), page_with("updates")
+        self.data_url, self.log_url = self.memo.get(("special-pages", language), story.pages,
+                                                    lambda: (page_with("facttable"), page_with("updates")))
         self.sentences = update_sentences(story.updates, language)
         self.updated_facts: dict[str, str] = {}
         for update in story.updates:  # newest first: a fact is marked as its latest change
             for fact_id in update.touches:
                 self.updated_facts.setdefault(fact_id, update.kind)
-        self._page_facts = {p.name: frozenset(p.fact_ids).union(*(story.charts[c].fact_ids for c in p.chart_ids
-                                                                  if c in story.charts))
-                            for p in story.pages if p.name != "404"}
+        self._page_facts = self.memo.get(("page-facts", language), (story.pages, tuple(story.charts.items())), lambda: {
+            p.name: frozenset(p.fact_ids).union(*(story.charts[c].fact_ids for c in p.chart_ids if c in story.charts))
+            for p in story.pages if p.name != "404"})
         self._log_pages = [(u.anchor, [(p.url, plain_text(p.title, story.facts)) for p in story.pages
                                        if u.touches & self._page_facts.get(p.name, frozenset())])
                            for u in story.updates]
