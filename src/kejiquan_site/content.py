@@ -14,8 +14,9 @@ from markdown_it import MarkdownIt
 
 from .charts import Chart, check_chart_facts
 from .config import SiteConfig
-from .contentfiles import (Archive, FactFile, Project, list_files, load_archives, load_config, load_sources,
-                           read_data, read_pages)
+from .contentfiles import (Archive, FactFile, Project, list_files, load_archives, load_config, load_set_asides,
+                           load_sources, read_data, read_pages)
+from .coverage import Coverage, check_coverage
 from .derive import derive_facts
 from .diagnostics import BuildFailed, Diagnostic, Location, did_you_mean, error
 from .facts import Fact, Source
@@ -43,6 +44,7 @@ class Story:
     pages: tuple[Page, ...]
     warnings: tuple[Diagnostic, ...] = ()
     archives: dict[str, Archive] = dataclasses.field(default_factory=dict)  # by source id: (shown path, text)
+    coverage: tuple[Coverage, ...] = ()  # of each archived source, by source id
 
 
 def load_story(project: Project, md: MarkdownIt, strict: bool = False, memo: Memo = NO_MEMO,
@@ -58,6 +60,7 @@ def load_story(project: Project, md: MarkdownIt, strict: bool = False, memo: Mem
     config = load_config(project, problems, memo)
     sources = load_sources(project, problems, memo)
     archives = load_archives(project, sources, problems, memo)
+    set_asides = load_set_asides(project, sources, problems, memo)
     languages = ("zh", "en") if config is not None and "en" in config.editions else ("zh",)
     (pages, found_in_pages), (fact_files, chart_files, found_in_data) = run_parts(
         [lambda: read_pages(project, md, languages, memo), lambda: read_data(project, sources, memo)], processes)
@@ -72,6 +75,11 @@ def load_story(project: Project, md: MarkdownIt, strict: bool = False, memo: Mem
     problems = [p for p in problems if p.severity != "warning"]
     ids_complete = not any(p.location.path.startswith(_content_prefix(project, "facts", "charts"))
                            for p in problems)
+    coverage: tuple[Coverage, ...] = ()
+    if ids_complete:  # a fact file with errors would leave its numbers uncovered
+        coverage, found = _check_coverage(archives, facts, set_asides, memo)
+        problems += [p for p in found if p.severity != "warning"]
+        warnings += [p for p in found if p.severity == "warning"]
     if ids_complete:  # otherwise every use of a fact in a broken file would be reported too
         problems += check_pages(pages, facts, charts, project, memo)
         warnings += check_unused_facts(facts, memo.get("shown-facts", (tuple(pages), charts),
@@ -87,7 +95,22 @@ def load_story(project: Project, md: MarkdownIt, strict: bool = False, memo: Mem
         raise BuildFailed(problems + warnings)
     return Story(config, sources or {}, facts, charts,
                  tuple(sorted(pages, key=lambda p: (p.language != "zh", p.order, p.name))),
-                 tuple(sorted(warnings, key=lambda d: d.sort_key)), archives)
+                 tuple(sorted(warnings, key=lambda d: d.sort_key)), archives, coverage)
+
+
+def _check_coverage(archives: dict[str, Archive], facts: dict[str, Fact], set_asides: dict, memo: Memo
+                    ) -> tuple[tuple[Coverage, ...], list[Diagnostic]]:
+    """The coverage of every archived source by its facts and its set-aside list."""
+    results: list[Coverage] = []
+    problems: list[Diagnostic] = []
+    for source_id in sorted(archives):
+        cited = tuple(fact for fact in facts.values() if fact.source == source_id and not fact.derived)
+        inputs = (archives[source_id], cited, set_asides.get(source_id))
+        coverage, found = memo.get(("coverage", source_id), inputs,
+                                   lambda: check_coverage(source_id, *inputs))
+        results.append(coverage)
+        problems += found
+    return tuple(results), problems
 
 
 def _content_prefix(project: Project, *folders: str) -> tuple[str, ...]:
