@@ -15,11 +15,12 @@ from .numbers import CLAUSE_END, TIME_KINDS, Normalised, Number, normalise_with_
 from .provenance import missing_value
 
 MAX_EVIDENCE = 40
+SHORT_CLAUSE = 12  # a clause shorter than this says too little: the sentence is quoted
 _UNITS = {"percent": "percent", "point": "percentage_point", "rank": "rank", "count": "count", "year": "year",
           "number": "number", "amount": "number"}
 _ID_WORDS = {"percent": "pct", "percentage_point": "pp", "rank": "rank", "count": "count", "year": "year",
              "number": "number", "date": "date", "text": "text"}
-_FILLER = re.compile(r"(?:保持在|达到|达|为|是|约|近|超过|不到|不足|逾|位居|排名|位列|增长|从|至|共有|共|有|的|在)+$")
+_FILLER = re.compile(r"(?:保持在|达到|达|为|是|位居|排名|位列|共有|共|有|的|在)+$")
 
 
 def propose_facts(source: Source, text: str, coverage: Coverage) -> str:
@@ -98,27 +99,40 @@ def _clause(normalised: Normalised, number: Number) -> tuple[int, int]:
 
 
 def _evidence(text: str, normalised: Normalised, number: Number) -> str:
-    """The clause around the number (qualifier included), at most MAX_EVIDENCE characters,
-    copied from the archived text as written."""
-    first = min(number.start, number.qualifier_span[0] if number.qualifier != "exact" else number.start)
-    last = max(number.end, number.qualifier_span[1])
+    """The clause around the number (qualifier included), or its sentence when the clause is
+    only a few characters, cut to at most MAX_EVIDENCE characters; copied from the archived text
+    as written."""
+    first, last = _extent(number)
     start, end = _clause(normalised, number)
+    if end - start < SHORT_CLAUSE:
+        start, end = sentence_bounds(normalised, number.start)
+        while end > start and normalised.text[end - 1] in CLAUSE_END:
+            end -= 1
     if end - start > MAX_EVIDENCE:
         room = MAX_EVIDENCE - (last - first)
-        start = max(start, first - room * 2 // 3)
+        start = max(start, min(first - room * 2 // 3, end - MAX_EVIDENCE))
         end = min(end, start + MAX_EVIDENCE)
     origin = normalised.origin
     return text[origin[start]:origin[end - 1] + 1].strip()
 
 
+def _extent(number: Number) -> tuple[int, int]:
+    """Where the number and its qualifier (超过, 以上) start and end."""
+    if number.qualifier == "exact":
+        return number.start, number.end
+    return min(number.start, number.qualifier_span[0]), max(number.end, number.qualifier_span[1])
+
+
 def _label(normalised: Normalised, number: Number) -> str:
-    """The words before the number in its clause (or after it), without filler such as 达到."""
+    """The words before the number in its clause (or the words after it), without filler such
+    as 达到; the unit of an amount (万亿元) in brackets."""
+    first, last = _extent(number)
     start, end = _clause(normalised, number)
-    first = number.qualifier_span[0] if number.qualifier != "exact" and number.qualifier_span[0] < number.start \
-        else number.start
     before = _FILLER.sub("", normalised.text[start:first])[-20:]
-    after = normalised.text[max(number.end, number.qualifier_span[1]):end][:20]
-    label = before or after or number.text
+    if len(before) < 2:
+        after = normalised.text[last:].lstrip(CLAUSE_END)
+        before = re.match(f"[^{re.escape(CLAUSE_END)}]*", after).group()[:20]
+    label = before or number.text
     if number.kind == "amount":
         unit = re.sub(r"^[\d.零〇一二两三四五六七八九十百千]*", "", number.text)
         label += f"（{unit}）"
