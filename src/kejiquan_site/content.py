@@ -103,9 +103,12 @@ def _check_coverage(archives: dict[str, Archive], facts: dict[str, Fact], set_as
     """The coverage of every archived source by its facts and its set-aside list."""
     results: list[Coverage] = []
     problems: list[Diagnostic] = []
+    cited: dict[str, list[Fact]] = {}
+    for fact in facts.values():
+        if fact.source in archives and not fact.derived:
+            cited.setdefault(fact.source, []).append(fact)
     for source_id in sorted(archives):
-        cited = tuple(fact for fact in facts.values() if fact.source == source_id and not fact.derived)
-        inputs = (archives[source_id], cited, set_asides.get(source_id))
+        inputs = (archives[source_id], tuple(cited.get(source_id, ())), set_asides.get(source_id))
         coverage, found = memo.get(("coverage", source_id), inputs,
                                    lambda: check_coverage(source_id, *inputs))
         results.append(coverage)

@@ -10,6 +10,7 @@ covered when any of its repetitions is.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from pathlib import PurePosixPath
@@ -17,7 +18,7 @@ from pathlib import PurePosixPath
 from .diagnostics import Diagnostic, Location
 from .facts import Fact
 from .fields import FieldSpec, check_fields, describe, not_text
-from .numbers import Normalised, Number, find_numbers, normalise, normalise_with_map, sentence_bounds
+from .numbers import Normalised, Number, compared, find_numbers, normalise_with_map, sentence_bounds
 from .yamlread import YamlDoc
 
 SET_ASIDE_SUFFIX = ".setaside.yaml"
@@ -120,7 +121,7 @@ def _count(number: int, noun: str) -> str:
 
 
 def _occurrences(fragment: str, text: str) -> list[tuple[int, int]]:
-    spans, needle = [], normalise(fragment)
+    spans, needle = [], compared(fragment)
     start = text.find(needle) if needle else -1
     while start >= 0:
         spans.append((start, start + len(needle)))
@@ -144,7 +145,7 @@ def _states(fact: Fact, number: Number) -> bool:
     its text (一平台两廊三支点). A number that only stands next to a fact's value in its evidence
     (the 百 of 百强 beside a rank) is not stated by it."""
     written = _written_as(number) | {number.text.removesuffix("年")}
-    if fact.period and normalise(fact.period) in written:
+    if fact.period and compared(fact.period) in written:
         return True
     if fact.is_number:
         return number.value is not None and float(fact.value) == float(number.value)
@@ -154,7 +155,20 @@ def _states(fact: Fact, number: Number) -> bool:
                                        {f"{year}年{int(month)}月"})
         return bool(written & forms)
     values = fact.value if isinstance(fact.value, tuple) else (fact.value,)
-    return any(number.text in normalise(str(value)) for value in values)
+    return any(number.text in compared(str(value)) for value in values)
+
+
+def _stated(numbers: list[SourceNumber], facts: tuple[Fact, ...], text: str) -> list[SourceNumber]:
+    """The numbers that a fact states, inside one of the places its evidence occurs."""
+    starts = sorted(((start, end, n) for n in numbers for start, end in n.spans), key=lambda item: item[0])
+    keys = [start for start, _, _ in starts]
+    stated: dict[int, SourceNumber] = {}
+    for fact in facts:
+        for first, last in _occurrences(fact.evidence, text):
+            for start, end, number in starts[bisect.bisect_left(keys, first):bisect.bisect_left(keys, last)]:
+                if end <= last and id(number) not in stated and _states(fact, number.number):
+                    stated[id(number)] = number
+    return [n for n in numbers if id(n) in stated]
 
 
 def check_coverage(source_id: str, archive: tuple[str, str], facts: tuple[Fact, ...],
@@ -163,14 +177,12 @@ def check_coverage(source_id: str, archive: tuple[str, str], facts: tuple[Fact, 
     an error for each set-aside entry that matches nothing (the list has gone stale)."""
     shown, text = archive
     normalised, numbers = source_numbers(text)
-    evidence = [(fact, _occurrences(fact.evidence, normalised.text)) for fact in facts]
-    by_fact = [n for n in numbers if any(_states(fact, n.number) and any(_inside(span, spans) for span in n.spans)
-                                         for fact, spans in evidence)]
+    by_fact = _stated(numbers, facts, normalised.text)
     entries = set_asides[1] if set_asides else ()
     matched: dict[SetAside, list[SourceNumber]] = {}
     for entry in entries:
         where = _occurrences(entry.fragment, normalised.text)
-        wanted = normalise(entry.number)
+        wanted = compared(entry.number)
         matched[entry] = [n for n in numbers if wanted in _written_as(n.number)
                           and any(_inside(span, where) for span in n.spans)]
     covered = {id(n) for n in by_fact}
