@@ -13,7 +13,7 @@ import yaml
 from kejiquan_site.cli import main
 from kejiquan_site.content import Project, load_story
 from kejiquan_site.markdown_ext import make_markdown
-from kejiquan_site.numbers import chinese_value, find_numbers, normalise
+from kejiquan_site.numbers import chinese_value, find_numbers, normalise, normalise_with_map
 
 from conftest import MINIMAL, REPO, write_files
 
@@ -57,7 +57,7 @@ def test_coverage_numbers_in_chinese_and_arabic_forms_alike():
     assert _found("提高0.72个百分点,百分之六,约1.2万亿元,不到6万元,百强") == [
         ("point", "0.72个百分点", 0.72, "exact"), ("percent", "百分之六", 6, "exact"),
         ("amount", "1.2万亿元", 1.2, "about"), ("amount", "6万元", 6, "less_than"), ("top", "百强", 100, "exact")]
-    assert _found("统一大市场,进一步,一揽子,一体发展") == []
+    assert _found("统一大市场,进一步,一揽子,一体发展,G20峰会,CO2排放") == []
 
 
 @pytest.mark.parametrize("text, value", [("三", 3), ("两", 2), ("十", 10), ("十二", 12), ("二十", 20),
@@ -65,6 +65,16 @@ def test_coverage_numbers_in_chinese_and_arabic_forms_alike():
                                          ("甲", None)])
 def test_coverage_chinese_numerals_are_read(text, value):
     assert chinese_value(text) == value
+
+
+@pytest.mark.parametrize("text", ["北京 研发投入\n  强度６％以上。\n第四", "面积３㎡,\n共 ５ 个。"])
+def test_coverage_positions_map_back_through_full_width_characters_spaces_and_line_ends(text):
+    normalised = normalise_with_map(text)
+    assert "\n" not in normalised.text and " " not in normalised.text
+    for number in find_numbers(normalised.text):
+        original = text[normalised.origin[number.start]:normalised.origin[number.end - 1] + 1]
+        assert normalise(original) == number.text
+    assert {normalised.text[position] for position in normalised.breaks} <= {"强", "第", "共"}
 
 
 def _real_copy(tmp_path: Path) -> Path:

@@ -79,22 +79,19 @@ class SourceNumber:
 def source_numbers(text: str) -> tuple[Normalised, list[SourceNumber]]:
     """The normalised text and its numbers, repeated sentences counted once."""
     normalised = normalise_with_map(text)
-    found: dict[tuple[str, int], list[Number]] = {}
-    sentences: dict[tuple[str, int], str] = {}
+    found: dict[tuple[str, int], list[Number]] = {}  # (sentence, its how-manieth number) -> occurrences
     seen_in: dict[tuple[int, int], int] = {}  # sentence bounds -> numbers met in it so far
     for number in find_numbers(normalised.text):
         bounds = sentence_bounds(normalised, number.start)
         ordinal = seen_in.get(bounds, 0)
         seen_in[bounds] = ordinal + 1
-        sentence = normalised.text[bounds[0]:bounds[1]]
-        found.setdefault((sentence, ordinal), []).append(number)
-        sentences[(sentence, ordinal)] = sentence
+        found.setdefault((normalised.text[bounds[0]:bounds[1]], ordinal), []).append(number)
     result = []
-    for key, numbers in found.items():
+    for (sentence, _), numbers in found.items():
         first = normalised.origin[numbers[0].start]
         line = text.count("\n", 0, first) + 1
         column = first - (text.rfind("\n", 0, first) + 1) + 1
-        result.append(SourceNumber(numbers[0], tuple((n.start, n.end) for n in numbers), sentences[key], line, column))
+        result.append(SourceNumber(numbers[0], tuple((n.start, n.end) for n in numbers), sentence, line, column))
     return normalised, result
 
 

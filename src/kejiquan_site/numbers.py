@@ -159,6 +159,8 @@ def find_numbers(text: str) -> list[Number]:
         start = match.start()
         if found[0] == "一" and start and text[start - 1] in _NOT_A_NUMERAL_AFTER:
             continue
+        if kind == "number" and start and text[start - 1].isascii() and text[start - 1].isalpha():
+            continue  # part of a name or a symbol: G20, CO2, m2 (from ㎡)
         numeral = _numeral_of(kind, found)
         numbers.append(_qualified(text, Number(kind, start, match.end(), found, numeral)))
     return numbers

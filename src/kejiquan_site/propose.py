@@ -9,9 +9,11 @@ import json
 import re
 
 from .coverage import Coverage, SourceNumber, set_aside_path
+from .diagnostics import Location
 from .facts import Fact, Source
 from .formatting import format_number
-from .numbers import CLAUSE_END, TIME_KINDS, Normalised, Number, normalise_with_map, sentence_bounds
+from .numbers import (CLAUSE_END, TIME_KINDS, Normalised, Number, find_numbers, normalise_with_map,
+                      sentence_bounds)
 from .provenance import missing_value
 
 MAX_EVIDENCE = 40
@@ -26,13 +28,13 @@ _FILLER = re.compile(r"(?:保持在|达到|达|为|是|位居|排名|位列|共�
 def propose_facts(source: Source, text: str, coverage: Coverage) -> str:
     """The YAML of one proposed fact per uncovered number of `source` (archived `text`)."""
     normalised = normalise_with_map(text)
+    if not coverage.uncovered:
+        return f"# every number of source '{source.id}' ({coverage.path}) is a fact or set aside: nothing to propose\n"
     header = [f"# {len(coverage.uncovered)} number{'s' if len(coverage.uncovered) != 1 else ''} of source "
               f"'{source.id}' ({coverage.path}) {'are' if len(coverage.uncovered) != 1 else 'is'} neither a fact "
               "nor set aside.",
               "# Review each proposal, reword its label (and add label_en for the English edition), and paste it",
               f"# into a file in content/facts/; or set the number aside in {set_aside_path(coverage.path)}."]
-    if not coverage.uncovered:
-        return f"# every number of source '{source.id}' ({coverage.path}) is a fact or set aside: nothing to propose\n"
     used: set[str] = set()
     blocks = [_propose(source, text, normalised, number, used) for number in coverage.uncovered]
     return "\n".join(header) + "\n\n" + "\n\n".join(blocks) + "\n"
@@ -85,8 +87,7 @@ def _date(number: Number, normalised: Normalised, source: Source) -> tuple[str, 
 
 
 def _as_fact(value: object, unit: str, evidence: str, extra: dict) -> Fact:
-    from .diagnostics import Location
-
+    """The proposal as a fact, for the value-in-evidence check of provenance.py."""
     return Fact("proposal", "", value, unit, "exact", "", "", evidence, "", None, str(extra.get("measure", "个")),
                 None, "", Location(""))
 
@@ -142,8 +143,6 @@ def _label(normalised: Normalised, number: Number) -> str:
 def _period(normalised: Normalised, number: Number, years_only: bool = False) -> str:
     """The nearest year or date in the number's sentence (before it on a tie), as a period."""
     start, end = sentence_bounds(normalised, number.start)
-    from .numbers import find_numbers
-
     times = [n for n in find_numbers(normalised.text[start:end]) if n.kind in TIME_KINDS
              and (n.kind == "year" or not years_only)]
     if not times:
