@@ -165,6 +165,7 @@ INVENTED = """\
 截至2025年底,全市建成5个国家级实验室,新增两条地铁线路。
 居民人均可支配收入不到6万元,上年为5.6万元。
 3月18日,示例市举行发布会。
+全社会研发投入强度从2014年的3.5%跃升至2024年的4.22%。
 """
 
 PROPOSED_PROJECT = {
@@ -205,6 +206,10 @@ EXPECTED = [
     (6, "上年", "上年", "text", None, None),
     (6, "5.6万元", 5.6, "number", None, "上年"),
     (7, "3月18日", "2026-03-18", "date", None, None),
+    (8, "2014年", 2014, "year", None, None),
+    (8, "3.5%", 3.5, "percent", None, 2014),
+    (8, "2024年", 2024, "year", None, None),
+    (8, "4.22%", 4.22, "percent", None, 2024),
 ]
 
 
@@ -213,7 +218,7 @@ def test_coverage_proposals_for_an_invented_article_are_right_and_paste_clean(tm
     shutil.copytree(REPO / "templates", tmp_path / "templates")
     assert main(["facts", "propose", "city", "--project", str(tmp_path)]) == 0
     proposals = capsys.readouterr().out
-    assert proposals.startswith("# 14 numbers of source 'city' (content/sources/city.txt) are neither a fact "
+    assert proposals.startswith("# 18 numbers of source 'city' (content/sources/city.txt) are neither a fact "
                                 "nor set aside.\n")
     facts = yaml.safe_load(proposals)
     got = [(fact["value"], fact["unit"], fact.get("qualifier"), fact.get("period")) for fact in facts.values()]
@@ -224,10 +229,15 @@ def test_coverage_proposals_for_an_invented_article_are_right_and_paste_clean(tm
     assert facts["count_8000"]["measure"] == "家" and facts["count_2"]["measure"] == "条"
     assert facts["count_2"]["in_words"] is True and "in_words" not in facts["count_5"]
     assert facts["count_8000"]["evidence"] == "全市共有高新技术企业超过8000家"
+    # one figure per evidence fragment (years may stay, to say which period a figure is for)
+    assert (facts["count_3"]["evidence"], facts["text_4_27"]["evidence"]) == ("其中三家进入全国", "进入全国百强")
+    assert facts["pct_3_5"]["evidence"] == "全社会研发投入强度从2014年的3.5%跃升至"
+    assert facts["pct_4_22"]["evidence"] == "跃升至2024年的4.22%"
+    assert facts["year_2014"]["evidence"] == "全社会研发投入强度从2014年的"
     (tmp_path / "content/facts/proposed.yaml").write_text(proposals, encoding="utf-8")
     assert main(["check", "--project", str(tmp_path)]) == 0  # unused facts are warnings
     out = capsys.readouterr().out
-    assert "coverage: source city: 15 numbers, 15 facts, 0 set aside\n" in out
+    assert "coverage: source city: 19 numbers, 19 facts, 0 set aside\n" in out
     assert main(["facts", "propose", "city", "--project", str(tmp_path)]) == 0
     assert capsys.readouterr().out == ("# every number of source 'city' (content/sources/city.txt) is a fact or "
                                        "set aside: nothing to propose\n")

@@ -93,28 +93,63 @@ def _as_fact(value: object, unit: str, evidence: str, extra: dict) -> Fact:
 
 
 def _clause(normalised: Normalised, number: Number) -> tuple[int, int]:
-    start, end = sentence_bounds(normalised, number.start, CLAUSE_END)
-    while end > start and normalised.text[end - 1] in CLAUSE_END:
-        end -= 1
-    return start, end
+    return _clause_at(normalised, number.start) or (number.start, number.end)
 
 
 def _evidence(text: str, normalised: Normalised, number: Number) -> str:
-    """The clause around the number (qualifier included), or its sentence when the clause is
-    only a few characters, cut to at most MAX_EVIDENCE characters; copied from the archived text
-    as written."""
+    """The clause around the number (qualifier included), widened by neighbouring clauses that
+    hold no other number while it is only a few characters long, at most MAX_EVIDENCE characters;
+    copied from the archived text as written. No second number: the value stays unambiguous."""
     first, last = _extent(number)
     start, end = _clause(normalised, number)
-    if end - start < SHORT_CLAUSE:
-        start, end = sentence_bounds(normalised, number.start)
-        while end > start and normalised.text[end - 1] in CLAUSE_END:
-            end -= 1
+    sentence_start, sentence_end = sentence_bounds(normalised, number.start)
+    while end - start < SHORT_CLAUSE:
+        before = _clause_at(normalised, start - 2) if start - 2 >= sentence_start else None
+        after = _clause_at(normalised, end + 1) if end + 1 < sentence_end else None
+        widened = next((span for span in (after, before) if span is not None
+                        and max(span[1], end) - min(span[0], start) <= MAX_EVIDENCE
+                        and not find_numbers(normalised.text[span[0]:span[1]])), None)
+        if widened is None:
+            break
+        start, end = min(start, widened[0]), max(end, widened[1])
+    if number.kind not in ("date", "month", "period"):  # these become dates and texts, not numbers
+        start, end = _without_other_numbers(normalised, start, end, first, last, keep_times=number.kind != "year")
     if end - start > MAX_EVIDENCE:
         room = MAX_EVIDENCE - (last - first)
         start = max(start, min(first - room * 2 // 3, end - MAX_EVIDENCE))
         end = min(end, start + MAX_EVIDENCE)
     origin = normalised.origin
     return text[origin[start]:origin[end - 1] + 1].strip()
+
+
+def _without_other_numbers(normalised: Normalised, start: int, end: int, first: int, last: int,
+                           keep_times: bool) -> tuple[int, int]:
+    """The span cut short of other figures around the number, so the evidence states one value
+    only. With `keep_times`, the years and dates before it stay: they say which period it is for."""
+    others = [(start + n.start, start + n.end, n.kind) for n in find_numbers(normalised.text[start:end])]
+    for other_start, other_end, kind in others:
+        if (keep_times and kind in TIME_KINDS) or (other_start < last and other_end > first):
+            continue
+        if other_end <= first:
+            start = max(start, other_end)
+        else:  # and the year or date that comes with that later figure (跃升至2024年的4.22%)
+            times = [s for s, _, k in others if k in TIME_KINDS and last <= s < other_start]
+            end = min([end, other_start, *times])
+    while start < first and normalised.text[start] in CLAUSE_END:
+        start += 1
+    while end > last and normalised.text[end - 1] in CLAUSE_END:
+        end -= 1
+    return start, end
+
+
+def _clause_at(normalised: Normalised, position: int) -> tuple[int, int] | None:
+    """The clause that holds `position`, without its closing mark; None on a mark."""
+    if normalised.text[position] in CLAUSE_END:
+        return None
+    start, end = sentence_bounds(normalised, position, CLAUSE_END)
+    while end > start and normalised.text[end - 1] in CLAUSE_END:
+        end -= 1
+    return start, end
 
 
 def _extent(number: Number) -> tuple[int, int]:
