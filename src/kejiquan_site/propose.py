@@ -17,7 +17,7 @@ from .numbers import (CLAUSE_END, TIME_KINDS, Normalised, Number, find_numbers, 
 from .provenance import missing_value
 
 MAX_EVIDENCE = 40
-SHORT_CLAUSE = 12  # a clause shorter than this says too little: the sentence is quoted
+SHORT_CLAUSE = 12  # a clause shorter than this says too little: widened by its neighbours
 _UNITS = {"percent": "percent", "point": "percentage_point", "rank": "rank", "count": "count", "year": "year",
           "number": "number", "amount": "number"}
 _ID_WORDS = {"percent": "pct", "percentage_point": "pp", "rank": "rank", "count": "count", "year": "year",
