@@ -140,20 +140,24 @@ def sources_file(count: int) -> str:
     return "\n".join(blocks)
 
 
-def source_text(number: int, count: int) -> str:
-    """The archived text of source `number`: a sentence for each fact of its pages (the evidence
-    is checked against it; edit_fact adds one for each new value)."""
-    pages = range(number * PAGES_PER_SOURCE + 1, min(count, (number + 1) * PAGES_PER_SOURCE) + 1)
-    values = [fact_value(page, item) for page in pages for item in range(1, FACTS_PER_PAGE + 1)]
-    return "".join(f"该指标占比为{value}%。" for value in values) + "\n"
+def archive_file(source: int, pages: list[int], edited: dict[int, dict[int, float]] | None = None) -> str:
+    """The archived text of one source: a sentence quoting each fact of its pages, so every
+    evidence fragment is in it and every number of it is a fact."""
+    edited = edited or {}
+    return "合成来源\n" + "".join(f"该指标占比为{edited.get(page, {}).get(item, fact_value(page, item))}%。\n"
+                                  for page in pages for item in range(1, FACTS_PER_PAGE + 1))
+
+
+def _source_pages(count: int, source: int) -> list[int]:
+    return list(range(source * PAGES_PER_SOURCE + 1, min(count, (source + 1) * PAGES_PER_SOURCE) + 1))
 
 
 def content_files(count: int) -> dict[str, str]:
     """{path inside content/: text} for a site of `count` story pages."""
     files = {"site.yaml": SITE_YAML, "sources.yaml": sources_file(count), "pages/index.md": index_page(count)}
     files.update({f"pages/{name}": text for name, text in SITE_PAGES.items()})
-    for number in range((count - 1) // PAGES_PER_SOURCE + 1):
-        files[f"sources/src_{number:04d}.txt"] = source_text(number, count)
+    for source in range((count - 1) // PAGES_PER_SOURCE + 1):
+        files[f"sources/src_{source:04d}.txt"] = archive_file(source, _source_pages(count, source))
     for page in range(1, count + 1):
         name = page_name(page)
         files[f"facts/{name}.yaml"] = fact_file(page)
@@ -177,8 +181,13 @@ def write_project(root: Path, count: int, node_modules: Path | None) -> Path:
 def edit_fact(root: Path, page: int, item: int, value: float) -> None:
     """Give one fact a new value (and evidence), as an editor's save would: the file replaced at once."""
     path = root / "content" / "facts" / f"{page_name(page)}.yaml"
-    archive = root / "content" / "sources" / f"src_{(page - 1) // PAGES_PER_SOURCE:04d}.txt"
-    archive.write_text(archive.read_text(encoding="utf-8") + f"该指标占比为{value}%。\n", encoding="utf-8")
     staging = path.with_name(f".{path.name}.tmp")
     staging.write_text(fact_file(page, {item: value}), encoding="utf-8")
+    source = (page - 1) // PAGES_PER_SOURCE
+    count = len(list((root / "content" / "facts").glob("p*.yaml")))
+    archive = root / "content" / "sources" / f"src_{source:04d}.txt"
+    archive_staging = archive.with_name(f".{archive.name}.tmp")
+    archive_staging.write_text(archive_file(source, _source_pages(count, source), {page: {item: value}}),
+                               encoding="utf-8")
+    os.replace(archive_staging, archive)  # the evidence changes with the source it quotes
     os.replace(staging, path)

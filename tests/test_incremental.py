@@ -23,6 +23,7 @@ EN_EXTRA = "---\ntitle: Extra\ndescription: An extra page.\nnav: Extra\n---\n\nE
 ZH_EXTRA = "---\ntitle: 附加页\ndescription: 附加的一页。\nnav: 附加\n---\n\n附加的文字。\n"
 
 ARCHIVE = "content/sources/xjb_kuowei.txt"
+SET_ASIDE = "content/sources/xjb_kuowei.setaside.yaml"
 # (what, file or files, old text, new text); None as the old text writes the whole file, None as
 # the new deletes it. A value and its evidence change with the archived source they are quoted from.
 EDITS = [
@@ -33,6 +34,10 @@ EDITS = [
     ("the record of what was published", "content/published.yaml", "published: '2026-11-30'",
      "published: '2026-12-01'"),
     ("the archived source", ARCHIVE, None, "\n补记一句。\n"),
+    ("a new figure in the archived source", ARCHIVE, None, "\n另有7项成果。\n"),
+    ("a set-aside reason", SET_ASIDE, "一部分，不是数据", "一部分，并非数据"),
+    ("the set-aside list deleted", SET_ASIDE, None, None),
+    ("the set-aside list written anew", SET_ASIDE, None, "- number: 7项\n  fragment: 另有7项\n  reason: 测试\n"),
     ("a whole number written as a decimal", "content/facts/rd.yaml", "value: 6\n", "value: 6.0\n"),
     ("a fact's English label", "content/facts/industry.yaml", "Beijing's trillion-yuan industry clusters",
      "Beijing's trillion-yuan clusters"),

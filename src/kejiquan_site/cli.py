@@ -26,14 +26,18 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     new = commands.add_parser("new", help="create a small new project that builds at once")
     new.add_argument("directory", type=Path, help="the folder to create")
+    facts = commands.add_parser("facts", help="work on the facts of an archived source")
+    propose = facts.add_subparsers(dest="facts_command", required=True).add_parser(
+        "propose", help="print a fact to review and paste for each number of the source that is neither a fact "
+                        "nor set aside (writes nothing)")
+    propose.add_argument("source_id", help="the id of a source in sources.yaml that has an 'archive:'")
+    _project_arguments(propose)
     for name, text in (("build", "check the content and build the site"),
                        ("check", "check the content without writing anything"),
                        ("serve", "build, serve on 127.0.0.1, rebuild and reload on every change"),
                        ("publish", "build strictly, then record every fact as published (content/published.yaml)")):
         command = commands.add_parser(name, help=text)
-        command.add_argument("--project", type=Path, default=Path("."), help="project folder (default: .)")
-        command.add_argument("--content", type=Path, help="content folder (default: PROJECT/content)")
-        command.add_argument("--templates", type=Path, help="templates folder (default: PROJECT/templates)")
+        _project_arguments(command)
         command.add_argument("--strict", action="store_true", help="treat warnings as errors")
         if name in ("build", "serve", "publish"):
             command.add_argument("--output", "-o", type=Path, help="output folder (default: PROJECT/_site)")
@@ -81,6 +85,32 @@ def _publish(project: Project, output: Path, date: str | None) -> tuple[Site, st
                   f"{project.shown(project.content / RECORD_FILE)}")
 
 
+def _project_arguments(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--project", type=Path, default=Path("."), help="project folder (default: .)")
+    command.add_argument("--content", type=Path, help="content folder (default: PROJECT/content)")
+    command.add_argument("--templates", type=Path, help="templates folder (default: PROJECT/templates)")
+
+
+def _propose(project: Project, source_id: str) -> int:
+    """`kejiquan facts propose SOURCE_ID`: the proposals on stdout; problems on stderr."""
+    from .content import load_story
+    from .diagnostics import did_you_mean
+    from .markdown_ext import make_markdown
+    from .propose import propose_facts
+
+    story = load_story(project, make_markdown())
+    coverage = {c.source: c for c in story.coverage}
+    if source_id not in story.sources:
+        print(f"error: unknown source '{source_id}'{did_you_mean(source_id, list(story.sources))}", file=sys.stderr)
+        return 1
+    if source_id not in coverage:
+        print(f"error: source '{source_id}' has no archived text to read numbers from\n"
+              f"  expected: 'archive: sources/{source_id}.txt' in sources.yaml", file=sys.stderr)
+        return 1
+    print(propose_facts(story.sources[source_id], story.archives[source_id][1], coverage[source_id]), end="")
+    return 0
+
+
 def _new(directory: Path) -> int:
     from .starter_project import create_project
 
@@ -122,6 +152,8 @@ def main(argv: list[str] | None = None) -> int:
               lambda text: print(text, flush=True), strict=args.strict)
         return 0
     try:
+        if args.command == "facts":
+            return _propose(project, args.source_id)
         if args.command != "publish":
             site = build_site(project, strict=args.strict,
                               precompress=getattr(args, "precompress", False), processes=_usable_cores())
@@ -154,6 +186,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"plotly.js: {site.plotly.origin}")
     for note in site.notes:
         print(f"note: {note}")
+    for coverage in story.coverage:
+        print(f"coverage: {coverage.summary}")
     verb = "checked" if args.command == "check" else "built"
     where = f" into {output}" if args.command in ("build", "publish") else ""
     print(f"{verb} {pages} pages, {len(story.charts)} charts, {len(story.facts)} facts{where}")

@@ -17,6 +17,7 @@ from markdown_it import MarkdownIt
 from .charts import Chart, parse_chart
 from .config import SiteConfig, parse_config
 from .diagnostics import Diagnostic, error
+from .coverage import SetAside, parse_set_asides, set_aside_path
 from .facts import Fact, Source, parse_fact_file, parse_sources
 from .lint import check_chart_numbers, check_page_numbers
 from .memo import NO_MEMO, Memo, file_signature, listing_signature
@@ -182,6 +183,24 @@ def load_archives(project: Project, sources: dict[str, Source] | None, problems:
         else:
             archives[source.id] = (project.shown(path), text)
     return archives
+
+
+def load_set_asides(project: Project, sources: dict[str, Source] | None, problems: list[Diagnostic],
+                    memo: Memo = NO_MEMO) -> dict[str, tuple[str, tuple[SetAside, ...]]]:
+    """The set-aside list of every archived source that has one (sources/NAME.setaside.yaml next to
+    sources/NAME.txt), by source id: (the path shown in messages, the entries)."""
+    lists: dict[str, tuple[str, tuple[SetAside, ...]]] = {}
+    for source in (sources or {}).values():
+        if not source.archive:
+            continue
+        path = project.content / set_aside_path(source.archive)
+        if not os.path.lexists(path):
+            continue
+        entries, found = _per_file(memo, "set-aside", path, _where(project, path.parent), None,
+                                   lambda: _parse_file(project, path, parse_set_asides))
+        problems += found
+        lists[source.id] = (project.shown(path), entries or ())
+    return lists
 
 
 def _read_archive(project: Project, path: Path) -> tuple[str | None, list[Diagnostic]]:

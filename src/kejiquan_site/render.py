@@ -137,7 +137,8 @@ class PageRenderer:
         # What every page shows besides its own content: a change here renders every page again.
         self.shared = (story.config, story.sources, tuple(p for p in story.pages if p.nav),
                        tuple(p.nav for p in self.nav), assets.paths, templates_key, story.updates,
-                       self.data_url, self.log_url, tuple(self._log_pages), self.data_version, story.record)
+                       self.data_url, self.log_url, tuple(self._log_pages), self.data_version, story.record,
+                       story.coverage)
         self._start_recording()
 
     def _updates_setup(self, story: Story, language: str) -> None:
@@ -333,6 +334,8 @@ class PageRenderer:
             context["updates"] = self._update_views(list(self.story.updates), root)
         elif name == "downloads":
             context.update(csv_href=root + CSV_PATH, json_href=root + JSON_PATH, count=len(facts))
+        elif name == "coverage":
+            context["coverage"] = self.story.coverage
         else:
             context["items"] = [{"facts": [facts[i] for i in item.ids], "text": item.text} for item in items]
         return self.env.get_template(f"components/{name}.html").render(context, **self.edition)

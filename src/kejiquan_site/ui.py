@@ -64,6 +64,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "see_in_table": ("在数据表中查看", "See it in the data table"),
     "close": ("关闭", "Close"),
     "published_as": ("（{date}发布为{value}）", " (published as {value} on {date})"),
+    "coverage": ("来源 {source}（{publisher}）：原文中的{numbers}个数字，{facts}个是事实，{set_aside}个有意略去并注明理由",
+                 "Source {source} ({publisher}): {numbers} numbers in the text, {facts} facts, {set_aside} set aside "
+                 "on purpose, each with a reason"),
+    "coverage_open": ("，{count}个尚待处理", ", {count} not yet accounted for"),
 }
 
 
