@@ -10,6 +10,7 @@ import pytest
 from kejiquan_site.charts import CHART_FIELDS, CHART_TYPES, ITEM_FIELDS, LINE_FIELDS
 from kejiquan_site.cli import _parser
 from kejiquan_site.config import SITE_FIELDS
+from kejiquan_site.coverage import SET_ASIDE_FIELDS
 from kejiquan_site.facts import FACT_FIELDS, SOURCE_FIELDS
 from kejiquan_site.formatting import QUALIFIERS, UNITS
 from kejiquan_site.markdown_ext import DIRECTIVES, ROLE
@@ -28,7 +29,7 @@ def _documented(name: str) -> bool:
 
 
 @pytest.mark.parametrize("field", sorted({*FACT_FIELDS, *SOURCE_FIELDS, *SITE_FIELDS, *PAGE_FIELDS,
-                                          *CHART_FIELDS, *ITEM_FIELDS, *LINE_FIELDS}))
+                                          *CHART_FIELDS, *ITEM_FIELDS, *LINE_FIELDS, *SET_ASIDE_FIELDS}))
 def test_docs_every_field_is_documented(field):
     assert _documented(field), f"README does not document the field '{field}'"
 
@@ -60,3 +61,13 @@ def test_docs_every_command_and_make_target_is_documented():
     for target in re.findall(r"^([a-z]+):", (REPO / "Makefile").read_text(), re.M):
         if target not in ("setup", "clean", "plotly"):
             assert f"make {target}" in README, target
+
+
+def test_docs_every_updates_log_field_is_documented():
+    from kejiquan_site.updates import ENTRY_FIELDS, KINDS
+
+    for field in ENTRY_FIELDS:
+        assert _documented(field), field
+    for kind in KINDS:
+        assert kind in README, kind
+    assert "## When a number changes" in README

@@ -320,7 +320,7 @@ CASES: dict[str, Hostile] = {
         {}, "templates/components/cards.html:1:4", "the file is not valid UTF-8 text",
         setup=write_template("components/cards.html", b"<p>\xe9</p>")),
     "templates: include climbing out of the folder": Hostile(
-        {}, "templates/page.html:10", "template error while rendering content/pages/index.md:",
+        {}, "templates/page.html:11", "template error while rendering content/pages/index.md:",
         setup=edit_template("page.html", "{{ body }}", "{{ body }}{% include '../../etc/passwd' %}")),
 }
 

@@ -44,7 +44,7 @@ def test_site_prose_numbers_come_from_facts(real_site, real_pages):
     facts = real_site.story.facts
     home = real_pages["index.html"]
     for fact_id in ("rd.beijing_intensity", "rd.jjj_change_pp", "rd.jjj_change_pct", "rankings.wipo_beijing"):
-        assert f'data-fact="{fact_id}">{facts[fact_id].display}</span>' in home
+        assert f'data-fact="{fact_id}">{facts[fact_id].display}</a>' in home  # a link to its row in the data table
     assert facts["rd.jjj_change_pp"].display == "0.72个百分点"
     assert facts["rd.jjj_change_pct"].display == "20.6%"
 
@@ -201,7 +201,7 @@ def test_site_data_page_reads_in_story_order_without_code(real_pages, real_site)
     facts = real_site.story.facts
     for path, first_group, source_ref in (("data/index.html", "报道", "来源1"), ("en/data/index.html", "Story", "source 1")):
         html = real_pages[path]
-        main = re.search(r'<main id="main">(.*)</main>', html, re.S).group(1)
+        main = re.search(r'<section class="fact-sources".*</section>', html, re.S).group(0)  # the table of facts
         visible = re.sub(r"<[^>]+>", " ", main)
         headings = re.findall(r'<h2 id="facts-\d+">([^<]+)</h2>', main)
         assert headings[0] == first_group and len(headings) >= 4

@@ -1,4 +1,4 @@
-"""The command line: `kejiquan build` and `kejiquan check`. The only place that prints
+"""The command line: `kejiquan build`, `check`, `serve`, `publish` and `new`. The only place that prints
 diagnostics and chooses exit codes (0 built, 1 content errors, 2 usage errors).
 """
 
@@ -11,12 +11,14 @@ import sys
 import traceback
 from pathlib import Path
 
-from .build import build_site
+from .build import Site, build_site
 from .changes import describe_changes, previous_values
 from .content import Project
 from .config import base_url_problem
 from .diagnostics import BuildFailed, format_report
 from .output import OutputBusy, write_site
+from .published import RECORD_FILE, next_record, render_record, write_record
+from .updates import entry_dates
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -25,17 +27,20 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     new = commands.add_parser("new", help="create a small new project that builds at once")
     new.add_argument("directory", type=Path, help="the folder to create")
+    facts = commands.add_parser("facts", help="work on the facts of an archived source")
+    propose = facts.add_subparsers(dest="facts_command", required=True).add_parser(
+        "propose", help="print a fact to review and paste for each number of the source that is neither a fact "
+                        "nor set aside (writes nothing)")
+    propose.add_argument("source_id", help="the id of a source in sources.yaml that has an 'archive:'")
+    _project_arguments(propose)
     for name, text in (("build", "check the content and build the site"),
                        ("check", "check the content without writing anything"),
-                       ("serve", "build, serve on 127.0.0.1, rebuild and reload on every change")):
+                       ("serve", "build, serve on 127.0.0.1, rebuild and reload on every change"),
+                       ("publish", "build strictly, then record every fact as published (content/published.yaml)")):
         command = commands.add_parser(name, help=text)
-        command.add_argument("--project", type=Path, default=Path("."), help="project folder (default: .)")
-        command.add_argument("--content", type=Path, help="content folder (default: PROJECT/content)")
-        command.add_argument("--templates", type=Path, help="templates folder (default: PROJECT/templates)")
+        _project_arguments(command)
         command.add_argument("--strict", action="store_true", help="treat warnings as errors")
-        command.add_argument("--source-text", action="append", default=[], metavar="SOURCE_ID=PATH",
-                             help="check every evidence fragment of SOURCE_ID against the archived text at PATH")
-        if name in ("build", "serve"):
+        if name in ("build", "serve", "publish"):
             command.add_argument("--output", "-o", type=Path, help="output folder (default: PROJECT/_site)")
         if name in ("build", "check"):
             command.add_argument("--base-url", metavar="URL", default="",
@@ -44,6 +49,9 @@ def _parser() -> argparse.ArgumentParser:
         if name == "build":
             command.add_argument("--precompress", action="store_true",
                                  help="also write NAME.gz next to every text file, for nginx's gzip_static")
+        if name == "publish":
+            command.add_argument("--date", type=_publish_date, default=None,
+                                 help="the publication date, YYYY-MM-DD (default: today)")
         if name == "serve":
             command.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
             command.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
@@ -51,17 +59,61 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _source_texts(pairs: list[str], parser: argparse.ArgumentParser) -> dict[str, tuple[str, str]]:
-    texts: dict[str, tuple[str, str]] = {}
-    for pair in pairs:
-        source_id, equals, path = pair.partition("=")
-        if not equals or not source_id or not path:
-            parser.error(f"--source-text wants SOURCE_ID=PATH, got '{pair}'")
-        try:
-            texts[source_id] = (path, Path(path).read_text(encoding="utf-8-sig"))
-        except (OSError, UnicodeDecodeError) as exc:
-            parser.error(f"--source-text: cannot read '{path}': {exc}")
-    return texts
+def _publish_date(text: str) -> str:
+    import datetime
+    import re
+
+    try:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            return datetime.date.fromisoformat(text).isoformat()
+    except ValueError:
+        pass
+    raise argparse.ArgumentTypeError(f"'{text}' is not a date written as 2027-03-02")
+
+
+def _publish(project: Project, output: Path, date: str | None) -> tuple[Site, str]:
+    """Build strictly, record the facts as published on `date`, then build again with the new
+    record (so the footer names this publication) and write the site. Returns the site and a line
+    saying what was recorded. Nothing is written when the first build fails."""
+    import datetime
+
+    date = date or datetime.date.today().isoformat()
+    site = build_site(project, strict=True, processes=_usable_cores())
+    story = site.story
+    record = next_record(story.facts, story.record, date, entry_dates(story.updates))
+    changed = sum(1 for key, versions in record.facts.items()
+                  if story.record is None or versions != story.record.facts.get(key))
+    write_record(project.content / RECORD_FILE, render_record(record))
+    site = build_site(project, strict=True, processes=_usable_cores())
+    write_site(site.files, output)
+    return site, (f"published {len(story.facts)} facts on {date} ({changed} new or changed) in "
+                  f"{project.shown(project.content / RECORD_FILE)}")
+
+
+def _project_arguments(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--project", type=Path, default=Path("."), help="project folder (default: .)")
+    command.add_argument("--content", type=Path, help="content folder (default: PROJECT/content)")
+    command.add_argument("--templates", type=Path, help="templates folder (default: PROJECT/templates)")
+
+
+def _propose(project: Project, source_id: str) -> int:
+    """`kejiquan facts propose SOURCE_ID`: the proposals on stdout; problems on stderr."""
+    from .content import load_story
+    from .diagnostics import did_you_mean
+    from .markdown_ext import make_markdown
+    from .propose import propose_facts
+
+    story = load_story(project, make_markdown())
+    coverage = {c.source: c for c in story.coverage}
+    if source_id not in story.sources:
+        print(f"error: unknown source '{source_id}'{did_you_mean(source_id, list(story.sources))}", file=sys.stderr)
+        return 1
+    if source_id not in coverage:
+        print(f"error: source '{source_id}' has no archived text to read numbers from\n"
+              f"  expected: 'archive: sources/{source_id}.txt' in sources.yaml", file=sys.stderr)
+        return 1
+    print(propose_facts(story.sources[source_id], story.archives[source_id][1], coverage[source_id]), end="")
+    return 0
 
 
 def _new(directory: Path) -> int:
@@ -102,17 +154,23 @@ def main(argv: list[str] | None = None) -> int:
                      "https://example.org/kejiquan/")
     project = Project(root, (args.content or root / "content").resolve(),
                       (args.templates or root / "templates").resolve(), base_url)
-    source_texts = _source_texts(args.source_text, parser)
     if args.command == "serve":
         from .preview import serve
 
         serve(project, (args.output or root / "_site").resolve(), args.host, args.port,
-              lambda text: print(text, flush=True), strict=args.strict, source_texts=source_texts)
+              lambda text: print(text, flush=True), strict=args.strict)
         return 0
     try:
-        site = build_site(project, strict=args.strict, source_texts=source_texts,
-                          precompress=getattr(args, "precompress", False), processes=_usable_cores())
+        if args.command == "facts":
+            return _propose(project, args.source_id)
+        if args.command != "publish":
+            site = build_site(project, strict=args.strict,
+                              precompress=getattr(args, "precompress", False), processes=_usable_cores())
         changes: list[str] = []
+        if args.command == "publish":
+            output = (args.output or root / "_site").resolve()
+            site, recorded = _publish(project, output, args.date)
+            changes = [recorded]
         if args.command == "build":
             output = (args.output or root / "_site").resolve()
             changes = describe_changes(previous_values(output), site.story)
@@ -137,10 +195,14 @@ def main(argv: list[str] | None = None) -> int:
     print(f"plotly.js: {site.plotly.origin}")
     for note in site.notes:
         print(f"note: {note}")
-    verb = "built" if args.command == "build" else "checked"
-    where = f" into {output}" if args.command == "build" else ""
+    for coverage in story.coverage:
+        print(f"coverage: {coverage.summary}")
+    verb = "checked" if args.command == "check" else "built"
+    where = f" into {output}" if args.command in ("build", "publish") else ""
     print(f"{verb} {pages} pages, {len(story.charts)} charts, {len(story.facts)} facts{where}")
-    if changes:
+    if args.command == "publish":
+        print(changes[0])
+    elif changes:
         print("changed since the last build:\n  " + "\n  ".join(changes))
     return 0
 

@@ -30,6 +30,9 @@ SITE_FIELDS = {
     "copyright": FieldSpec(not_optional_text, "the copyright line for the footer"),
     "keep_together": FieldSpec(not_text_list, "a list of words a headline, card label or caption must never "
                                "break inside, such as [京津冀, 中关村]"),
+    "data_license": FieldSpec(lambda v: "" if isinstance(v, str) and re.fullmatch(r"[A-Za-z0-9.+-]+", v)
+                              else f"got {describe(v)}",
+                              "the licence of the data downloads as an SPDX id, such as CC-BY-4.0"),
     "english": FieldSpec(lambda v: "" if isinstance(v, dict) else f"got {describe(v)}",
                          "a block with title, description, publisher (and copyright) in English; "
                          "its presence builds the English edition under en/"),
@@ -52,6 +55,7 @@ class SiteConfig:
     contact: str
     copyright: str
     english: tuple[tuple[str, str], ...] = ()
+    data_license: str = ""  # SPDX id, for data/datapackage.json
     locations: tuple[tuple[str, Location], ...] = ()  # where base_url and contact were written
     keep_together: tuple[str, ...] = ()
 
@@ -83,7 +87,7 @@ def parse_config(doc: YamlDoc) -> tuple[SiteConfig | None, list[Diagnostic]]:
     locations = tuple((key, Location(doc.path, *doc.value_at(key))) for key in ("base_url", "contact") if key in data)
     config = SiteConfig(data["title"].strip(), data["description"].strip(), data["language"].strip(),
                         data["base_url"], data["publisher"].strip(), (data.get("contact") or "").strip(),
-                        (data.get("copyright") or "").strip(), english, locations,
+                        (data.get("copyright") or "").strip(), english, data.get("data_license", ""), locations,
                         tuple(word.strip() for word in data.get("keep_together", [])))
     return config, _check_contact(config, "contact" in data)
 

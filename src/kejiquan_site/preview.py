@@ -51,7 +51,7 @@ class PreviewState:
 def rebuild(project: Project, output: Path, state: PreviewState, log: Callable[[str], None],
             **build_options: Any) -> None:
     """Build and write the site; on errors keep the last good site and publish the diagnostics.
-    `build_options` go to `build_site` (strict, source_texts)."""
+    `build_options` go to `build_site` (strict)."""
     collecting = gc.isenabled()
     gc.disable()  # the memo holds a build's worth of objects: collecting mid-build only adds pauses
     try:

@@ -46,6 +46,31 @@ STRINGS: dict[str, tuple[str, str]] = {
     "joins": ("{line}连接{start}与{end}", "{line} joins {start} and {end}"),
     "role_members": ("{role}：{names}", "{role}: {names}"),
     "item_with_period": ("{name}（{period}）", "{name} ({period})"),
+    # The updates log (updates.py, feed.py): notes on pages, the log, the feed, marked numbers.
+    "update_on": ("更新于 {date}：", "Updated {date}: "),
+    "correction_on": ("更正于 {date}：", "Corrected {date}: "),
+    "update_from_to": ("{label}由{before}更新为{after}", "{label} changed from {before} to {after}"),
+    "correction_from_to": ("{label}由{before}更正为{after}", "{label} corrected from {before} to {after}"),
+    "note_in_brackets": ("（{note}）", " ({note})"),
+    "feed_title": ("：更正与更新", ": corrections and updates"),
+    "update_mark": ("（已更新）", " (updated)"),
+    "correction_mark": ("（已更正）", " (corrected)"),
+    "update": ("更新", "Update"),
+    "correction": ("更正", "Correction"),
+    "no_updates": ("目前没有更正或更新。", "No corrections or updates so far."),
+    "shown_on": ("涉及页面：", "On: "),
+    "all_updates": ("全部更正与更新", "All corrections and updates"),
+    "fact_details": ("{label}：出处", "{label}: where it comes from"),
+    "history": ("此前发布的数值：", "Published before:"),
+    "period_label": ("时期：", "Period: "),
+    "qualifier_label": ("限定：", "Qualifier: "),
+    "see_in_table": ("在数据表中查看", "See it in the data table"),
+    "close": ("关闭", "Close"),
+    "published_as": ("（{date}发布为{value}）", " (published as {value} on {date})"),
+    "coverage": ("来源 {source}（{publisher}）：原文中的{numbers}个数字，{facts}个是事实，{set_aside}个有意略去并注明理由",
+                 "Source {source} ({publisher}): {numbers} numbers in the text, {facts} facts, {set_aside} set aside "
+                 "on purpose, each with a reason"),
+    "coverage_open": ("，{count}个尚待处理", ", {count} not yet accounted for"),
 }
 
 
