@@ -122,3 +122,58 @@ def test_checks_count_formula_and_numbers_in_words(tmp_path, make_project):
     site = build_site(project)
     assert site.story.facts["extra.field_count"].display == "两条"
     assert "<title>共两条领域 | 测试站</title>" in site.files["index.html"].decode()
+
+
+
+def _rd_2024(value: str, period: str = "2024", evidence: str = "从2014年的3.5%跃升至2024年的4.22%") -> dict[str, str]:
+    return {"facts/extra.yaml": f"v:\n  label: 强度\n  value: {value}\n  unit: percent\n  period: {period}\n"
+            f"  source: demo\n  evidence: \"{evidence}\"\n",
+            "pages/about.md": "---\ntitle: t\ndescription: d\n---\n\n{fact}`extra.v`\n"}
+
+
+def test_checks_a_value_must_be_the_one_its_period_picks_in_the_evidence(tmp_path, make_project, capsys):
+    make_project(_rd_2024("3.5"))
+    assert main(_check(tmp_path)) == 1
+    err = capsys.readouterr().err
+    assert ("content/facts/extra.yaml:7:13: error: the evidence of 'extra.v' gives 4.22% for its period 2024, "
+            "but the value is 3.5") in err
+    assert "expected: 'value: 4.22', or the 'period:' the value is for" in err
+
+
+def test_checks_the_period_or_a_marker_says_which_number_is_the_value(tmp_path, make_project, capsys):
+    make_project(_rd_2024("4.22"))
+    assert main(_check(tmp_path)) == 0, capsys.readouterr().err
+    make_project(_rd_2024("4.22", period="2025年底", evidence="从2014年的3.5%跃升至2024年的[[4.22%]]"))
+    assert main(_check(tmp_path)) == 0, capsys.readouterr().err
+
+
+def test_checks_several_numbers_without_period_or_marker_are_an_error(tmp_path, make_project, capsys):
+    make_project(_rd_2024("4.22", period="2025年底"))
+    assert main(_check(tmp_path)) == 1
+    err = capsys.readouterr().err
+    assert ("content/facts/extra.yaml:7:13: error: the evidence of 'extra.v' holds 2 numbers (3.5%, 4.22%); "
+            "it does not say which is the value") in err
+    assert ("expected: the value marked in the evidence: 从2014年的3.5%跃升至2024年的[[4.22%]] (or a 'period:' "
+            "whose year the evidence writes before it)") in err
+
+
+def test_checks_the_marked_number_must_be_the_value(tmp_path, make_project, capsys):
+    make_project(_rd_2024("4.22", evidence="从2014年的[[3.5%]]跃升至2024年的4.22%"))
+    assert main(_check(tmp_path)) == 1
+    assert ("content/facts/extra.yaml:7:13: error: the part marked [[3.5%]] in the evidence of 'extra.v' is not "
+            "its value (looked for '4.22%')") in capsys.readouterr().err
+
+
+def test_checks_a_broken_marker_is_an_error(tmp_path, make_project, capsys):
+    make_project(_rd_2024("4.22", evidence="从2014年的3.5%跃升至2024年的[[4.22%"))
+    assert main(_check(tmp_path)) == 1
+    assert ("content/facts/extra.yaml:7:13: error: the evidence must mark one value with one '[[' and one ']]' "
+            "after it, got 1 '[[' and 0 ']]'") in capsys.readouterr().err
+
+
+def test_checks_an_unquoted_marker_at_the_start_is_explained(tmp_path, make_project, capsys):
+    make_project({"facts/extra.yaml": "v:\n  label: 强度\n  value: 4.22\n  unit: percent\n  source: demo\n"
+                  "  evidence: [[4.22%]]\n"})
+    assert main(_check(tmp_path)) == 1
+    assert "got a list: YAML reads '[[' at the start as a list, so put the evidence in quotes" \
+        in capsys.readouterr().err
