@@ -5,6 +5,8 @@ the warnings for missing translations (errors with --strict).
 
 from __future__ import annotations
 
+import os
+
 import dataclasses
 from typing import TYPE_CHECKING
 
@@ -57,8 +59,8 @@ def check_twins(pages: list[Page], project: "Project") -> list[Diagnostic]:
     problems = []
     for page in pages:
         other = "en" if page.language == "zh" else "zh"
-        if page.name not in by_language.get(other, set()):
-            twin = project.content / "pages" / ("" if other == "zh" else other) / f"{page.name}.md"
+        twin = project.content / "pages" / ("" if other == "zh" else other) / f"{page.name}.md"
+        if page.name not in by_language.get(other, set()) and not os.path.lexists(twin):  # else it has its own errors
             problems.append(Diagnostic(Location(page.source, 1, 1), f"this page has no {('English' if other == 'en' else 'Chinese')} twin",
                                        f"a page {project.shown(twin)}", "warning"))
     return problems

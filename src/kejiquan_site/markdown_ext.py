@@ -17,7 +17,7 @@ from markdown_it.rules_inline import StateInline
 from markdown_it.common.utils import escapeHtml
 from markdown_it.token import Token
 
-ROLE = re.compile(r"\{(fact|label)\}`([^`\n]*)`")
+ROLE = re.compile(r"\{(fact|label)\}`([^`\n{}]*)`")  # an id holds no braces: {fact}`a{fact}` is no role
 DIRECTIVE_INFO = re.compile(r"\{([a-z_]+)\}\s*(.*)")
 DIRECTIVES = ("cards", "chart", "timeline", "lists", "facttable", "sources", "downloads")
 _SAFE_SCHEMES = ("http://", "https://", "mailto:")
@@ -192,47 +192,3 @@ def parse_directive_items(content: str) -> list[DirectiveItem]:
         ids = tuple(part.strip() for part in ids_part.split("->"))
         items.append(DirectiveItem(ids, text.strip(), number))
     return items
-
-
-def find_references(tokens: list[Token], source_lines: list[str], first_line: int) -> list[Reference]:
-    """Every fact and chart id the Markdown uses, with its position in the file.
-
-    `source_lines` are the body's lines; `first_line` is the file line of the body's first line,
-    so positions stay right below the front matter.
-    """
-    references: list[Reference] = []
-    fenced: set[int] = set()
-    for token in tokens:
-        if token.type != "fence" or token.map is None:
-            continue
-        start, end = token.map
-        fenced.update(range(start, end))
-        match = DIRECTIVE_INFO.fullmatch(token.info.strip())
-        if match:
-            references += _directive_references(match.group(1), match.group(2).strip(), token,
-                                                source_lines, first_line)
-    for number, text in enumerate(source_lines):
-        if number in fenced:
-            continue
-        for match in ROLE.finditer(text):
-            references.append(Reference("fact", match.group(2).strip(), first_line + number,
-                                        match.start(2) + 1, "{" + match.group(1) + "}"))
-    return references
-
-
-def _directive_references(name: str, argument: str, token: Token, source_lines: list[str],
-                          first_line: int) -> list[Reference]:
-    start = token.map[0] if token.map else 0
-    fence_line = source_lines[start] if start < len(source_lines) else ""
-    line = first_line + start
-    found = [Reference("directive", name, line, fence_line.find("{") + 2, "directive", argument=argument)]
-    if name == "chart":
-        found.append(Reference("chart", argument, line, max(fence_line.find(argument), 0) + 1, "{chart}"))
-    for item in parse_directive_items(token.content):
-        item_line = start + 1 + item.line
-        text = source_lines[item_line] if item_line < len(source_lines) else ""
-        for index, fact_id in enumerate(item.ids):
-            column = max(text.find(fact_id), 0) + 1 if fact_id else text.find("-") + 1
-            found.append(Reference("fact", fact_id, first_line + item_line, column, "{" + name + "}",
-                                   last_in_item=index == len(item.ids) - 1, item_size=len(item.ids)))
-    return found
