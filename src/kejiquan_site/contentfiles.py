@@ -178,7 +178,9 @@ def _parse_file(project: Project, path: Path, parse: Callable[[YamlDoc], tuple[T
     return value, problems + found
 
 
-FactFile = tuple[dict[str, Fact], list[Diagnostic], list[Fact]]
+# (facts by id, problems, the facts with a formula, the ids the file gives that are not usable:
+# blocks with errors, or 'group.*' when the file cannot be read at all)
+FactFile = tuple[dict[str, Fact], list[Diagnostic], list[Fact], tuple[str, ...]]
 
 
 def read_data(project: Project, sources: dict[str, Source] | None, memo: Memo
@@ -205,10 +207,12 @@ def _load_fact_file(project: Project, path: Path, sources: dict[str, Source] | N
     problems: list[Diagnostic] = []
     doc = _read_yaml(project, path, problems)
     if doc is None:
-        return {}, problems, []
+        return {}, problems, [], (f"{path.stem}.*",)
     facts, found = parse_fact_file(doc, path.stem, sources)
-    return ({fact.id: fact for fact in facts}, problems + found + check_values_in_evidence(facts),
-            [fact for fact in facts if fact.derived])
+    by_id = {fact.id: fact for fact in facts}
+    given = [f"{path.stem}.{key}" for key in doc.data] if isinstance(doc.data, dict) else [f"{path.stem}.*"]
+    return (by_id, problems + found + check_values_in_evidence(facts), [fact for fact in facts if fact.derived],
+            tuple(fact_id for fact_id in given if fact_id not in by_id))
 
 
 def _load_chart_file(project: Project, path: Path) -> tuple[Chart | None, list[Diagnostic]]:
