@@ -64,7 +64,7 @@ def render_fact(page: int, item: int, value: float) -> str:
             f"  label: 样本页{page_name(page)}的指标{key}\n"
             f"  value: {value}\n"
             f"  unit: percent\n"
-            f"  period: 2024\n"
+            f"  period: {2014 + item}\n"  # the years the page's table shows come from facts
             f"  source: {source}\n"
             f"  evidence: 该指标占比为{value}%\n")
 
@@ -136,14 +136,28 @@ def sources_file(count: int) -> str:
     blocks = []
     for number in range((count - 1) // PAGES_PER_SOURCE + 1):
         blocks.append(f"src_{number:04d}:\n  title: 合成来源{number:04d}\n  publisher: 基准测试报\n"
-                      f"  date: \"2026-03-18\"\n")
+                      f"  date: \"2026-03-18\"\n  archive: sources/src_{number:04d}.txt\n")
     return "\n".join(blocks)
+
+
+EDITS_ARCHIVED = 20  # the benchmark's preview edits raise a page's first value by 1, 2, ...
+
+
+def archive_file(number: int, count: int) -> str:
+    """The archived text of one source: the sentence each of its facts quotes (and those of the
+    values the benchmark's edits give the first fact of a page)."""
+    pages = range(number * PAGES_PER_SOURCE + 1, min((number + 1) * PAGES_PER_SOURCE, count) + 1)
+    values = [fact_value(page, item) for page in pages for item in range(1, FACTS_PER_PAGE + 1)]
+    values += [round(fact_value(page, 1) + edit, 1) for page in pages for edit in range(1, EDITS_ARCHIVED + 1)]
+    return "合成来源。\n" + "".join(f"该指标占比为{value}%。\n" for value in values)
 
 
 def content_files(count: int) -> dict[str, str]:
     """{path inside content/: text} for a site of `count` story pages."""
     files = {"site.yaml": SITE_YAML, "sources.yaml": sources_file(count), "pages/index.md": index_page(count)}
     files.update({f"pages/{name}": text for name, text in SITE_PAGES.items()})
+    files.update({f"sources/src_{number:04d}.txt": archive_file(number, count)
+                  for number in range((count - 1) // PAGES_PER_SOURCE + 1)})
     for page in range(1, count + 1):
         name = page_name(page)
         files[f"facts/{name}.yaml"] = fact_file(page)

@@ -33,12 +33,22 @@ def test_checks_hand_typed_number_in_prose_is_a_warning_with_its_place(tmp_path,
 
 
 def test_checks_strict_makes_warnings_errors(tmp_path, make_project, capsys):
-    make_project({"pages/index.md": "---\ntitle: 第1名\ndescription: d\n---\n\n{fact}`rd.beijing` {fact}`rd.change`"
+    make_project({"pages/index.md": "---\ntitle: 达到4.22%\ndescription: d\n---\n\n{fact}`rd.beijing` {fact}`rd.change`"
                   " {fact}`rd.jjj_2024`\n"})
     assert main(_check(tmp_path)) == 0
     assert main(_check(tmp_path, "--strict")) == 1
     err = capsys.readouterr().err
-    assert "content/pages/index.md:2:8: error: the number '第1' is typed by hand" in err
+    assert "content/pages/index.md:2:10: error: the number '4.22%' is typed by hand" in err
+
+
+def test_checks_a_number_from_no_fact_is_an_error_even_without_strict(tmp_path, make_project, capsys):
+    make_project({"pages/index.md": "---\ntitle: 第1名\ndescription: d\n---\n\n{fact}`rd.beijing` {fact}`rd.change`"
+                  " {fact}`rd.jjj_2024`\n"})
+    assert main(_check(tmp_path)) == 1
+    err = capsys.readouterr().err
+    assert ("content/pages/index.md:2:9: error: the number '1' is shown to readers (in '第1名 | 测试站') but comes "
+            "from no fact") in err
+    assert "expected: a number from a fact: {fact}`id` in pages, or a fact's field in templates" in err
 
 
 def test_checks_hand_typed_numbers_in_charts_and_templates(tmp_path, make_project, capsys):

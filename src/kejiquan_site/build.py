@@ -8,6 +8,7 @@ tests and `check` can use it freely.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Callable
 
 from .assets import Assets, PlotlyBundle, collect_assets, hashed_name
@@ -22,7 +23,9 @@ from .memo import NO_MEMO, Memo, folder_signature
 from .parallel import run_jobs
 from .markdown_ext import DirectiveItem, make_markdown
 from .pages import Page
-from .render import PageRenderer, chart_csv_path, embed_path, make_environment, plain_text
+from .facts import Fact, Source
+from .outputcheck import OutputReport, Producer, allowed_numbers, check_output, read_producer
+from .render import THEME, PageRenderer, chart_csv_path, embed_path, make_environment, plain_text
 from .shareimage import KeyNumber, render_share_image
 
 
@@ -32,6 +35,7 @@ class Site:
     story: Story
     plotly: PlotlyBundle
     notes: tuple[str, ...] = ()
+    verified: tuple[int, int] = (0, 0)  # numbers checked against the facts, internal links followed
 
 
 PARALLEL_FROM = 100  # content files; below that a child process costs more than it saves
@@ -53,6 +57,7 @@ def build_site(project: Project, *, strict: bool = False, memo: Memo = NO_MEMO, 
     story = load_story(project, md, strict, memo, processes)
     assets = collect_assets(project.root, project.templates)
     files = dict(assets.files)
+    files.update({image.output: image.content for image in story.images.values()})
     notes: list[str] = []
     templates_key = folder_signature(project.templates)
     env = memo.get("jinja", templates_key, lambda: make_environment(project))
@@ -67,13 +72,49 @@ def build_site(project: Project, *, strict: bool = False, memo: Memo = NO_MEMO, 
                         processes)
     problems = [problem for _, found in rendered for problem in found]
     if problems:
-        raise BuildFailed(problems)
+        raise BuildFailed(problems + list(story.warnings))
     for part_files, _ in rendered:
         files.update(part_files)
     files.update(_discovery_files(story))
+    report = _check_output(files, story, editions, project, memo)
+    if report.problems:
+        raise BuildFailed(report.problems + list(story.warnings))
     if precompress:
         files.update(gzip_siblings(files))
-    return Site(dict(sorted(files.items())), story, assets.plotly, tuple(dict.fromkeys(notes)))
+    return Site(dict(sorted(files.items())), story, assets.plotly, tuple(dict.fromkeys(notes)),
+                (report.numbers, report.links))
+
+
+def _check_output(files: dict[str, bytes], story: Story, editions: dict[str, Story], project: Project,
+                  memo: Memo) -> OutputReport:
+    """What readers get: numbers from facts, no markup left, every internal link resolves."""
+    facts = tuple(fact for local in editions.values() for fact in local.facts.values())
+    sources = tuple(source for local in editions.values() for source in local.sources.values())
+    allowed = memo.get("allowed-numbers", (facts, sources), lambda: allowed_numbers(_supplied_texts(facts, sources)))
+    return check_output(files, allowed, lambda path: _producers(path, story, project), story.config.base_path, memo)
+
+
+def _supplied_texts(facts: tuple[Fact, ...], sources: tuple[Source, ...]) -> list[str]:
+    """Every text a fact or source supplies: what the site may show numbers from."""
+    texts = [str(text) for fact in facts for text in (fact.display, fact.label, fact.period, fact.evidence, fact.note)]
+    texts += [f"{fact.coordinates.lon:.2f} {fact.coordinates.lat:.2f}" for fact in facts if fact.coordinates]
+    texts += [text for source in sources for text in (source.title, source.via, source.date, source.note)]
+    return texts
+
+
+def _producers(path: str, story: Story, project: Project) -> list[Producer]:
+    """The files that made the output file `path`: its page, the charts on it, the templates."""
+    found: list[Producer] = []
+    page = next((page for page in story.pages if page.output_path == path), None)
+    charts = [story.charts[chart_id] for chart_id in page.chart_ids if chart_id in story.charts] if page else \
+        [chart for chart in story.charts.values() if embed_path(chart.id, "zh") == path or embed_path(chart.id, "en") == path]
+    if page is not None:
+        found.append(read_producer(project.root / page.source, page.source))
+    found += [read_producer(project.root / chart.location.path, chart.location.path) for chart in charts]
+    for folder, shown in ((project.templates, project.shown(project.templates)), (Path(str(THEME)), project.shown(Path(str(THEME))))):
+        found += [read_producer(template, f"{shown}/{template.relative_to(folder).as_posix()}")
+                  for template in sorted(Path(folder).rglob("*.html"))]
+    return found
 
 
 def _edition_renderer(story: Story, editions: dict[str, Story], language: str, project: Project, assets: Assets,

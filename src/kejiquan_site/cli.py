@@ -115,6 +115,8 @@ def main(argv: list[str] | None = None) -> int:
     verb = "built" if args.command == "build" else "checked"
     where = f" into {output}" if args.command == "build" else ""
     print(f"{verb} {pages} pages, {len(story.charts)} charts, {len(story.facts)} facts{where}")
+    print(f"read back: {site.verified[0]} numbers shown, each from a fact; {site.verified[1]} internal links, "
+          "each to a file the build writes")
     if changes:
         print("changed since the last build:\n  " + "\n  ".join(changes))
     return 0

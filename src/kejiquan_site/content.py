@@ -15,8 +15,9 @@ from markdown_it import MarkdownIt
 
 from .charts import Chart, check_chart_facts
 from .config import SiteConfig
-from .contentfiles import (Archive, FactFile, Project, list_files, load_archives, load_config, load_sources,
-                           read_data, read_pages)
+from .contentfiles import (Archive, FactFile, Project, list_files, load_archives, load_config, load_images,
+                           load_sources, read_data, read_pages)
+from .images import IMAGE_FOLDER, Image
 from .derive import derive_facts
 from .diagnostics import BuildFailed, Diagnostic, Location, did_you_mean, error
 from .facts import Fact, Source
@@ -44,6 +45,7 @@ class Story:
     pages: tuple[Page, ...]
     warnings: tuple[Diagnostic, ...] = ()
     archives: dict[str, Archive] = dataclasses.field(default_factory=dict)  # by source id: (shown path, text)
+    images: dict[str, Image] = dataclasses.field(default_factory=dict)  # by the name pages use: images/map.png
 
 
 def load_story(project: Project, md: MarkdownIt, strict: bool = False, memo: Memo = NO_MEMO,
@@ -59,6 +61,7 @@ def load_story(project: Project, md: MarkdownIt, strict: bool = False, memo: Mem
     config = load_config(project, problems, memo)
     sources = load_sources(project, problems, memo)
     archives = load_archives(project, sources, problems, memo)
+    images = load_images(project, problems, memo)
     languages = ("zh", "en") if config is not None and "en" in config.editions else ("zh",)
     (pages, found_in_pages), (fact_files, chart_files, found_in_data) = run_parts(
         [lambda: read_pages(project, md, languages, memo), lambda: read_data(project, sources, memo)], processes)
@@ -72,7 +75,7 @@ def load_story(project: Project, md: MarkdownIt, strict: bool = False, memo: Mem
     warnings_for_twins = check_twins(pages, project) if len(languages) > 1 else []
     warnings = [p for p in problems if p.severity == "warning"]  # files read fine, but mislead
     problems = [p for p in problems if p.severity != "warning"]
-    problems += check_pages(pages, facts, charts, project, memo, unusable)
+    problems += check_pages(pages, facts, charts, project, memo, unusable, images)
     ids_complete = not unusable.facts and not unusable.charts
     if ids_complete and not any(p.severity == "error" for p in found_in_pages):
         # with a page that cannot be read, the facts only it shows would be "never shown"
@@ -89,7 +92,7 @@ def load_story(project: Project, md: MarkdownIt, strict: bool = False, memo: Mem
         raise BuildFailed(problems + warnings)
     return Story(config, sources or {}, facts, charts,
                  tuple(sorted(pages, key=lambda p: (p.language != "zh", p.order, p.name))),
-                 tuple(sorted(warnings, key=lambda d: d.sort_key)), archives)
+                 tuple(sorted(warnings, key=lambda d: d.sort_key)), archives, images)
 
 
 @dataclass(frozen=True)
@@ -165,12 +168,14 @@ def check_template_files(project: Project) -> list[Diagnostic]:
 
 
 def check_pages(pages: list[Page], facts: dict[str, Fact], charts: dict[str, Chart],
-                project: Project, memo: Memo = NO_MEMO, unusable: "Unusable | None" = None) -> list[Diagnostic]:
+                project: Project, memo: Memo = NO_MEMO, unusable: "Unusable | None" = None,
+                images: dict[str, Image] | None = None) -> list[Diagnostic]:
     """Every id a page uses exists and suits the place it is used in; every template exists."""
     problems: list[Diagnostic] = []
     templates = frozenset(path.name for path in list_files(project.templates, "*.html"))
     for page in pages:
         used = (tuple(map(facts.get, page.fact_ids)), tuple(map(charts.get, page.chart_ids)))
+        problems += _check_images(page, images or {})
         if None in used[0] or None in used[1]:  # the message suggests close ids: it depends on them all
             problems += _check_page(page, facts, charts, templates, unusable or Unusable())
         else:
@@ -189,6 +194,23 @@ def _check_page(page: Page, facts: dict[str, Fact], charts: dict[str, Chart], te
     for reference in page.references:
         problems += _check_reference(reference, page.source, facts, charts, unusable)
     return problems + _repeated_charts(page)
+
+
+def _check_images(page: Page, images: dict[str, Image]) -> list[Diagnostic]:
+    """Every image a page shows is a file in content/images/."""
+    problems = []
+    for ref in page.references:
+        if ref.kind == "image" and ref.id not in images:
+            where = Location(page.source, ref.line, ref.column)
+            if not ref.id.startswith(IMAGE_FOLDER + "/"):
+                problems.append(Diagnostic(where, f"the image '{ref.id}' is not in content/{IMAGE_FOLDER}/",
+                                           f"the image saved in content/{IMAGE_FOLDER}/ and written as "
+                                           f"![what it shows]({IMAGE_FOLDER}/NAME.png)"))
+            else:
+                problems.append(Diagnostic(where, f"unknown image '{ref.id}'{did_you_mean(ref.id, list(images))}",
+                                           f"the name of a file in content/{IMAGE_FOLDER}/, such as "
+                                           f"{IMAGE_FOLDER}/map.png"))
+    return problems
 
 
 def _repeated_charts(page: Page) -> list[Diagnostic]:

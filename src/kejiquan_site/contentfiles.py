@@ -18,6 +18,7 @@ from .charts import Chart, parse_chart
 from .config import SiteConfig, parse_config
 from .diagnostics import Diagnostic, error
 from .facts import Fact, Source, parse_fact_file, parse_sources
+from .images import IMAGE_FOLDER, Image, load_image
 from .lint import check_chart_numbers, check_page_numbers
 from .memo import NO_MEMO, Memo, file_signature, listing_signature
 from .pages import Page, parse_page
@@ -165,6 +166,20 @@ def _read_archive(project: Project, path: Path) -> tuple[str | None, list[Diagno
         return None, [error(project.shown(path), 0, 0, "there is no such file")]
     text, found = read_text(path, project.shown(path), project.content)
     return (None, found) if text is None else (text, [])
+
+
+def load_images(project: Project, problems: list[Diagnostic], memo: Memo = NO_MEMO) -> dict[str, Image]:
+    """The page images in content/images/, by the name pages use (images/NAME.png)."""
+    folder = project.content / IMAGE_FOLDER
+    images: dict[str, Image] = {}
+    where = _where(project, folder)
+    for path in list_files(folder, "*", memo):
+        image, found = _per_file(memo, "image", path, where, None,
+                                 lambda: load_image(path, project.shown(path), project.content))
+        problems += found
+        if image is not None:
+            images[image.name] = image
+    return images
 
 
 def _parse_file(project: Project, path: Path, parse: Callable[[YamlDoc], tuple[T, list[Diagnostic]]]

@@ -21,6 +21,7 @@ ROLE = re.compile(r"\{(fact|label)\}`([^`\n{}]*)`")  # an id holds no braces: {f
 DIRECTIVE_INFO = re.compile(r"\{([a-z_]+)\}\s*(.*)")
 DIRECTIVES = ("cards", "chart", "timeline", "lists", "facttable", "sources", "downloads")
 _SAFE_SCHEMES = ("http://", "https://", "mailto:")
+IMAGE_PREFIX = "images/"  # page images: files in content/images/
 
 
 @dataclass(frozen=True)
@@ -92,6 +93,9 @@ def _render_image(self: Any, tokens: list[Token], idx: int, options: Any, env: d
     if src.lower().startswith(("http://", "https://", "//")):
         alt = self.renderInlineAsText(token.children or [], options, env)
         return f'<a href="{escapeHtml(src)}" rel="noopener">{escapeHtml(alt or src)}</a>'
+    if src.startswith(IMAGE_PREFIX) and "render_image" in env:  # a page image: its size and hashed name per build
+        alt = self.renderInlineAsText(token.children or [], options, env)
+        return env["render_image"](src, alt)
     if src and not src.startswith(("/", "#")):
         original = dict(token.attrs)
         token.attrSet("src", env.get("root", "") + src)
@@ -113,9 +117,9 @@ def _validate_link(url: str) -> bool:
 class Slot:
     """A place in a compiled body that each build fills: a fact role, or a directive."""
 
-    kind: str  # "role" or "directive"
-    name: str  # fact/label, or the directive's name
-    argument: str  # the fact id, or the text after {name}
+    kind: str  # "role", "directive" or "image"
+    name: str  # fact/label, the directive's name, or an image's alt text
+    argument: str  # the fact id, the text after {name}, or an image's name (images/map.png)
     items: tuple[DirectiveItem, ...] = ()
 
 
@@ -132,9 +136,9 @@ class CompiledBody:
     parts: tuple[str, ...]  # text, slot, text, slot, ..., text (a slot is its number, or 'root')
     slots: tuple[Slot, ...]
 
-    def fill(self, root: str, render_role: Any, render_directive: Any) -> str:
-        """The HTML, with `render_role(role, fact_id)` and `render_directive(name, argument,
-        items)` called in the order the slots appear, as a renderer would."""
+    def fill(self, root: str, render_role: Any, render_directive: Any, render_image: Any = None) -> str:
+        """The HTML, with `render_role(role, fact_id)`, `render_directive(name, argument, items)`
+        and `render_image(name, alt)` called in the order the slots appear, as a renderer would."""
         out: list[str] = []
         for index, part in enumerate(self.parts):
             if index % 2 == 0:
@@ -143,8 +147,11 @@ class CompiledBody:
                 out.append(escapeHtml(root))  # inside href and src attributes only
             else:
                 slot = self.slots[int(part)]
-                out.append(render_role(slot.name, slot.argument) if slot.kind == "role"
-                           else render_directive(slot.name, slot.argument, list(slot.items)))
+                if slot.kind == "image":
+                    out.append(render_image(slot.argument, slot.name))
+                else:
+                    out.append(render_role(slot.name, slot.argument) if slot.kind == "role"
+                               else render_directive(slot.name, slot.argument, list(slot.items)))
         return "".join(out)
 
     @property
@@ -162,7 +169,8 @@ def compile_body(md: MarkdownIt, tokens: list[Token]) -> CompiledBody:
 
     env = {"root": f"{_OPEN}{_ROOT}{_OPEN}",
            "render_role": lambda role, fact_id: open_slot(Slot("role", role, fact_id)),
-           "render_directive": lambda name, argument, items: open_slot(Slot("directive", name, argument, tuple(items)))}
+           "render_directive": lambda name, argument, items: open_slot(Slot("directive", name, argument, tuple(items))),
+           "render_image": lambda name, alt: open_slot(Slot("image", alt, name))}
     html = md.renderer.render(tokens, md.options, env)
     return CompiledBody(tuple(html.split(_OPEN)), tuple(slots))
 

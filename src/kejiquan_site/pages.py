@@ -119,9 +119,7 @@ def parse_page(text: str, path: str, name: str, md: MarkdownIt,
     tokens = md.parse(body)
     references, problems = find_references(tokens, body.split("\n"), body_line, path)
     references += _front_matter_references(doc, meta)
-    problems += _front_matter_near_misses(doc, meta, path)
-    if problems:  # a page with markup that would reach readers is not built
-        return None, problems
+    problems += _front_matter_near_misses(doc, meta, path)  # the page is still checked: all errors at once
     return Page(
         source=path, name=name, title=meta["title"].strip(), description=meta["description"].strip(),
         standfirst=(meta.get("standfirst") or "").strip(), kicker=(meta.get("kicker") or "").strip(),
@@ -130,7 +128,7 @@ def parse_page(text: str, path: str, name: str, md: MarkdownIt,
         schema=meta.get("schema", ""), language=language, body=body, body_line=body_line,
         text_fields=tuple((Location(path, *doc.value_at(key)), meta[key]) for key in TEXT_KEYS
                           if isinstance(meta.get(key), str)),
-    ), []
+    ), problems
 
 
 def _front_matter_references(doc: YamlDoc, meta: dict) -> list[Reference]:

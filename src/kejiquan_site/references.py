@@ -113,6 +113,8 @@ class _Finder:
                 following = children[index + 1] if index + 1 < len(children) else None
                 if self._text(child.content, line, following):
                     return  # a backtick missing: every later pair in the paragraph is off by one
+            elif child.type == "image":
+                self._image(child, line)
             elif child.type == "code_inline" and not (index and _ROLE_AT_END.search(children[index - 1].content)):
                 self._code(child, line)  # (after role-like text, _text has said what is wrong)
 
@@ -130,6 +132,17 @@ class _Finder:
             if before_code and not rest:
                 return True
         return False
+
+    def _image(self, child: Token, line: int) -> None:
+        """A page image: a reference to check, and its alt text required."""
+        src = str(child.attrGet("src") or "")
+        if src.lower().startswith(("http://", "https://", "//")):
+            return  # shown as a link to the picture (see markdown_ext)
+        column = self._column(line, src)
+        self.references.append(Reference("image", src, self.first_line + line, column, "image"))
+        if not child.content.strip():
+            self._error(line, column, f"the image '{src}' has no alt text: readers who cannot see it get nothing",
+                        f"a few words on what it shows: ![京津冀示意图]({src})")
 
     def _code(self, child: Token, line: int) -> None:
         """A role inside a code span is shown as code, never as its number."""

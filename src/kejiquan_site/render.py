@@ -126,9 +126,12 @@ class PageRenderer:
         self.memo = memo
         self._drawn: dict[str, dict[str, Any]] = {}  # chart id -> its figure, table and texts (cold builds)
         self.nav = [dataclasses.replace(p, nav=plain_text(p.nav, story.facts)) for p in story.pages if p.nav]
+        self.page_names = frozenset(p.name for p in story.pages)  # templates link only to pages that exist
         # What every page shows besides its own content: a change here renders every page again.
         self.shared = (story.config, story.sources, tuple(p for p in story.pages if p.nav),
-                       tuple(p.nav for p in self.nav), assets.paths, templates_key)
+                       tuple(p.nav for p in self.nav), assets.paths, templates_key,
+                       tuple((image.name, image.output, image.width, image.height) for image in story.images.values()),
+                       self.page_names)
         self._start_recording()
 
     def _start_recording(self) -> None:
@@ -196,7 +199,7 @@ class PageRenderer:
         home = root + page.prefix  # the edition's own root: Markdown links stay within the edition
         charts_here: list[str] = []
         body = Markup(page.compiled.fill(home, self._render_role, lambda name, argument, items: self._render_directive(
-            name, argument, items, root, charts_here)))
+            name, argument, items, root, charts_here), lambda name, alt: self._render_image(name, alt, root)))
         config = self.story.config
         canonical = config.base_url + page.url
         share = self.share_images.get(page.output_path)
@@ -206,12 +209,18 @@ class PageRenderer:
         return self.env.get_template(page.template).render(
             **self.edition, site=config, page=page, body=body, root=root, home=home,
             nav=self.nav,
-            has_charts=bool(charts_here), asset=self._asset_function(root),
+            has_charts=bool(charts_here), asset=self._asset_function(root), page_names=self.page_names,
             canonical=canonical, sources=self.story.sources, share_image=share_image,
             json_ld=script_json(json_ld) if json_ld else None,
             alternates=[(tag, root + url) for tag, url in self.alternates.get(page.name, [])],
             alternates_absolute=[(tag, config.base_url + url) for tag, url in self.alternates.get(page.name, [])],
         )
+
+    def _render_image(self, name: str, alt: str, root: str) -> str:
+        """A page image with its hashed address and size (checked to exist in content.py)."""
+        image = self.story.images[name]
+        return (f'<img src="{escape(root + image.output)}" alt="{escape(alt)}" width="{image.width}" '
+                f'height="{image.height}" loading="lazy" decoding="async">')
 
     def _asset_function(self, root: str):
         """asset('site.css') -> the hashed path of that file, relative to the page."""

@@ -1,0 +1,115 @@
+"""What a reader of a built file sees and follows, read back from its bytes: visible text
+(text, alt and title text, descriptions, chart labels and hover text in the figure JSON,
+JSON-LD), the numbers in it, the links and image sources it holds, and the element ids it
+defines. The checks of the output (outputcheck.py) work on these scans.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from dataclasses import dataclass
+
+_COMMENT = re.compile(r"<!--.*?-->", re.S)
+_SCRIPT = re.compile(r"<script\b([^>]*)>(.*?)</script\s*>", re.S | re.I)
+_HIDDEN = re.compile(r"<(style|code|pre|textarea)\b[^>]*>.*?</\1\s*>", re.S | re.I)  # not read as figures
+_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>")
+_ATTRIBUTE = re.compile(r"([a-zA-Z_:][a-zA-Z0-9_:.-]*)\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s\"'>]+)")
+_SHOWN_ATTRIBUTES = ("alt", "title", "aria-label", "placeholder")
+_SHOWN_META = ("description", "og:title", "og:description", "og:image:alt", "twitter:title", "twitter:description")
+_LINK_ATTRIBUTES = ("href", "src", "srcset", "poster", "data-plotly")
+# Figure JSON: the keys whose strings reach readers (labels, hover text, legend, titles)
+_FIGURE_SHOWN = frozenset({"text", "customdata", "name", "title", "ticktext", "hovertext", "x", "y"})
+_JSON_LD_HIDDEN = frozenset({"@context", "@type", "@id", "url", "image", "contentUrl", "encodingFormat",
+                             "inLanguage", "license", "sameAs"})
+
+_DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_CHINESE = r"[二两三四五六七八九十百千]{1,8}"  # not 一 alone: 一个地区 is "a region" (as handtyped.py)
+_MEASURES = "个项家位名人所座条次元件篇种类大倍批"
+# Digits glued to Latin letters or after % or # are codes, not quantities: %0A, h2, mp4, #1f4e9c.
+NUMBER = re.compile(rf"(?<![0-9.A-Za-z%#&]){_DIGITS}(?![0-9A-Za-z])|第[一{_CHINESE[1:]}|{_CHINESE}[{_MEASURES}]|百分之[一{_CHINESE[1:]}")
+
+
+def number_key(token: str) -> str:
+    """How numbers compare: 1,000 and 1000 alike, 03 and 3 alike; numbers in words as written."""
+    if token[0].isdigit():
+        plain = token.replace(",", "")
+        whole, dot, fraction = plain.partition(".")
+        fraction = fraction.rstrip("0")
+        return (whole.lstrip("0") or "0") + (dot + fraction if fraction else "")
+    return token
+
+
+def numbers_in(text: str) -> list[str]:
+    return [match.group() for match in NUMBER.finditer(text)]
+
+
+@dataclass(frozen=True)
+class Scan:
+    """One built HTML file as a reader gets it."""
+
+    texts: tuple[str, ...]  # every piece of visible text, in order
+    links: tuple[str, ...]  # href, src and srcset targets as written
+    ids: frozenset[str]  # element ids, the targets of #anchors
+    images_without_alt: tuple[str, ...]  # src of each <img> with no alt attribute
+
+    @property
+    def numbers(self) -> list[tuple[str, str]]:
+        """(number, the text it is in) for every number a reader sees."""
+        return [(token, text) for text in self.texts for token in numbers_in(text)]
+
+
+def scan_html(page: str) -> Scan:
+    texts: list[str] = []
+    page = _COMMENT.sub("", page)
+    for match in _SCRIPT.finditer(page):
+        kind = _attributes(match.group(1)).get("type", "")
+        if kind in ("application/json", "application/ld+json"):
+            try:
+                data = json.loads(match.group(2))
+            except ValueError:
+                continue
+            hidden = _JSON_LD_HIDDEN if kind == "application/ld+json" else None
+            texts += _json_texts(data, hidden, shown=hidden is not None)
+    links: list[str] = []
+    ids: set[str] = set()
+    images: list[str] = []
+    for match in _TAG.finditer(page):  # links and ids everywhere, code included
+        attributes = _attributes(match.group(3))
+        ids.update(value for key, value in attributes.items() if key == "id")
+        links += [value for key, value in attributes.items() if key in _LINK_ATTRIBUTES]
+        if match.group(2).lower() == "img" and "alt" not in attributes:
+            images.append(attributes.get("src", ""))
+    visible = _HIDDEN.sub(" ", _SCRIPT.sub(" ", page))
+    position = 0
+    for match in _TAG.finditer(visible):
+        texts.append(html.unescape(visible[position:match.start()]))
+        position = match.end()
+        attributes = _attributes(match.group(3))
+        texts += [value for key, value in attributes.items() if key in _SHOWN_ATTRIBUTES]
+        if match.group(2).lower() == "meta" and (attributes.get("name") or attributes.get("property")) in _SHOWN_META:
+            texts.append(attributes.get("content", ""))
+    texts.append(html.unescape(visible[position:]))
+    return Scan(tuple(text for text in texts if text.strip()), tuple(links), frozenset(ids), tuple(images))
+
+
+def _attributes(text: str) -> dict[str, str]:
+    return {match.group(1).lower(): html.unescape(match.group(2).strip("\"'")) for match in _ATTRIBUTE.finditer(text)}
+
+
+def _json_texts(data: object, hidden: frozenset[str] | None, shown: bool) -> list[str]:
+    """Strings a reader sees in figure JSON (under _FIGURE_SHOWN keys) or JSON-LD (all but `hidden`)."""
+    if isinstance(data, str):
+        return [data] if shown else []
+    if isinstance(data, list):
+        return [text for item in data for text in _json_texts(item, hidden, shown)]
+    if isinstance(data, dict):
+        found = []
+        for key, value in data.items():
+            if hidden is not None:
+                found += [] if key in hidden else _json_texts(value, hidden, True)
+            else:
+                found += _json_texts(value, None, shown or key in _FIGURE_SHOWN)
+        return found
+    return []
