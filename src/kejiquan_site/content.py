@@ -22,7 +22,7 @@ from .derive import derive_facts
 from .diagnostics import BuildFailed, Diagnostic, Location, did_you_mean, error
 from .facts import Fact, Source
 from .handtyped import check_templates
-from .i18n import check_translations, check_twins
+from .i18n import check_translations, check_twin_numbers, check_twins
 from .lint import check_unused_facts, shown_facts
 from .markdown_ext import DIRECTIVES, Reference
 from .memo import NO_MEMO, Memo
@@ -85,6 +85,8 @@ def load_story(project: Project, md: MarkdownIt, strict: bool = False, memo: Mem
     warnings += warnings_for_twins
     if config is not None and "en" in config.editions and not unusable.facts:
         warnings += check_translations(facts, sources or {}, charts)
+        warnings += memo.get("twin-numbers", (tuple(pages), tuple(facts.values()), tuple(charts.values())),
+                             lambda: check_twin_numbers(pages, facts, charts))
     if strict:
         problems += [dataclasses.replace(warning, severity="error") for warning in warnings]
         warnings = []
