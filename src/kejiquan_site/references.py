@@ -45,19 +45,17 @@ class _Finder:
         self.lines, self.first_line, self.path = source_lines, first_line, path
         self.references: list[Reference] = []
         self.problems: list[Diagnostic] = []
-        self._seen: dict[tuple[int, str], int] = {}  # (line, text) -> occurrences located so far
+        self._cursor: dict[int, int] = {}  # body line -> where the next search on it starts
 
     def _column(self, line: int, text: str) -> int:
-        """1-based column of the next not yet located occurrence of `text` on body line `line`."""
+        """1-based column of `text` on body line `line`, after whatever was located on that line
+        before it (tokens come in the order of the source)."""
         source = self.lines[line] if line < len(self.lines) else ""
-        start = -1
-        for _ in range(self._seen.get((line, text), 0) + 1):
-            found = source.find(text, start + 1)
-            if found < 0:
-                break
-            start = found
-        self._seen[(line, text)] = self._seen.get((line, text), 0) + 1
-        return max(start, 0) + 1
+        found = source.find(text, self._cursor.get(line, 0))
+        if found < 0:
+            found = max(source.find(text), 0)
+        self._cursor[line] = found + len(text)
+        return found + 1
 
     def _error(self, line: int, column: int, message: str, expected: str) -> None:
         self.problems.append(error(self.path, self.first_line + line, column, message, expected))
