@@ -187,3 +187,31 @@ def test_checks_an_unquoted_marker_at_the_start_is_explained(tmp_path, make_proj
     assert main(_check(tmp_path)) == 1
     assert "got a list: YAML reads '[[' at the start as a list, so put the evidence in quotes" \
         in capsys.readouterr().err
+
+
+def test_checks_role_markup_left_by_a_template_is_an_error(tmp_path, make_project, capsys):
+    import shutil
+
+    templates = tmp_path / "templates"
+    shutil.copytree(REPO / "templates", templates)
+    page = templates / "page.html"
+    page.write_text(page.read_text(encoding="utf-8").replace("</article>", "<p>{fact}</p></article>"),
+                    encoding="utf-8")
+    make_project(templates=templates)
+    assert main(["check", "--project", str(tmp_path), "--templates", str(templates)]) == 1
+    err = capsys.readouterr().err
+    assert ":12:4: error: the markup '{fact}' reaches readers as text" in err and "templates/page.html" in err
+
+
+def test_checks_a_twin_without_the_number_is_a_warning(tmp_path, make_project, capsys):
+    english = "english:\n  title: T\n  description: D\n  publisher: P\n"
+    make_project({"site.yaml": "title: 测试站\ndescription: d\nlanguage: zh-CN\nbase_url: https://example.org/\n"
+                  "publisher: p\n" + english,
+                  "pages/en/index.md": "---\ntitle: Home\ndescription: d\n---\n\n{fact}`rd.beijing` {fact}`rd.change`"
+                  "\n\n```{chart} rd_bars\n```\n"})
+    main(_check(tmp_path))
+    err = capsys.readouterr().err
+    assert ("content/pages/index.md:11:18: warning: 'rd.jjj_2024' (4.22%) is shown here but not on the English twin "
+            "content/pages/en/index.md") in err
+    assert "expected: the same figure on both twins: {fact}`rd.jjj_2024` in content/pages/en/index.md, or not here " \
+           "either" in err

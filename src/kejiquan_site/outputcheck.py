@@ -158,8 +158,12 @@ class _Lazy:
 
 def _origin(producers: Iterable[Producer], needle: str, output: str) -> Location:
     """Where `needle` is written in the first producer that holds it, or the output file."""
-    pattern = re.compile(r"(?<![0-9A-Za-z.])" + re.escape(needle) + r"(?![0-9.])") if needle[:1].isdigit() \
-        else re.compile(re.escape(needle))
+    if needle[:1].isdigit():
+        pattern = re.compile(r"(?<![0-9A-Za-z.])" + re.escape(needle) + r"(?![0-9.])")
+    elif needle[:1] in "{｛":  # leftover markup, not a role the parser read
+        pattern = re.compile(re.escape(needle) + r"(?![`｀])")
+    else:
+        pattern = re.compile(re.escape(needle))
     for producer in producers:
         found = pattern.search(producer.text)
         if found:
