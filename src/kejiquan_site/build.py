@@ -88,9 +88,16 @@ def build_site(project: Project, *, strict: bool = False, memo: Memo = NO_MEMO, 
 def _check_output(files: dict[str, bytes], story: Story, editions: dict[str, Story], project: Project,
                   memo: Memo) -> OutputReport:
     """What readers get: numbers from facts, no markup left, every internal link resolves."""
-    facts = tuple(fact for local in editions.values() for fact in local.facts.values())
+    known: dict[Fact, frozenset[str]] = memo.get("supplied-numbers", None, dict)  # by fact, kept between builds
+    supplied = [known[fact] if fact in known else known.setdefault(fact, allowed_numbers(_supplied_texts((fact,), ())))
+                for local in editions.values() for fact in local.facts.values()]
+    if len(known) > 2 * len(supplied):  # forget the facts of earlier builds
+        kept = dict(zip((fact for local in editions.values() for fact in local.facts.values()), supplied))
+        known.clear()
+        known.update(kept)
     sources = tuple(source for local in editions.values() for source in local.sources.values())
-    allowed = memo.get("allowed-numbers", (facts, sources), lambda: allowed_numbers(_supplied_texts(facts, sources)))
+    allowed = memo.get("allowed-numbers", (tuple(supplied), sources), lambda: frozenset().union(
+        allowed_numbers(_supplied_texts((), sources)), *supplied))
     return check_output(files, allowed, lambda path: _producers(path, story, project), story.config.base_path, memo)
 
 

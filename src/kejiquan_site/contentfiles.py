@@ -143,6 +143,7 @@ def load_archives(project: Project, sources: dict[str, Source] | None, problems:
     """The archived text of every source that declares one ('archive:' in sources.yaml), by
     source id. A declared archive that cannot be read is an error at its 'archive:' line."""
     archives: dict[str, Archive] = {}
+    content_shown = project.shown(project.content) if sources else ""  # once: resolving paths is slow
     for source in (sources or {}).values():
         if not source.archive:
             continue
@@ -154,10 +155,10 @@ def load_archives(project: Project, sources: dict[str, Source] | None, problems:
             reason = found[0].message if found else "it cannot be read"
             problems.append(Diagnostic(where, f"the archived text '{source.archive}' of source '{source.id}' "
                                        f"cannot be used: {reason}",
-                                       f"the source's text saved as UTF-8 in {project.shown(path)}, or no "
+                                       f"the source's text saved as UTF-8 in {content_shown}/{source.archive}, or no "
                                        "'archive:' line"))
         else:
-            archives[source.id] = (project.shown(path), text)
+            archives[source.id] = (f"{content_shown}/{source.archive}", text)
     return archives
 
 

@@ -15,7 +15,7 @@ from urllib.parse import unquote, urlsplit
 
 from .diagnostics import Diagnostic, Location
 from .memo import NO_MEMO, Memo
-from .readerview import Scan, number_key, numbers_in, scan_html
+from .readerview import NUMBER, number_key, numbers_in, scan_html
 from .references import ROLES
 from .markdown_ext import DIRECTIVES
 
@@ -47,28 +47,52 @@ def allowed_numbers(texts: Iterable[str]) -> frozenset[str]:
 class _Read:
     """What the checks need of one built HTML file (kept by the preview's memo with its bytes)."""
 
-    scan: Scan
     numbers: int  # how many numbers it shows
-    distinct: tuple[tuple[str, str, str], ...]  # (number, its key, the first text it is in), once each
+    distinct: tuple[tuple[str, str], ...]  # (number, its key), once each
+    texts: tuple[str, ...]  # the visible texts, for an excerpt around a number that comes from no fact
     markup: tuple[str, ...]  # role or directive markup left in its text
     targets: tuple[tuple[str, str, str], ...]  # (link as written, output file, anchor) of internal links
+    ids: frozenset[str]
+    images_without_alt: tuple[str, ...]
 
 
-def _read(path: str, data: bytes, base_path: str) -> _Read:
-    scan = scan_html(data.decode("utf-8"))
-    distinct: dict[str, tuple[str, str, str]] = {}
-    count = 0
-    for token, text in scan.numbers:
-        count += 1
-        distinct.setdefault(token, (token, number_key(token), text))
-    markup = tuple(match.group() for text in scan.texts for match in _MARKUP.finditer(text))
+BLOCK_ROWS = 64  # a large page (the table of all facts) is read back in blocks of this many rows
+
+
+def _read(path: str, data: bytes, base_path: str, memo: Memo) -> _Read:
+    """One file read back; a large one in blocks of table rows, each kept by the preview's memo,
+    so a one-fact edit reads one block of the data page again, not megabytes."""
+    text = data.decode("utf-8")
+    if len(text) < 200_000:
+        return _read_text(path, text, base_path)
+    # Cut before table rows (str.split: a regular expression takes longer than the rest). "<tr"
+    # only ever starts a tag: in text, scripts and JSON a '<' is escaped.
+    rows = text.split("<tr")
+    blocks = ["<tr".join(rows[start:start + BLOCK_ROWS]) for start in range(0, len(rows), BLOCK_ROWS)]
+    blocks = blocks[:1] + ["<tr" + block for block in blocks[1:]]
+    parts = [memo.get(("reader-block", path, index), (block, base_path),
+                      lambda block=block: _read_text(path, block, base_path)) for index, block in enumerate(blocks)]
+    distinct = {number[0]: number for part in reversed(parts) for number in part.distinct}
+    return _Read(sum(part.numbers for part in parts), tuple(distinct.values()),
+                 tuple(shown for part in parts for shown in part.texts),
+                 tuple(markup for part in parts for markup in part.markup),
+                 tuple(target for part in parts for target in part.targets),
+                 frozenset().union(*(part.ids for part in parts)),
+                 tuple(image for part in parts for image in part.images_without_alt))
+
+
+def _read_text(path: str, text: str, base_path: str) -> _Read:
+    scan = scan_html(text)
+    tokens = [token for shown in scan.texts for token in numbers_in(shown)]
+    distinct = tuple((token, number_key(token)) for token in dict.fromkeys(tokens))
+    markup = tuple(match.group() for shown in scan.texts for match in _MARKUP.finditer(shown))
     targets = []
     for link in scan.links:
         for target in _targets(link):
             resolved = _resolve(path, target, base_path)
             if resolved is not None:
                 targets.append((target, *resolved))
-    return _Read(scan, count, tuple(distinct.values()), markup, tuple(targets))
+    return _Read(len(tokens), distinct, scan.texts, markup, tuple(targets), scan.ids, scan.images_without_alt)
 
 
 def check_output(files: dict[str, bytes], allowed: frozenset[str], producers: Callable[[str], list[Producer]],
@@ -79,14 +103,14 @@ def check_output(files: dict[str, bytes], allowed: frozenset[str], producers: Ca
     the site lives on its host (links from /base/ on, as the 404 page writes them)."""
     problems: list[Diagnostic] = []
     reads = {path: memo.get(("reader-view", path), (data, base_path),
-                            lambda path=path, data=data: _read(path, data, base_path))
+                            lambda path=path, data=data: _read(path, data, base_path, memo))
              for path, data in files.items() if path.endswith(".html")}
     for path, read in reads.items():
         origin = _Lazy(lambda path=path: producers(path))
-        unexplained = [(token, text) for token, key, text in read.distinct if key not in allowed]
-        for token, text in unexplained[:MOST_PER_FILE]:
+        unexplained = [token for token, key in read.distinct if key not in allowed]
+        for token in unexplained[:MOST_PER_FILE]:
             problems.append(Diagnostic(_origin(origin, token, path),
-                                       f"the number '{_short(token)}' is shown to readers (in '{_excerpt(text, token)}') "
+                                       f"the number '{_short(token)}' is shown to readers (in '{_excerpt(read.texts, token)}') "
                                        "but comes from no fact",
                                        "a number from a fact: {fact}`id` in pages, or a fact's field in templates"))
         for markup in dict.fromkeys(read.markup):
@@ -107,11 +131,11 @@ def _check_links(path: str, read: _Read, reads: dict[str, _Read], files: dict[st
                                        f"the link '{target}' leads to {file}, which the build does not write",
                                        "a page written from the site root, such as [数据](data/), or an image "
                                        "in content/images/"))
-        elif anchor and file in reads and anchor not in reads[file].scan.ids:
+        elif anchor and file in reads and anchor not in reads[file].ids:
             problems.append(Diagnostic(_origin(origin, "#" + anchor, path),
                                        f"the link '{target}' leads to no element with id '{anchor}' in {file}",
                                        "the id of an element on that page, such as #main"))
-    for image in read.scan.images_without_alt:
+    for image in read.images_without_alt:
         problems.append(Diagnostic(_origin(origin, image, path), f"the image '{image}' has no alt text",
                                    "![what the image shows](images/NAME.png)"))
     return problems
@@ -177,10 +201,15 @@ def _short(text: str, most: int = 24) -> str:
     return text if len(text) <= most else text[:most - 1] + "…"
 
 
-def _excerpt(text: str, token: str) -> str:
-    at = text.find(token)
-    start = max(at - 12, 0)
-    return _short(" ".join(text[start:at + min(len(token), 24) + 12].split()), 60)
+def _excerpt(texts: tuple[str, ...], token: str) -> str:
+    """The text around the first showing of a number, within its element (tags became line
+    breaks in the scan)."""
+    text, at = next((text, match.start()) for text in texts for match in NUMBER.finditer(text)
+                     if match.group() == token)
+    start = max(text.rfind("\n", 0, at) + 1, at - 24)
+    end = text.find("\n", at)
+    end = min(len(text) if end < 0 else end, at + min(len(token), 24) + 24)
+    return _short(" ".join(text[start:end].split()), 60)
 
 
 def _once(problems: list[Diagnostic]) -> list[Diagnostic]:

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
 _SCRIPT = re.compile(r"<script\b([^>]*)>(.*?)</script\s*>", re.S | re.I)
 _HIDDEN = re.compile(r"<(style|code|pre|textarea)\b[^>]*>.*?</\1\s*>", re.S | re.I)  # not read as figures
-_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>")
 _ATTRIBUTE = re.compile(r"([a-zA-Z_:][a-zA-Z0-9_:.-]*)\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s\"'>]+)")
 _SHOWN_ATTRIBUTES = ("alt", "title", "aria-label", "placeholder")
 _SHOWN_META = ("description", "og:title", "og:description", "og:image:alt", "twitter:title", "twitter:description")
@@ -42,7 +41,7 @@ def number_key(token: str) -> str:
 
 
 def numbers_in(text: str) -> list[str]:
-    return [match.group() for match in NUMBER.finditer(text)]
+    return NUMBER.findall(text)
 
 
 @dataclass(frozen=True)
@@ -60,9 +59,20 @@ class Scan:
         return [(token, text) for text in self.texts for token in numbers_in(text)]
 
 
+_ANY_TAG = re.compile(r"<[A-Za-z/!][^>]*>")
+_ID = re.compile(r"\sid=\"([^\"]*)\"")
+_LINK = re.compile(r"\s(?:href|src|srcset|poster|data-plotly)=\"([^\"]*)\"")
+_SHOWN_ATTRIBUTE = re.compile(r"\s(?:alt|title|aria-label|placeholder)=\"([^\"]*)\"")
+_META = re.compile(r"<meta\b[^>]*>", re.I)
+_IMG = re.compile(r"<img\b[^>]*>", re.I)
+
+
 def scan_html(page: str) -> Scan:
+    """The scan of one file. Regular expressions over the whole text, not a parse tag by tag:
+    the data page of a large site is megabytes, and the preview scans it after every edit."""
     texts: list[str] = []
-    page = _COMMENT.sub("", page)
+    if "<!--" in page:
+        page = _COMMENT.sub("", page)
     for match in _SCRIPT.finditer(page):
         kind = _attributes(match.group(1)).get("type", "")
         if kind in ("application/json", "application/ld+json"):
@@ -72,26 +82,20 @@ def scan_html(page: str) -> Scan:
                 continue
             hidden = _JSON_LD_HIDDEN if kind == "application/ld+json" else None
             texts += _json_texts(data, hidden, shown=hidden is not None)
-    links: list[str] = []
-    ids: set[str] = set()
-    images: list[str] = []
-    for match in _TAG.finditer(page):  # links and ids everywhere, code included
-        attributes = _attributes(match.group(3))
-        ids.update(value for key, value in attributes.items() if key == "id")
-        links += [value for key, value in attributes.items() if key in _LINK_ATTRIBUTES]
-        if match.group(2).lower() == "img" and "alt" not in attributes:
-            images.append(attributes.get("src", ""))
-    visible = _HIDDEN.sub(" ", _SCRIPT.sub(" ", page))
-    position = 0
-    for match in _TAG.finditer(visible):
-        texts.append(html.unescape(visible[position:match.start()]))
-        position = match.end()
-        attributes = _attributes(match.group(3))
-        texts += [value for key, value in attributes.items() if key in _SHOWN_ATTRIBUTES]
-        if match.group(2).lower() == "meta" and (attributes.get("name") or attributes.get("property")) in _SHOWN_META:
+    ids = frozenset(html.unescape(value) for value in _ID.findall(page))  # links and ids everywhere
+    links = tuple(html.unescape(value) for value in _LINK.findall(page))
+    images = tuple(_attributes(tag).get("src", "") for tag in _IMG.findall(page) if not _ALT.search(tag))
+    visible = _HIDDEN.sub(" ", _SCRIPT.sub(" ", page)) if "<" in page else page
+    texts += [html.unescape(value) for value in _SHOWN_ATTRIBUTE.findall(visible)]
+    for tag in _META.findall(visible):
+        attributes = _attributes(tag)
+        if (attributes.get("name") or attributes.get("property")) in _SHOWN_META:
             texts.append(attributes.get("content", ""))
-    texts.append(html.unescape(visible[position:]))
-    return Scan(tuple(text for text in texts if text.strip()), tuple(links), frozenset(ids), tuple(images))
+    texts.append(html.unescape(_ANY_TAG.sub("\n", visible)))
+    return Scan(tuple(text for text in texts if text.strip()), links, ids, images)
+
+
+_ALT = re.compile(r"\salt=")
 
 
 def _attributes(text: str) -> dict[str, str]:
