@@ -53,11 +53,6 @@ class Scan:
     ids: frozenset[str]  # element ids, the targets of #anchors
     images_without_alt: tuple[str, ...]  # src of each <img> with no alt attribute
 
-    @property
-    def numbers(self) -> list[tuple[str, str]]:
-        """(number, the text it is in) for every number a reader sees."""
-        return [(token, text) for text in self.texts for token in numbers_in(text)]
-
 
 _ANY_TAG = re.compile(r"<[A-Za-z/!][^>]*>")
 _ID = re.compile(r"\sid=\"([^\"]*)\"")
