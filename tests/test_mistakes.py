@@ -140,6 +140,10 @@ MISTAKES: dict[str, Mistake] = {
         _swap("[关于](about/)", "[布局](layuot/)"),
         ("content/pages/index.md:9:62: error: the link 'layuot/' leads to layuot/index.html, which the build does "
          "not write",)),
+    "link to a page that does not exist, in English": Mistake(
+        _swap("[about](about/)", "[about](abuot/)", "pages/en/index.md"),
+        ("content/pages/en/index.md:9:", "error: the link '../en/abuot/' leads to en/abuot/index.html, which the "
+         "build does not write")),
     "link to an anchor that does not exist": Mistake(
         _swap("[关于](about/)", "[关于](about/#methods)"),
         ("content/pages/index.md:9:", "error: the link 'about/#methods' leads to no element with id 'methods' in "

@@ -127,7 +127,10 @@ def _check_links(path: str, read: _Read, reads: dict[str, _Read], files: dict[st
     for target, file, anchor in read.targets:
         if file not in files:
             needle = re.sub(r"^(?:\.\.?/)+", "", target.split("#")[0]) or target
-            problems.append(Diagnostic(_origin(origin, needle, path),
+            where = _origin(origin, needle, path)
+            if not where.line and "/" in needle.rstrip("/"):  # a link of an edition: en/data/ from [data](data/)
+                where = _origin(origin, needle.split("/", 1)[1], path)
+            problems.append(Diagnostic(where,
                                        f"the link '{target}' leads to {file}, which the build does not write",
                                        "a page written from the site root, such as [数据](data/), or an image "
                                        "in content/images/"))
