@@ -64,7 +64,7 @@ def render_fact(page: int, item: int, value: float) -> str:
             f"  label: 样本页{page_name(page)}的指标{key}\n"
             f"  value: {value}\n"
             f"  unit: percent\n"
-            f"  period: 2024\n"
+            f"  period: {2014 + item}\n"  # the years the page's table shows come from facts
             f"  source: {source}\n"
             f"  evidence: 该指标占比为{value}%\n")
 

@@ -33,12 +33,22 @@ def test_checks_hand_typed_number_in_prose_is_a_warning_with_its_place(tmp_path,
 
 
 def test_checks_strict_makes_warnings_errors(tmp_path, make_project, capsys):
-    make_project({"pages/index.md": "---\ntitle: 第1名\ndescription: d\n---\n\n{fact}`rd.beijing` {fact}`rd.change`"
+    make_project({"pages/index.md": "---\ntitle: 达到4.22%\ndescription: d\n---\n\n{fact}`rd.beijing` {fact}`rd.change`"
                   " {fact}`rd.jjj_2024`\n"})
     assert main(_check(tmp_path)) == 0
     assert main(_check(tmp_path, "--strict")) == 1
     err = capsys.readouterr().err
-    assert "content/pages/index.md:2:8: error: the number '第1' is typed by hand" in err
+    assert "content/pages/index.md:2:10: error: the number '4.22%' is typed by hand" in err
+
+
+def test_checks_a_number_from_no_fact_is_an_error_even_without_strict(tmp_path, make_project, capsys):
+    make_project({"pages/index.md": "---\ntitle: 第1名\ndescription: d\n---\n\n{fact}`rd.beijing` {fact}`rd.change`"
+                  " {fact}`rd.jjj_2024`\n"})
+    assert main(_check(tmp_path)) == 1
+    err = capsys.readouterr().err
+    assert ("content/pages/index.md:2:9: error: the number '1' is shown to readers (in '第1名') but comes "
+            "from no fact") in err
+    assert "expected: a number from a fact: {fact}`id` in pages, or a fact's field in templates" in err
 
 
 def test_checks_hand_typed_numbers_in_charts_and_templates(tmp_path, make_project, capsys):
@@ -122,3 +132,86 @@ def test_checks_count_formula_and_numbers_in_words(tmp_path, make_project):
     site = build_site(project)
     assert site.story.facts["extra.field_count"].display == "两条"
     assert "<title>共两条领域 | 测试站</title>" in site.files["index.html"].decode()
+
+
+
+def _rd_2024(value: str, period: str = "2024", evidence: str = "从2014年的3.5%跃升至2024年的4.22%") -> dict[str, str]:
+    return {"facts/extra.yaml": f"v:\n  label: 强度\n  value: {value}\n  unit: percent\n  period: {period}\n"
+            f"  source: demo\n  evidence: \"{evidence}\"\n",
+            "pages/about.md": "---\ntitle: t\ndescription: d\n---\n\n{fact}`extra.v`\n"}
+
+
+def test_checks_a_value_must_be_the_one_its_period_picks_in_the_evidence(tmp_path, make_project, capsys):
+    make_project(_rd_2024("3.5"))
+    assert main(_check(tmp_path)) == 1
+    err = capsys.readouterr().err
+    assert ("content/facts/extra.yaml:7:13: error: the evidence of 'extra.v' gives 4.22% for its period 2024, "
+            "but the value is 3.5") in err
+    assert "expected: 'value: 4.22', or the 'period:' the value is for" in err
+
+
+def test_checks_the_period_or_a_marker_says_which_number_is_the_value(tmp_path, make_project, capsys):
+    make_project(_rd_2024("4.22"))
+    assert main(_check(tmp_path)) == 0, capsys.readouterr().err
+    make_project(_rd_2024("4.22", period="2025年底", evidence="从2014年的3.5%跃升至2024年的[[4.22%]]"))
+    assert main(_check(tmp_path)) == 0, capsys.readouterr().err
+
+
+def test_checks_several_numbers_without_period_or_marker_are_an_error(tmp_path, make_project, capsys):
+    make_project(_rd_2024("4.22", period="2025年底"))
+    assert main(_check(tmp_path)) == 1
+    err = capsys.readouterr().err
+    assert ("content/facts/extra.yaml:7:13: error: the evidence of 'extra.v' holds 2 numbers (3.5%, 4.22%); "
+            "it does not say which is the value") in err
+    assert ("expected: the value marked in the evidence: 从2014年的3.5%跃升至2024年的[[4.22%]] (or a 'period:' "
+            "whose year the evidence writes before it)") in err
+
+
+def test_checks_the_marked_number_must_be_the_value(tmp_path, make_project, capsys):
+    make_project(_rd_2024("4.22", evidence="从2014年的[[3.5%]]跃升至2024年的4.22%"))
+    assert main(_check(tmp_path)) == 1
+    assert ("content/facts/extra.yaml:7:13: error: the part marked [[3.5%]] in the evidence of 'extra.v' is not "
+            "its value (looked for '4.22%')") in capsys.readouterr().err
+
+
+def test_checks_a_broken_marker_is_an_error(tmp_path, make_project, capsys):
+    make_project(_rd_2024("4.22", evidence="从2014年的3.5%跃升至2024年的[[4.22%"))
+    assert main(_check(tmp_path)) == 1
+    assert ("content/facts/extra.yaml:7:13: error: the evidence must mark one value with one '[[' and one ']]' "
+            "after it, got 1 '[[' and 0 ']]'") in capsys.readouterr().err
+
+
+def test_checks_an_unquoted_marker_at_the_start_is_explained(tmp_path, make_project, capsys):
+    make_project({"facts/extra.yaml": "v:\n  label: 强度\n  value: 4.22\n  unit: percent\n  source: demo\n"
+                  "  evidence: [[4.22%]]\n"})
+    assert main(_check(tmp_path)) == 1
+    assert "got a list: YAML reads '[[' at the start as a list, so put the evidence in quotes" \
+        in capsys.readouterr().err
+
+
+def test_checks_role_markup_left_by_a_template_is_an_error(tmp_path, make_project, capsys):
+    import shutil
+
+    templates = tmp_path / "templates"
+    shutil.copytree(REPO / "templates", templates)
+    page = templates / "page.html"
+    page.write_text(page.read_text(encoding="utf-8").replace("</article>", "<p>{fact}</p></article>"),
+                    encoding="utf-8")
+    make_project(templates=templates)
+    assert main(["check", "--project", str(tmp_path), "--templates", str(templates)]) == 1
+    err = capsys.readouterr().err
+    assert ":13:4: error: the markup '{fact}' reaches readers as text" in err and "templates/page.html" in err
+
+
+def test_checks_a_twin_without_the_number_is_a_warning(tmp_path, make_project, capsys):
+    english = "english:\n  title: T\n  description: D\n  publisher: P\n"
+    make_project({"site.yaml": "title: 测试站\ndescription: d\nlanguage: zh-CN\nbase_url: https://example.org/\n"
+                  "publisher: p\n" + english,
+                  "pages/en/index.md": "---\ntitle: Home\ndescription: d\n---\n\n{fact}`rd.beijing` {fact}`rd.change`"
+                  "\n\n```{chart} rd_bars\n```\n"})
+    main(_check(tmp_path))
+    err = capsys.readouterr().err
+    assert ("content/pages/index.md:11:18: warning: 'rd.jjj_2024' (4.22%) is shown here but not on the English twin "
+            "content/pages/en/index.md") in err
+    assert "expected: the same figure on both twins: {fact}`rd.jjj_2024` in content/pages/en/index.md, or not here " \
+           "either" in err

@@ -228,3 +228,24 @@ def test_memo_sees_an_edit_to_the_archived_source(tmp_path):
     memo.finish(succeeded=False)
     _apply(tmp_path, ARCHIVE, "4.2%", "4.22%")
     _assert_same_files(_build(project, memo), _build(project), "restoring the archived source")
+
+
+def test_memo_sees_a_page_image_added_and_changed(tmp_path):
+    from PIL import Image as Picture
+
+    project = _copy_real_site(tmp_path)
+    memo = Memo()
+    _build(project, memo)
+    memo.finish(succeeded=True)
+    images = tmp_path / "content" / "images"
+    images.mkdir()
+    Picture.new("RGB", (40, 20), "white").save(images / "map.png")
+    _apply(tmp_path, "content/pages/about.md", None, "\n\n![示意图](images/map.png)\n")
+    reused = _build(project, memo)
+    memo.finish(succeeded=True)
+    assert b'width="40" height="20"' in reused.files["about/index.html"]
+    _assert_same_files(reused, _build(project), "adding a page image")
+    Picture.new("RGB", (60, 20), "white").save(images / "map.png")
+    reused = _build(project, memo)
+    assert b'width="60" height="20"' in reused.files["about/index.html"]
+    _assert_same_files(reused, _build(project), "changing a page image")

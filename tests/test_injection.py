@@ -14,8 +14,8 @@ from kejiquan_site.output import write_site
 
 from browser import launch_chromium, require_chromium, serve_folder
 
-PAYLOAD = ("\"'><script>alert(1)</script><img src=x onerror=alert(2)><svg onload=alert(3)>"
-           "<a href=javascript:alert(4)>x</a></script><!--{{ 7*7 }}\u202e")
+PAYLOAD = ("\"'><script>alert(origin)</script><img src=x onerror=alert(origin)><svg onload=alert(origin)>"
+           "<a href=javascript:alert(origin)>x</a></script><!--{{ config }}\u202e")
 
 
 def _quoted(text: str) -> str:
@@ -39,8 +39,8 @@ def payload_project(make_project):
         "charts/map.yaml": f"type: schematic\ntitle: {p}\nplaces:\n  - fact: rd.place\n    role: {p}\n"
                            f"lines:\n  - from: rd.place\n    to: rd.place\n    label: {p}\n",
         "pages/index.md": f"---\ntitle: {p}\ndescription: {p}\nstandfirst: {p}\nkicker: {p}\nnav: {p}\n"
-                          f"schema: article\n---\n\n{PAYLOAD}\n\n[链接](javascript:alert(5)) [数据](data:text/html,x) "
-                          "<javascript:alert(6)> ![图](x.png\" onerror=\"alert(7)) ![外](https://evil.example/i.png)\n\n"
+                          f"schema: article\n---\n\n{PAYLOAD}\n\n[链接](javascript:alert(origin)) [数据](data:text/html,x) "
+                          "<javascript:alert(origin)> ![图](x.png\" onerror=\"alert(origin)) ![外](https://evil.example/i.png)\n\n"
                           "{fact}`rd.beijing` {fact}`rd.words` {label}`rd.items`\n\n"
                           "```{cards}\n- rd.beijing | " + PAYLOAD + "\n- rd.words\n```\n\n"
                           "```{chart} rd_bars\n```\n\n```{chart} map\n```\n\n"
@@ -109,4 +109,4 @@ def test_injection_runs_no_script_in_a_browser(make_project, tmp_path, path):
             assert not href.lower().startswith(("javascript:", "data:")), href
         assert dialogs == [] and errors == []
         assert hosts == {base.split("/")[2]}
-        assert "{{ 7*7 }}" in page.content()
+        assert "{{ config }}" in page.content()

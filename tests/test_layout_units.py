@@ -38,3 +38,12 @@ def test_storyorder_formula_reads_as_arithmetic(real_site):
     facts = real_site.story.facts
     assert readable_formula("rd.jjj_2024 - rd.jjj_2014", facts, "en") == "4.22% (2024) − 3.5% (2014)"
     assert readable_formula("count(policy.means)", facts, "zh") == "“扩围的四种手段”的项数"
+
+
+def test_typography_never_breaks_inside_a_number():
+    for text in ("京津冀平均研发投入强度达到4.22%，提高0.72个百分点", "产值超过1,000亿元的集群"):
+        pieces = phrases(text)
+        assert "".join(pieces) == text
+        for number in ("4.22%", "0.72", "1,000"):
+            if number in text:
+                assert any(number in piece for piece in pieces), pieces

@@ -90,3 +90,13 @@ def test_preview_event_stream_sends_state_then_reload(preview):
         stream.readline()
         _edit(preview["project"].content / "facts" / "rd.yaml", RAISE_BEIJING)
         assert stream.readline() == b"event: reload\n"
+
+
+def test_preview_overlay_shows_the_root_cause_first(preview):
+    """One full-width colon: the browser overlay names it first, and nothing it causes."""
+    _edit(preview["project"].content / "facts" / "rd.yaml", {"value: 4.22\n": "value：4.22\n"})
+    _wait_for(lambda: preview["state"].report != "")
+    report = preview["state"].report
+    assert report.startswith("content/facts/rd.yaml:17:8: error: a full-width colon '：' after 'value'; "
+                             "YAML needs an ASCII colon"), report
+    assert "unknown fact" not in report and report.endswith("1 error; nothing was written, the previous site is unchanged")

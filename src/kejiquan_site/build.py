@@ -8,6 +8,7 @@ tests and `check` can use it freely.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Callable
 
 from .assets import Assets, PlotlyBundle, collect_assets, hashed_name
@@ -25,7 +26,9 @@ from .parallel import run_jobs
 from .published import History, fact_histories
 from .markdown_ext import DirectiveItem, make_markdown
 from .pages import Page
-from .render import PageRenderer, chart_csv_path, embed_path, make_environment, plain_text
+from .facts import Fact, Source
+from .outputcheck import OutputReport, Producer, allowed_numbers, check_output, read_producer
+from .render import THEME, PageRenderer, chart_csv_path, embed_path, make_environment, plain_text
 from .shareimage import KeyNumber, render_share_image
 
 
@@ -35,6 +38,7 @@ class Site:
     story: Story
     plotly: PlotlyBundle
     notes: tuple[str, ...] = ()
+    verified: tuple[int, int] = (0, 0)  # numbers checked against the facts, internal links followed
 
 
 PARALLEL_FROM = 100  # content files; below that a child process costs more than it saves
@@ -56,6 +60,7 @@ def build_site(project: Project, *, strict: bool = False, memo: Memo = NO_MEMO, 
     story = load_story(project, md, strict, memo, processes)
     assets = collect_assets(project.root, project.templates)
     files = dict(assets.files)
+    files.update({image.output: image.content for image in story.images.values()})
     notes: list[str] = []
     templates_key = folder_signature(project.templates)
     env = memo.get("jinja", templates_key, lambda: make_environment(project))
@@ -72,16 +77,93 @@ def build_site(project: Project, *, strict: bool = False, memo: Memo = NO_MEMO, 
                         processes)
     problems = [problem for _, found in rendered for problem in found]
     if problems:
-        raise BuildFailed(problems)
+        raise BuildFailed(problems + list(story.warnings))
     for part_files, _ in rendered:
         files.update(part_files)
     files.update(_discovery_files(story))
     files.update(_update_feeds(story, editions))
     files[BUILD_PATH] = render_build_manifest(story, git_commit(project.root), assets.plotly.version, memo)
     files[PACKAGE_PATH] = render_datapackage(story)
+    report = _check_output(files, story, editions, project, memo, history)
+    if report.problems:
+        raise BuildFailed(report.problems + list(story.warnings))
     if precompress:
         files.update(gzip_siblings(files))
-    return Site(dict(sorted(files.items())), story, assets.plotly, tuple(dict.fromkeys(notes)))
+    return Site(dict(sorted(files.items())), story, assets.plotly, tuple(dict.fromkeys(notes)),
+                (report.numbers, report.links))
+
+
+def _check_output(files: dict[str, bytes], story: Story, editions: dict[str, Story], project: Project,
+                  memo: Memo, history: History) -> OutputReport:
+    """What readers get: numbers from facts, no markup left, every internal link resolves."""
+    known: dict[Fact, frozenset[str]] = memo.get("supplied-numbers", None, dict)  # by fact, kept between builds
+    supplied = [known[fact] if fact in known else known.setdefault(fact, allowed_numbers(_supplied_texts((fact,), ())))
+                for local in editions.values() for fact in local.facts.values()]
+    if len(known) > 2 * len(supplied):  # forget the facts of earlier builds
+        kept = dict(zip((fact for local in editions.values() for fact in local.facts.values()), supplied))
+        known.clear()
+        known.update(kept)
+    sources = tuple(source for local in editions.values() for source in local.sources.values())
+    story_texts = tuple(_story_texts(story, history))
+    allowed = memo.get("allowed-numbers", (tuple(supplied), sources, story_texts), lambda: frozenset().union(
+        allowed_numbers(_supplied_texts((), sources) + list(story_texts)), *supplied))
+    return check_output(files, allowed, lambda path: _producers(path, story, project), story.config.base_path, memo,
+                        _computed_numbers(story))
+
+
+def _computed_numbers(story: Story) -> dict[str, frozenset[str]]:
+    """Numbers the build computes for one page: the coverage counts where {coverage} shows them,
+    the numbering of sources (来源1) where {facttable} refers to them."""
+    counts = allowed_numbers(str(count) for coverage in story.coverage
+                             for count in (coverage.numbers, coverage.facts, coverage.set_aside,
+                                                         len(coverage.uncovered)))
+    ordinals = allowed_numbers(str(number) for number in range(1, len(story.sources) + 1))
+    computed = {"coverage": counts, "facttable": ordinals}
+    allowed: dict[str, frozenset[str]] = {}
+    for page in story.pages:
+        for ref in page.references:
+            if ref.kind == "directive" and ref.id in computed:
+                allowed[page.output_path] = allowed.get(page.output_path, frozenset()) | computed[ref.id]
+    return allowed
+
+
+def _supplied_texts(facts: tuple[Fact, ...], sources: tuple[Source, ...]) -> list[str]:
+    """Every text a fact or source supplies: what the site may show numbers from."""
+    texts = [str(text) for fact in facts for text in (fact.display, fact.label, fact.period, fact.evidence, fact.note,
+                                                                  fact.formula)]
+    texts += [f"{fact.coordinates.lon:.2f} {fact.coordinates.lat:.2f}" for fact in facts if fact.coordinates]
+    texts += [text for source in sources for text in (source.title, source.via, source.date, source.note)]
+    return texts
+
+
+def _story_texts(story: Story, history: History) -> list[str]:
+    """Numbers the content supplies besides facts and sources: the dates of pages, publications
+    and updates, the values readers saw before an update (and each fact's published history), page
+    names (404) and the site's address."""
+    texts = [date for page in story.pages for date in (page.published, page.updated) if date]
+    texts += [page.name for page in story.pages] + [story.config.base_url]  # the printed address
+    if story.record is not None:
+        texts += [story.record.date] + [version.date for versions in story.record.facts.values()
+                                        for version in versions]
+    for update in story.updates:
+        texts += [update.date] + [shown for change in update.changes for shown in change.before + change.after]
+    texts += [text for versions in history.values() for version in versions for text in version[2:]]
+    return texts
+
+
+def _producers(path: str, story: Story, project: Project) -> list[Producer]:
+    """The files that made the output file `path`: its page, the charts on it, the templates."""
+    found: list[Producer] = []
+    page = next((page for page in story.pages if page.output_path == path), None)
+    charts = [story.charts[chart_id] for chart_id in page.chart_ids if chart_id in story.charts] if page else \
+        [chart for chart in story.charts.values() if embed_path(chart.id, "zh") == path or embed_path(chart.id, "en") == path]
+    if page is not None:
+        found.append(read_producer(project.root / page.source, page.source))
+    found += [read_producer(project.root / chart.location.path, chart.location.path) for chart in charts]
+    for folder, shown in ((project.templates, project.shown(project.templates)), (Path(str(THEME)), project.shown(Path(str(THEME))))):
+        found += [read_producer(template, f"{shown}/{template.relative_to(folder).as_posix()}")
+                  for template in sorted(Path(folder).rglob("*.html"))]
+    return found
 
 
 def _edition_renderer(story: Story, editions: dict[str, Story], language: str, project: Project, assets: Assets,

@@ -7,7 +7,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
 from .diagnostics import Diagnostic, Location, did_you_mean
 from .facts import ID_EXPECTED, ID_PATTERN, Fact
@@ -235,16 +235,19 @@ def _text_fields(doc: YamlDoc) -> tuple[tuple[Location, str], ...]:
     return tuple(found)
 
 
-def check_chart_facts(chart: Chart, facts: dict[str, Fact]) -> list[Diagnostic]:
-    """Unknown fact ids, facts of the wrong kind, and bars that mix units."""
+def check_chart_facts(chart: Chart, facts: dict[str, Fact], hidden: Callable[[str], bool] = lambda _: False
+                      ) -> list[Diagnostic]:
+    """Unknown fact ids, facts of the wrong kind, and bars that mix units. An unknown id for which
+    `hidden` is true (its own file has errors) is not reported again."""
     problems: list[Diagnostic] = []
     located = [(item.fact, item.location) for item in chart.items]
     located += [(end, line.location) for line in chart.lines for end in (line.start, line.end)]
+    missing = [fact_id for fact_id, _ in located if fact_id not in facts]
     for fact_id, where in located:
-        if fact_id not in facts:
+        if fact_id not in facts and not hidden(fact_id):
             problems.append(Diagnostic(where, f"unknown fact '{fact_id}' in chart '{chart.id}'"
                                        f"{did_you_mean(fact_id, list(facts))}", "the id of a fact in content/facts/"))
-    if problems:
+    if missing:
         return problems
     if chart.type == "bar":
         units = {facts[item.fact].unit for item in chart.items}

@@ -200,6 +200,8 @@ def main(argv: list[str] | None = None) -> int:
     verb = "checked" if args.command == "check" else "built"
     where = f" into {output}" if args.command in ("build", "publish") else ""
     print(f"{verb} {pages} pages, {len(story.charts)} charts, {len(story.facts)} facts{where}")
+    print(f"read back: {site.verified[0]} numbers shown, each from a fact; {site.verified[1]} internal links, "
+          "each to a file the build writes")
     if args.command == "publish":
         print(changes[0])
     elif changes:

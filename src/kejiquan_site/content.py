@@ -9,19 +9,21 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from pathlib import PurePosixPath
 
 from markdown_it import MarkdownIt
 
 from .charts import Chart, check_chart_facts
 from .config import SiteConfig
-from .contentfiles import (Archive, FactFile, Project, list_files, load_archives, load_config, load_log,
-                           load_record, load_set_asides, load_sources, read_data, read_pages)
+from .contentfiles import (Archive, FactFile, Project, list_files, load_archives, load_config, load_images,
+                           load_log, load_record, load_set_asides, load_sources, read_data, read_pages)
 from .coverage import Coverage, check_coverage
+from .images import IMAGE_FOLDER, Image
 from .derive import derive_facts
 from .diagnostics import BuildFailed, Diagnostic, Location, did_you_mean, error
 from .facts import Fact, Source
 from .handtyped import check_templates
-from .i18n import check_translations, check_twins
+from .i18n import check_translations, check_twin_numbers, check_twins
 from .lint import check_unused_facts, shown_facts
 from .markdown_ext import DIRECTIVES, Reference
 from .memo import NO_MEMO, Memo
@@ -49,6 +51,7 @@ class Story:
     record: Record | None = None  # what was last published (published.py)
     updates: tuple[Update, ...] = ()  # the updates log as readers see it, newest first (updates.py)
     coverage: tuple[Coverage, ...] = ()  # of each archived source, by source id
+    images: dict[str, Image] = dataclasses.field(default_factory=dict)  # by the name pages use: images/map.png
 
 
 def load_story(project: Project, md: MarkdownIt, strict: bool = False, memo: Memo = NO_MEMO,
@@ -67,38 +70,42 @@ def load_story(project: Project, md: MarkdownIt, strict: bool = False, memo: Mem
     record = load_record(project, problems, memo)
     entries = load_log(project, problems, memo)
     set_asides = load_set_asides(project, sources, problems, memo)
+    images = load_images(project, problems, memo)
     languages = ("zh", "en") if config is not None and "en" in config.editions else ("zh",)
     (pages, found_in_pages), (fact_files, chart_files, found_in_data) = run_parts(
         [lambda: read_pages(project, md, languages, memo), lambda: read_data(project, sources, memo)], processes)
     problems += found_in_data + found_in_pages
-    facts = _combine_facts(fact_files, problems, memo)
+    facts, broken_facts = _combine_facts(fact_files, problems, memo)
     problems += check_evidence_in_sources(list(facts.values()), archives)
     problems += check_unarchived_sources(sources or {}, facts)
     problems += check_template_files(project)
-    charts = _check_charts(chart_files, facts, problems, memo)
+    unusable = Unusable(broken_facts, _broken_charts(chart_files))
+    charts = _check_charts(chart_files, facts, problems, memo, unusable)
     updates: tuple[Update, ...] = ()
-    if not any(p.location.path.startswith(_content_prefix(project, "facts")) for p in problems if p.severity != "warning"):
+    if not unusable.facts:  # a fact that cannot be read is not a change to report
         updates, found = memo.get("updates", (tuple(entries), record, tuple(facts.items())),
                                   lambda: check_log(entries, record, facts))
         problems += found
     warnings_for_twins = check_twins(pages, project) if len(languages) > 1 else []
     warnings = [p for p in problems if p.severity == "warning"]  # files read fine, but mislead
     problems = [p for p in problems if p.severity != "warning"]
-    ids_complete = not any(p.location.path.startswith(_content_prefix(project, "facts", "charts"))
-                           for p in problems)
     coverage: tuple[Coverage, ...] = ()
-    if ids_complete:  # a fact file with errors would leave its numbers uncovered
+    if not unusable.facts:  # a fact file with errors would leave its numbers uncovered
         coverage, found = _check_coverage(archives, facts, set_asides, memo)
         problems += [p for p in found if p.severity != "warning"]
         warnings += [p for p in found if p.severity == "warning"]
-    if ids_complete:  # otherwise every use of a fact in a broken file would be reported too
-        problems += check_pages(pages, facts, charts, project, memo)
+    problems += check_pages(pages, facts, charts, project, memo, unusable, images)
+    ids_complete = not unusable.facts and not unusable.charts
+    if ids_complete and not any(p.severity == "error" for p in found_in_pages):
+        # with a page that cannot be read, the facts only it shows would be "never shown"
         warnings += check_unused_facts(facts, memo.get("shown-facts", (tuple(pages), charts),
                                                        lambda: shown_facts(pages, charts)))
     warnings += check_templates(project.templates, project.shown)
     warnings += warnings_for_twins
-    if config is not None and "en" in config.editions and ids_complete:
+    if config is not None and "en" in config.editions and not unusable.facts:
         warnings += check_translations(facts, sources or {}, charts)
+        warnings += memo.get("twin-numbers", (tuple(pages), tuple(facts.values()), tuple(charts.values())),
+                             lambda: check_twin_numbers(pages, facts, charts))
     if strict:
         problems += [dataclasses.replace(warning, severity="error") for warning in warnings]
         warnings = []
@@ -106,7 +113,7 @@ def load_story(project: Project, md: MarkdownIt, strict: bool = False, memo: Mem
         raise BuildFailed(problems + warnings)
     return Story(config, sources or {}, facts, charts,
                  tuple(sorted(pages, key=lambda p: (p.language != "zh", p.order, p.name))),
-                 tuple(sorted(warnings, key=lambda d: d.sort_key)), archives, coverage=coverage, record=record,
+                 tuple(sorted(warnings, key=lambda d: d.sort_key)), archives, coverage=coverage, images=images, record=record,
                  updates=updates)
 
 
@@ -128,27 +135,47 @@ def _check_coverage(archives: dict[str, Archive], facts: dict[str, Fact], set_as
     return tuple(results), problems
 
 
-def _content_prefix(project: Project, *folders: str) -> tuple[str, ...]:
-    return tuple(project.shown(project.content / folder) + "/" for folder in folders)
+@dataclass(frozen=True)
+class Unusable:
+    """Ids given in files that cannot be read, or in blocks with errors, and derived facts that
+    cannot be computed: their own errors are the root cause, so uses of them elsewhere are not
+    reported again as "unknown"."""
+
+    facts: frozenset[str] = frozenset()  # ids, and 'group.*' for a fact file that cannot be read
+    charts: frozenset[str] = frozenset()
+
+    def hides_fact(self, fact_id: str) -> bool:
+        return fact_id in self.facts or f"{fact_id.partition('.')[0]}.*" in self.facts
 
 
-def _combine_facts(fact_files: list[FactFile], problems: list[Diagnostic], memo: Memo) -> dict[str, Fact]:
-    """All facts by id, derived values computed."""
+def _combine_facts(fact_files: list[FactFile], problems: list[Diagnostic], memo: Memo
+                   ) -> tuple[dict[str, Fact], frozenset[str]]:
+    """All facts by id, derived values computed, and the ids that are not usable (see Unusable)."""
     facts: list[Fact] = []
     by_id: dict[str, Fact] = {}
     derived: list[Fact] = []
-    for found_facts, found, found_derived in fact_files:
+    broken: set[str] = set()
+    for found_facts, found, found_derived, found_broken in fact_files:
         facts += found_facts.values()
         by_id.update(found_facts)
         derived += found_derived
         problems += found
-    all_facts, found = memo.get("derived", tuple(facts), lambda: derive_facts(by_id, derived))
+        broken.update(found_broken)
+    hidden = Unusable(frozenset(broken))
+    all_facts, found = memo.get("derived", (tuple(facts), hidden),
+                                lambda: derive_facts(by_id, derived, hidden.hides_fact))
     problems += found
-    return all_facts
+    return all_facts, frozenset(broken | {fact.id for fact in derived if fact.id not in all_facts})
+
+
+def _broken_charts(chart_files: list[tuple[Chart | None, list[Diagnostic]]]) -> frozenset[str]:
+    """The ids of chart files that give no chart (named by the file their first problem is in)."""
+    return frozenset(PurePosixPath(found[0].location.path).stem for chart, found in chart_files
+                     if chart is None and found)
 
 
 def _check_charts(chart_files: list[tuple[Chart | None, list[Diagnostic]]], facts: dict[str, Fact],
-                  problems: list[Diagnostic], memo: Memo) -> dict[str, Chart]:
+                  problems: list[Diagnostic], memo: Memo, unusable: "Unusable") -> dict[str, Chart]:
     """The charts by id, each checked against the facts it shows."""
     charts: dict[str, Chart] = {}
     for chart, found in chart_files:
@@ -156,7 +183,7 @@ def _check_charts(chart_files: list[tuple[Chart | None, list[Diagnostic]]], fact
         if chart is not None:
             used = tuple(map(facts.get, chart.fact_ids))
             if None in used or not facts:  # the message suggests close ids: it depends on them all
-                problems += check_chart_facts(chart, facts) if facts else []
+                problems += check_chart_facts(chart, facts, unusable.hides_fact) if facts else []
             else:
                 problems += memo.get(("chart-facts", chart.id), (chart, used), lambda: check_chart_facts(chart, facts))
             charts[chart.id] = chart
@@ -181,30 +208,49 @@ def check_template_files(project: Project) -> list[Diagnostic]:
 
 
 def check_pages(pages: list[Page], facts: dict[str, Fact], charts: dict[str, Chart],
-                project: Project, memo: Memo = NO_MEMO) -> list[Diagnostic]:
+                project: Project, memo: Memo = NO_MEMO, unusable: "Unusable | None" = None,
+                images: dict[str, Image] | None = None) -> list[Diagnostic]:
     """Every id a page uses exists and suits the place it is used in; every template exists."""
     problems: list[Diagnostic] = []
     templates = frozenset(path.name for path in list_files(project.templates, "*.html"))
     for page in pages:
         used = (tuple(map(facts.get, page.fact_ids)), tuple(map(charts.get, page.chart_ids)))
+        problems += _check_images(page, images or {})
         if None in used[0] or None in used[1]:  # the message suggests close ids: it depends on them all
-            problems += _check_page(page, facts, charts, templates)
+            problems += _check_page(page, facts, charts, templates, unusable or Unusable())
         else:
             problems += memo.get(("page-ids", page.source), (page, used, templates),
-                                 lambda: _check_page(page, facts, charts, templates))
+                                 lambda: _check_page(page, facts, charts, templates, Unusable()))
     return problems
 
 
-def _check_page(page: Page, facts: dict[str, Fact], charts: dict[str, Chart], templates: frozenset[str]
-                ) -> list[Diagnostic]:
+def _check_page(page: Page, facts: dict[str, Fact], charts: dict[str, Chart], templates: frozenset[str],
+                unusable: "Unusable") -> list[Diagnostic]:
     problems: list[Diagnostic] = []
     if page.template not in templates:
         problems.append(error(page.source, 2, 1, f"unknown template '{page.template}'"
                               f"{did_you_mean(page.template, templates)}",
                               "one of: " + ", ".join(sorted(templates))))
     for reference in page.references:
-        problems += _check_reference(reference, page.source, facts, charts)
+        problems += _check_reference(reference, page.source, facts, charts, unusable)
     return problems + _repeated_charts(page)
+
+
+def _check_images(page: Page, images: dict[str, Image]) -> list[Diagnostic]:
+    """Every image a page shows is a file in content/images/."""
+    problems = []
+    for ref in page.references:
+        if ref.kind == "image" and ref.id not in images:
+            where = Location(page.source, ref.line, ref.column)
+            if not ref.id.startswith(IMAGE_FOLDER + "/"):
+                problems.append(Diagnostic(where, f"the image '{ref.id}' is not in content/{IMAGE_FOLDER}/",
+                                           f"the image saved in content/{IMAGE_FOLDER}/ and written as "
+                                           f"![what it shows]({IMAGE_FOLDER}/NAME.png)"))
+            else:
+                problems.append(Diagnostic(where, f"unknown image '{ref.id}'{did_you_mean(ref.id, list(images))}",
+                                           f"the name of a file in content/{IMAGE_FOLDER}/, such as "
+                                           f"{IMAGE_FOLDER}/map.png"))
+    return problems
 
 
 def _repeated_charts(page: Page) -> list[Diagnostic]:
@@ -224,8 +270,12 @@ def _repeated_charts(page: Page) -> list[Diagnostic]:
     return problems
 
 
-def _check_reference(ref: Reference, path: str, facts: dict[str, Fact], charts: dict[str, Chart]) -> list[Diagnostic]:
+def _check_reference(ref: Reference, path: str, facts: dict[str, Fact], charts: dict[str, Chart],
+                     unusable: "Unusable") -> list[Diagnostic]:
     where = Location(path, ref.line, ref.column)
+    if (ref.kind == "fact" and ref.id not in facts and unusable.hides_fact(ref.id)) or \
+            (ref.kind == "chart" and ref.id not in charts and ref.id in unusable.charts):
+        return []  # the file that should give it has errors of its own: the root cause
     if ref.kind == "directive" and ref.id in DIRECTIVES and (ref.id == "chart") != bool(ref.argument):
         expected = "a chart id after {chart}, such as ```{chart} rd_intensity" if ref.id == "chart" \
             else f"nothing after {{{ref.id}}}: its items go on the lines below"

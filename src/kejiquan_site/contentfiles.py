@@ -19,6 +19,7 @@ from .config import SiteConfig, check_publishing, parse_config, with_base_url
 from .diagnostics import Diagnostic, error
 from .coverage import SetAside, parse_set_asides, set_aside_path
 from .facts import Fact, Source, parse_fact_file, parse_sources
+from .images import IMAGE_FOLDER, Image, load_image
 from .lint import check_chart_numbers, check_page_numbers
 from .memo import NO_MEMO, Memo, file_signature, listing_signature
 from .pages import Page, parse_page
@@ -172,6 +173,7 @@ def load_archives(project: Project, sources: dict[str, Source] | None, problems:
     """The archived text of every source that declares one ('archive:' in sources.yaml), by
     source id. A declared archive that cannot be read is an error at its 'archive:' line."""
     archives: dict[str, Archive] = {}
+    content_shown = project.shown(project.content) if sources else ""  # once: resolving paths is slow
     for source in (sources or {}).values():
         if not source.archive:
             continue
@@ -183,10 +185,10 @@ def load_archives(project: Project, sources: dict[str, Source] | None, problems:
             reason = found[0].message if found else "it cannot be read"
             problems.append(Diagnostic(where, f"the archived text '{source.archive}' of source '{source.id}' "
                                        f"cannot be used: {reason}",
-                                       f"the source's text saved as UTF-8 in {project.shown(path)}, or no "
+                                       f"the source's text saved as UTF-8 in {content_shown}/{source.archive}, or no "
                                        "'archive:' line"))
         else:
-            archives[source.id] = (project.shown(path), text)
+            archives[source.id] = (f"{content_shown}/{source.archive}", text)
     return archives
 
 
@@ -215,6 +217,20 @@ def _read_archive(project: Project, path: Path) -> tuple[str | None, list[Diagno
     return (None, found) if text is None else (text, [])
 
 
+def load_images(project: Project, problems: list[Diagnostic], memo: Memo = NO_MEMO) -> dict[str, Image]:
+    """The page images in content/images/, by the name pages use (images/NAME.png)."""
+    folder = project.content / IMAGE_FOLDER
+    images: dict[str, Image] = {}
+    where = _where(project, folder)
+    for path in list_files(folder, "*", memo):
+        image, found = _per_file(memo, "image", path, where, None,
+                                 lambda: load_image(path, project.shown(path), project.content))
+        problems += found
+        if image is not None:
+            images[image.name] = image
+    return images
+
+
 def _parse_file(project: Project, path: Path, parse: Callable[[YamlDoc], tuple[T, list[Diagnostic]]]
                 ) -> tuple[T | None, list[Diagnostic]]:
     """`parse` of one YAML file, with the problems of reading it."""
@@ -226,7 +242,9 @@ def _parse_file(project: Project, path: Path, parse: Callable[[YamlDoc], tuple[T
     return value, problems + found
 
 
-FactFile = tuple[dict[str, Fact], list[Diagnostic], list[Fact]]
+# (facts by id, problems, the facts with a formula, the ids the file gives that are not usable:
+# blocks with errors, or 'group.*' when the file cannot be read at all)
+FactFile = tuple[dict[str, Fact], list[Diagnostic], list[Fact], tuple[str, ...]]
 
 
 def read_data(project: Project, sources: dict[str, Source] | None, memo: Memo
@@ -253,10 +271,12 @@ def _load_fact_file(project: Project, path: Path, sources: dict[str, Source] | N
     problems: list[Diagnostic] = []
     doc = _read_yaml(project, path, problems)
     if doc is None:
-        return {}, problems, []
+        return {}, problems, [], (f"{path.stem}.*",)
     facts, found = parse_fact_file(doc, path.stem, sources)
-    return ({fact.id: fact for fact in facts}, problems + found + check_values_in_evidence(facts),
-            [fact for fact in facts if fact.derived])
+    by_id = {fact.id: fact for fact in facts}
+    given = [f"{path.stem}.{key}" for key in doc.data] if isinstance(doc.data, dict) else [f"{path.stem}.*"]
+    return (by_id, problems + found + check_values_in_evidence(facts), [fact for fact in facts if fact.derived],
+            tuple(fact_id for fact_id in given if fact_id not in by_id))
 
 
 def _load_chart_file(project: Project, path: Path) -> tuple[Chart | None, list[Diagnostic]]:

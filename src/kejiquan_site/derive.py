@@ -11,7 +11,7 @@ import ast
 import dataclasses
 import math
 import operator
-from typing import Any
+from typing import Any, Callable
 
 from .diagnostics import Diagnostic, did_you_mean, error
 from .facts import Fact
@@ -99,11 +99,13 @@ def _evaluate(node: ast.AST, values: dict[str, Any]) -> float:
     return _OPERATORS[type(node.op)](left, right)
 
 
-def derive_facts(by_id: dict[str, Fact], derived: list[Fact]) -> tuple[dict[str, Fact], list[Diagnostic]]:
+def derive_facts(by_id: dict[str, Fact], derived: list[Fact], hidden: Callable[[str], bool] = lambda _: False
+                 ) -> tuple[dict[str, Fact], list[Diagnostic]]:
     """{id: fact} of all facts (`by_id`, of which `derived` are the ones with a formula) with
     derived values filled in, plus the problems of formulas that cannot be computed; a derived
     fact whose value cannot be computed is left out. Costs in the number of derived facts, plus
-    one copy of `by_id`."""
+    one copy of `by_id`. An unknown input for which `hidden` is true (its own file has errors)
+    makes the fact fail without a message of its own."""
     problems: list[Diagnostic] = []
     parsed: dict[str, tuple[ast.AST, list[str]]] = {}
     for fact in derived:
@@ -114,7 +116,7 @@ def derive_facts(by_id: dict[str, Fact], derived: list[Fact]) -> tuple[dict[str,
             problems.append(error(where.path, where.line, where.column, str(exc), FORMULA_EXPECTED))
     done: dict[str, Fact] = {}
     for fact_id in sorted(parsed):
-        _derive_one(fact_id, by_id, parsed, done, [], problems)
+        _derive_one(fact_id, by_id, parsed, done, [], problems, hidden)
     facts = dict(by_id)
     facts.update(done)
     for fact in derived:
@@ -124,7 +126,7 @@ def derive_facts(by_id: dict[str, Fact], derived: list[Fact]) -> tuple[dict[str,
 
 
 def _derive_one(fact_id: str, by_id: dict[str, Fact], parsed: dict, done: dict[str, Fact],
-                stack: list[str], problems: list[Diagnostic]) -> bool:
+                stack: list[str], problems: list[Diagnostic], hidden: Callable[[str], bool] = lambda _: False) -> bool:
     """Compute one derived fact into `done` (stated facts are ready as they are)."""
     if fact_id in done:
         return True
@@ -142,11 +144,13 @@ def _derive_one(fact_id: str, by_id: dict[str, Fact], parsed: dict, done: dict[s
     tree, names = parsed[fact_id]
     inputs: dict[str, Fact] = {}
     for name in names:
+        if name not in by_id and hidden(name):
+            return False
         if name not in by_id:
             problems.append(error(where.path, where.line, where.column, f"unknown fact '{name}' in the formula"
                                   f"{did_you_mean(name, list(by_id))}", "ids of facts that exist"))
             return False
-        if not _derive_one(name, by_id, parsed, done, stack + [fact_id], problems):
+        if not _derive_one(name, by_id, parsed, done, stack + [fact_id], problems, hidden):
             return False
         inputs[name] = done.get(name) or by_id[name]
     complaint = _input_complaint(inputs, counted=_counted_names(tree))

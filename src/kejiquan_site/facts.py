@@ -79,6 +79,7 @@ class Fact:
     period_en: str = ""
     language: str = "zh"
     value_at: Location | None = None  # where 'value:' is given, for messages about a changed value
+    evidence_marked: str = ""  # the part of the evidence marked [[like this]] as the value, if any
 
     def in_language(self, language: str) -> "Fact":
         """This fact as the edition in `language` shows it: English label, text and period where
@@ -113,6 +114,37 @@ def _not_web_address(value: Any) -> str:
     if value is None or value == "" or (isinstance(value, str) and re.match(r"https?://[^\s<>\"']+$", value)):
         return ""
     return f"got {describe(value)}"
+
+
+MARK_OPEN, MARK_CLOSE = "[[", "]]"
+MARK_EXPECTED = "the value marked once in the evidence, such as 从2014年的3.5%跃升至2024年的[[4.22%]]"
+
+
+def split_evidence(evidence: str) -> tuple[str, str]:
+    """(the evidence without its marker, the marked part or ''): 'a[[4.22%]]b' -> ('a4.22%b', '4.22%')."""
+    before, opened, rest = evidence.partition(MARK_OPEN)
+    if not opened:
+        return evidence, ""
+    marked, _, after = rest.partition(MARK_CLOSE)
+    return before + marked + after, marked
+
+
+def _marker_problem(evidence: Any) -> str:
+    """Why the value marker in an evidence text cannot be used ('' when it can, or is absent)."""
+    if not isinstance(evidence, str) or (MARK_OPEN not in evidence and MARK_CLOSE not in evidence):
+        return ""
+    opened, closed = evidence.count(MARK_OPEN), evidence.count(MARK_CLOSE)
+    if opened != 1 or closed != 1 or evidence.index(MARK_OPEN) > evidence.index(MARK_CLOSE):
+        return f"the evidence must mark one value with one '[[' and one ']]' after it, got {opened} '[[' and {closed} ']]'"
+    if not split_evidence(evidence)[1].strip():
+        return "the value marker '[[]]' in the evidence is empty"
+    return ""
+
+
+def _not_evidence(value: Any) -> str:
+    if isinstance(value, list) and len(value) == 1 and isinstance(value[0], list):
+        return "got a list: YAML reads '[[' at the start as a list, so put the evidence in quotes"
+    return not_text(value)
 
 
 ARCHIVE_EXPECTED = "the path of a .txt file inside content/, such as sources/xjb_kuowei.txt"
@@ -171,7 +203,9 @@ FACT_FIELDS = {
     "qualifier": FieldSpec(one_of(list(QUALIFIERS)), "one of " + ", ".join(QUALIFIERS)),
     "period": FieldSpec(_not_period, "the year or date the figure is for, such as 2024"),
     "source": FieldSpec(not_text, "the id of a source in sources.yaml"),
-    "evidence": FieldSpec(not_text, "a short fragment copied from the source that contains the value"),
+    "evidence": FieldSpec(_not_evidence, "a short fragment copied from the source that contains the value, "
+                          "such as \"从2014年的3.5%跃升至2024年的[[4.22%]]\" ([[ ]] marks the value when the "
+                          "fragment holds more than one number)"),
     "decimals": FieldSpec(_not_decimals, "how many decimal places to show, 0 to 6"),
     "measure": FieldSpec(not_text, "the measure word for a count, such as 个 or 位"),
     "in_words": FieldSpec(lambda v: "" if isinstance(v, bool) else f"got {describe(v)}",
@@ -281,6 +315,9 @@ def _check_fact_meaning(doc: YamlDoc, local_id: str, body: dict, sources: dict[s
         problems.append(doc.error_at(keys + ("source",), f"unknown source '{body['source']}'"
                                      f"{did_you_mean(body['source'], list(sources))}",
                                      "the id of a source in content/sources.yaml"))
+    marker = _marker_problem(body.get("evidence"))
+    if marker:
+        problems.append(doc.error_at(keys + ("evidence",), marker, MARK_EXPECTED))
     if unit == "place" and "coordinates" not in body:
         problems.append(doc.error_at(keys, "a place needs 'coordinates:'", "'lon:' and 'lat:' in degrees",
                                      at_key=True))
@@ -309,6 +346,7 @@ def _make_fact(doc: YamlDoc, group: str, local_id: str, body: dict) -> Fact:
     line, column = doc.key_at(local_id)
     coordinates = body.get("coordinates")
     value = body.get("value")
+    evidence, marked = split_evidence(body.get("evidence", ""))
     return Fact(
         id=f"{group}.{local_id}",
         label=body["label"].strip(),
@@ -317,7 +355,8 @@ def _make_fact(doc: YamlDoc, group: str, local_id: str, body: dict) -> Fact:
         qualifier=body.get("qualifier", "exact"),
         period=str(body.get("period", "")),
         source=body.get("source", ""),
-        evidence=body.get("evidence", ""),
+        evidence=evidence,
+        evidence_marked=marked,
         formula=body.get("formula", ""),
         decimals=body.get("decimals"),
         measure=body.get("measure", "个"),

@@ -6,6 +6,7 @@ the warnings for missing translations (errors with --strict).
 from __future__ import annotations
 
 import dataclasses
+import os
 from typing import TYPE_CHECKING
 
 from .charts import Chart
@@ -57,11 +58,51 @@ def check_twins(pages: list[Page], project: "Project") -> list[Diagnostic]:
     problems = []
     for page in pages:
         other = "en" if page.language == "zh" else "zh"
-        if page.name not in by_language.get(other, set()):
-            twin = project.content / "pages" / ("" if other == "zh" else other) / f"{page.name}.md"
+        twin = project.content / "pages" / ("" if other == "zh" else other) / f"{page.name}.md"
+        if page.name not in by_language.get(other, set()) and not os.path.lexists(twin):  # else it has its own errors
             problems.append(Diagnostic(Location(page.source, 1, 1), f"this page has no {('English' if other == 'en' else 'Chinese')} twin",
                                        f"a page {project.shown(twin)}", "warning"))
     return problems
+
+
+def check_twin_numbers(pages: list[Page], facts: dict[str, Fact], charts: dict[str, Chart]) -> list[Diagnostic]:
+    """A warning (error with --strict) for each figure one twin shows and the other does not,
+    at the place that shows it: both editions must give readers the same numbers."""
+    by_key = {(page.language, page.name): page for page in pages}
+    problems: list[Diagnostic] = []
+    for page in pages:
+        twin = by_key.get(("en" if page.language == "zh" else "zh", page.name))
+        if twin is None:
+            continue
+        shown, in_twin = _numbers_shown(page, facts, charts), _numbers_shown(twin, facts, charts)
+        edition = "English" if twin.language == "en" else "Chinese"
+        for fact_id, where in shown.items():
+            if fact_id not in in_twin:
+                problems.append(Diagnostic(where, f"'{fact_id}' ({facts[fact_id].display}) is shown here but not on "
+                                           f"the {edition} twin {twin.source}",
+                                           f"the same figure on both twins: {{fact}}`{fact_id}` in {twin.source}, "
+                                           "or not here either", "warning"))
+    return problems
+
+
+def _numbers_shown(page: Page, facts: dict[str, Fact], charts: dict[str, Chart]) -> dict[str, Location]:
+    """The number facts a page shows (in prose, directives and its charts), each with the first
+    place that shows it."""
+    shown: dict[str, Location] = {}
+    for ref in page.references:
+        where = Location(page.source, ref.line, ref.column)
+        if ref.kind == "fact":
+            ids: tuple[str, ...] = (ref.id,)
+        elif ref.kind == "chart" and ref.id in charts:
+            ids = charts[ref.id].fact_ids
+        elif ref.kind == "directive" and ref.id == "facttable":
+            ids = tuple(facts)
+        else:
+            continue
+        for fact_id in ids:
+            if fact_id in facts and facts[fact_id].is_number:
+                shown.setdefault(fact_id, where)
+    return shown
 
 
 def edition(story: "Story", language: str, memo: Memo = NO_MEMO) -> "Story":

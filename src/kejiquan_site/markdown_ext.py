@@ -17,11 +17,12 @@ from markdown_it.rules_inline import StateInline
 from markdown_it.common.utils import escapeHtml
 from markdown_it.token import Token
 
-ROLE = re.compile(r"\{(fact|label)\}`([^`\n]*)`")
+ROLE = re.compile(r"\{(fact|label)\}`([^`\n{}]*)`")  # an id holds no braces: {fact}`a{fact}` is no role
 DIRECTIVE_INFO = re.compile(r"\{([a-z_]+)\}\s*(.*)")
 DIRECTIVES = ("cards", "chart", "timeline", "lists", "facttable", "sources", "downloads", "coverage",
               "updates")
 _SAFE_SCHEMES = ("http://", "https://", "mailto:")
+IMAGE_PREFIX = "images/"  # page images: files in content/images/
 
 
 @dataclass(frozen=True)
@@ -93,6 +94,9 @@ def _render_image(self: Any, tokens: list[Token], idx: int, options: Any, env: d
     if src.lower().startswith(("http://", "https://", "//")):
         alt = self.renderInlineAsText(token.children or [], options, env)
         return f'<a href="{escapeHtml(src)}" rel="noopener">{escapeHtml(alt or src)}</a>'
+    if src.startswith(IMAGE_PREFIX) and "render_image" in env:  # a page image: its size and hashed name per build
+        alt = self.renderInlineAsText(token.children or [], options, env)
+        return env["render_image"](src, alt)
     if src and not src.startswith(("/", "#")):
         original = dict(token.attrs)
         token.attrSet("src", env.get("root", "") + src)
@@ -114,9 +118,9 @@ def _validate_link(url: str) -> bool:
 class Slot:
     """A place in a compiled body that each build fills: a fact role, or a directive."""
 
-    kind: str  # "role" or "directive"
-    name: str  # fact/label, or the directive's name
-    argument: str  # the fact id, or the text after {name}
+    kind: str  # "role", "directive" or "image"
+    name: str  # fact/label, the directive's name, or an image's alt text
+    argument: str  # the fact id, the text after {name}, or an image's name (images/map.png)
     items: tuple[DirectiveItem, ...] = ()
 
 
@@ -133,9 +137,9 @@ class CompiledBody:
     parts: tuple[str, ...]  # text, slot, text, slot, ..., text (a slot is its number, or 'root')
     slots: tuple[Slot, ...]
 
-    def fill(self, root: str, render_role: Any, render_directive: Any) -> str:
-        """The HTML, with `render_role(role, fact_id)` and `render_directive(name, argument,
-        items)` called in the order the slots appear, as a renderer would."""
+    def fill(self, root: str, render_role: Any, render_directive: Any, render_image: Any = None) -> str:
+        """The HTML, with `render_role(role, fact_id)`, `render_directive(name, argument, items)`
+        and `render_image(name, alt)` called in the order the slots appear, as a renderer would."""
         out: list[str] = []
         for index, part in enumerate(self.parts):
             if index % 2 == 0:
@@ -144,8 +148,11 @@ class CompiledBody:
                 out.append(escapeHtml(root))  # inside href and src attributes only
             else:
                 slot = self.slots[int(part)]
-                out.append(render_role(slot.name, slot.argument) if slot.kind == "role"
-                           else render_directive(slot.name, slot.argument, list(slot.items)))
+                if slot.kind == "image":
+                    out.append(render_image(slot.argument, slot.name))
+                else:
+                    out.append(render_role(slot.name, slot.argument) if slot.kind == "role"
+                               else render_directive(slot.name, slot.argument, list(slot.items)))
         return "".join(out)
 
     @property
@@ -163,7 +170,8 @@ def compile_body(md: MarkdownIt, tokens: list[Token]) -> CompiledBody:
 
     env = {"root": f"{_OPEN}{_ROOT}{_OPEN}",
            "render_role": lambda role, fact_id: open_slot(Slot("role", role, fact_id)),
-           "render_directive": lambda name, argument, items: open_slot(Slot("directive", name, argument, tuple(items)))}
+           "render_directive": lambda name, argument, items: open_slot(Slot("directive", name, argument, tuple(items))),
+           "render_image": lambda name, alt: open_slot(Slot("image", alt, name))}
     html = md.renderer.render(tokens, md.options, env)
     return CompiledBody(tuple(html.split(_OPEN)), tuple(slots))
 
@@ -193,47 +201,3 @@ def parse_directive_items(content: str) -> list[DirectiveItem]:
         ids = tuple(part.strip() for part in ids_part.split("->"))
         items.append(DirectiveItem(ids, text.strip(), number))
     return items
-
-
-def find_references(tokens: list[Token], source_lines: list[str], first_line: int) -> list[Reference]:
-    """Every fact and chart id the Markdown uses, with its position in the file.
-
-    `source_lines` are the body's lines; `first_line` is the file line of the body's first line,
-    so positions stay right below the front matter.
-    """
-    references: list[Reference] = []
-    fenced: set[int] = set()
-    for token in tokens:
-        if token.type != "fence" or token.map is None:
-            continue
-        start, end = token.map
-        fenced.update(range(start, end))
-        match = DIRECTIVE_INFO.fullmatch(token.info.strip())
-        if match:
-            references += _directive_references(match.group(1), match.group(2).strip(), token,
-                                                source_lines, first_line)
-    for number, text in enumerate(source_lines):
-        if number in fenced:
-            continue
-        for match in ROLE.finditer(text):
-            references.append(Reference("fact", match.group(2).strip(), first_line + number,
-                                        match.start(2) + 1, "{" + match.group(1) + "}"))
-    return references
-
-
-def _directive_references(name: str, argument: str, token: Token, source_lines: list[str],
-                          first_line: int) -> list[Reference]:
-    start = token.map[0] if token.map else 0
-    fence_line = source_lines[start] if start < len(source_lines) else ""
-    line = first_line + start
-    found = [Reference("directive", name, line, fence_line.find("{") + 2, "directive", argument=argument)]
-    if name == "chart":
-        found.append(Reference("chart", argument, line, max(fence_line.find(argument), 0) + 1, "{chart}"))
-    for item in parse_directive_items(token.content):
-        item_line = start + 1 + item.line
-        text = source_lines[item_line] if item_line < len(source_lines) else ""
-        for index, fact_id in enumerate(item.ids):
-            column = max(text.find(fact_id), 0) + 1 if fact_id else text.find("-") + 1
-            found.append(Reference("fact", fact_id, first_line + item_line, column, "{" + name + "}",
-                                   last_in_item=index == len(item.ids) - 1, item_size=len(item.ids)))
-    return found

@@ -14,7 +14,8 @@ from markdown_it import MarkdownIt
 
 from .diagnostics import Diagnostic, Location, error
 from .fields import FieldSpec, check_fields, not_number, not_optional_text, not_text, not_text_list, one_of
-from .markdown_ext import ROLE, CompiledBody, DirectiveItem, Reference, compile_body, find_references
+from .markdown_ext import ROLE, CompiledBody, DirectiveItem, Reference, compile_body
+from .references import find_references, front_matter_near_misses
 from .yamlread import YamlDoc, parse_yaml
 
 SCHEMAS = ["article", "dataset"]
@@ -140,8 +141,10 @@ def parse_page(text: str, path: str, name: str, md: MarkdownIt,
     if any(problem.severity == "error" for problem in problems):
         return None, problems
     tokens = md.parse(body)
-    references = find_references(tokens, body.split("\n"), body_line)
+    references, near_misses = find_references(tokens, body.split("\n"), body_line, path)
+    problems += near_misses
     references += _front_matter_references(doc, meta)
+    problems += _front_matter_near_misses(doc, meta, path)  # the page is still checked: all errors at once
     return Page(
         source=path, name=name, title=meta["title"].strip(), description=meta["description"].strip(),
         standfirst=(meta.get("standfirst") or "").strip(), kicker=(meta.get("kicker") or "").strip(),
@@ -181,4 +184,14 @@ def _front_matter_references(doc: YamlDoc, meta: dict) -> list[Reference]:
             for match in ROLE.finditer(meta[key]):
                 found.append(Reference("fact", match.group(2).strip(), line, column + match.start(2),
                                        "{" + match.group(1) + "}"))
+    return found
+
+
+def _front_matter_near_misses(doc: YamlDoc, meta: dict, path: str) -> list[Diagnostic]:
+    found = []
+    for key in TEXT_KEYS:
+        if isinstance(meta.get(key), str):
+            line, column = doc.value_at(key)
+            found += [error(path, line, column + offset, message, expected)
+                      for offset, message, expected in front_matter_near_misses(meta[key])]
     return found

@@ -56,12 +56,92 @@ def value_forms(fact: Fact) -> list[list[str]]:
 
 
 def missing_value(fact: Fact) -> str:
-    """'' when the value occurs in the evidence, else the form that was looked for."""
-    evidence = normalise(fact.evidence)
+    """'' when the value occurs in the evidence (in its marked part, when one is marked), else the
+    form that was looked for."""
+    evidence = normalise(fact.evidence_marked or fact.evidence)
     for alternatives in value_forms(fact):
         if not any(normalise(form) in evidence for form in alternatives):
             return alternatives[0]
     return ""
+
+
+_NUMERALS = "零一二两三四五六七八九"  # digits in words; 十百千 multiply
+_DIGIT_RUN = r"\d+(?:\.\d+)?"
+_WORD_RUN = r"[零一二两三四五六七八九十百千]+"
+# What counts as a stated number of each unit, in normalised text (NFKC, no spaces).
+_CANDIDATES: dict[str, re.Pattern[str]] = {
+    "percent": re.compile(rf"({_DIGIT_RUN})%|百分之({_DIGIT_RUN}|{_WORD_RUN})"),
+    "percentage_point": re.compile(rf"({_DIGIT_RUN}|{_WORD_RUN})个?百分点"),
+    "rank": re.compile(rf"第({_DIGIT_RUN}|{_WORD_RUN})|(首)位"),
+    "count": re.compile(rf"({_DIGIT_RUN}|{_WORD_RUN})(?![\d.年月日%])"),
+    "number": re.compile(rf"({_DIGIT_RUN}|{_WORD_RUN})(?![\d.年月日%])"),
+    "year": re.compile(r"(\d{4})(?=年)"),
+}
+_YEAR = re.compile(r"\d{4}")
+
+
+def _numeral_value(text: str) -> float | None:
+    """4.22 -> 4.22, 三 -> 3, 十五 -> 15, 二十 -> 20, 首 -> 1; None for what is no number."""
+    if text[0].isdigit():
+        return float(text)
+    if text == "首":
+        return 1.0
+    total, digit = 0, 0
+    for char in text:
+        if char in _NUMERALS:
+            digit = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
+                     "九": 9}[char]
+        else:
+            total += (digit or 1) * {"十": 10, "百": 100, "千": 1000}[char]
+            digit = 0
+    return float(total + digit)
+
+
+def stated_numbers(text: str, unit: str) -> list[tuple[int, float, str]]:
+    """(position, value, as written) of each number of `unit` stated in normalised `text`."""
+    pattern = _CANDIDATES.get(unit)
+    if pattern is None:
+        return []
+    found = []
+    for match in pattern.finditer(text):
+        group = next(index for index in range(1, pattern.groups + 1) if match.group(index) is not None)
+        found.append((match.start(), _numeral_value(match.group(group)), match.group(0)))
+    return found
+
+
+def unmarked_choice(fact: Fact) -> tuple[str, str] | None:
+    """None when the evidence says unambiguously which number is the value, else (why not, what to do).
+
+    One number of the fact's unit in the evidence is unambiguous; so is a marked one ([[4.22%]]).
+    With several, the fact's period ties it: the first number after the period's year
+    (2024年的4.22%) must be the value."""
+    if fact.evidence_marked or not fact.is_number:
+        return None
+    evidence = normalise(fact.evidence)
+    numbers = stated_numbers(evidence, fact.unit)
+    if len({value for _, value, _ in numbers}) <= 1:
+        return None
+    shown = ", ".join(dict.fromkeys(written for _, _, written in numbers))
+    year = _YEAR.search(fact.period)
+    at = evidence.find(year.group()) if year else -1
+    tied = next((number for number in numbers if at >= 0 and number[0] >= at + 4), None)
+    if tied is None:
+        return (f"the evidence of '{fact.id}' holds {len(numbers)} numbers ({shown}); it does not say which is "
+                "the value", _marking_advice(fact))
+    if tied[1] != float(fact.value):
+        return (f"the evidence of '{fact.id}' gives {tied[2]} for its period {year.group()}, but the value is "
+                f"{format_number(fact.value)}", f"'value: {format_number(tied[1])}', or the 'period:' the value is for")
+    return None
+
+
+def _marking_advice(fact: Fact) -> str:
+    """How to say which number is the value: the evidence with the value marked, when it is there."""
+    evidence = normalise(fact.evidence)
+    for start, value, written in stated_numbers(evidence, fact.unit):
+        if value == float(fact.value):
+            marked = evidence[:start] + "[[" + written + "]]" + evidence[start + len(written):]
+            return f"the value marked in the evidence: {marked} (or a 'period:' whose year the evidence writes before it)"
+    return "the value marked in the evidence, such as 从2014年的3.5%跃升至2024年的[[4.22%]]"
 
 
 def evidence_in_source(fact: Fact, source_text: str) -> bool:
@@ -80,9 +160,15 @@ def check_values_in_evidence(facts: list[Fact]) -> list[Diagnostic]:
             continue
         looked_for = missing_value(fact)
         if looked_for:
-            problems.append(Diagnostic(_evidence_location(fact), f"the evidence of '{fact.id}' does not contain "
-                                       f"its value (looked for '{looked_for}')",
+            message = (f"the part marked [[{fact.evidence_marked}]] in the evidence of '{fact.id}' is not its value "
+                       f"(looked for '{looked_for}')" if fact.evidence_marked else
+                       f"the evidence of '{fact.id}' does not contain its value (looked for '{looked_for}')")
+            problems.append(Diagnostic(_evidence_location(fact), message,
                                        "a fragment copied from the source that contains the value as written there"))
+            continue
+        ambiguous = unmarked_choice(fact)
+        if ambiguous:
+            problems.append(Diagnostic(_evidence_location(fact), *ambiguous))
     return problems
 
 

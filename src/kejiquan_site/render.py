@@ -144,11 +144,14 @@ class PageRenderer:
                         "keep_together": story.config.keep_together}
         self._drawn: dict[str, dict[str, Any]] = {}  # chart id -> its figure, table and texts (cold builds)
         self.nav = [dataclasses.replace(p, nav=plain_text(p.nav, story.facts)) for p in story.pages if p.nav]
+        self.page_names = frozenset(p.name for p in story.pages)  # templates link only to pages that exist
         # What every page shows besides its own content: a change here renders every page again.
         self.shared = (story.config, story.sources, tuple(p for p in story.pages if p.nav),
                        tuple(p.nav for p in self.nav), assets.paths, templates_key, story.updates,
                        self.data_url, self.log_url, tuple(self._log_pages), self.data_version, story.record,
-                       story.coverage)
+                       story.coverage,
+                       tuple((image.name, image.output, image.width, image.height) for image in story.images.values()),
+                       self.page_names)
         self._start_recording()
 
     def _updates_setup(self, story: Story, language: str) -> None:
@@ -277,7 +280,7 @@ class PageRenderer:
         charts_here: list[str] = []
         self._root = root
         body = Markup(page.compiled.fill(home, self._render_role, lambda name, argument, items: self._render_directive(
-            name, argument, items, root, charts_here)))
+            name, argument, items, root, charts_here), lambda name, alt: self._render_image(name, alt, root)))
         config = self.story.config
         canonical = config.base_url + page.url
         share = self.share_images.get(page.output_path)
@@ -290,7 +293,7 @@ class PageRenderer:
         return self.env.get_template(page.template).render(
             **self.edition, site=config, page=page, body=body, root=root, home=home,
             nav=self.nav,
-            has_charts=bool(charts_here), asset=self._asset_function(root),
+            has_charts=bool(charts_here), asset=self._asset_function(root), page_names=self.page_names,
             canonical=canonical, sources=self.story.sources, share_image=share_image,
             page_updates=self._update_views(page_updates, root), feed_href=root + feed_path(self.language),
             log_href=root + self.log_url if self.log_url is not None else None,
@@ -300,6 +303,12 @@ class PageRenderer:
             alternates=[(tag, root + url) for tag, url in self.alternates.get(page.name, [])],
             alternates_absolute=[(tag, config.base_url + url) for tag, url in self.alternates.get(page.name, [])],
         )
+
+    def _render_image(self, name: str, alt: str, root: str) -> str:
+        """A page image with its hashed address and size (checked to exist in content.py)."""
+        image = self.story.images[name]
+        return (f'<img src="{escape(root + image.output)}" alt="{escape(alt)}" width="{image.width}" '
+                f'height="{image.height}" loading="lazy" decoding="async">')
 
     def _asset_function(self, root: str):
         """asset('site.css') -> the hashed path of that file, relative to the page."""

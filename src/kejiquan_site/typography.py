@@ -8,9 +8,13 @@ no line can end or start with a lone character, and words the site lists in `kee
 from __future__ import annotations
 
 import functools
+import re
 import unicodedata
 
 from markupsafe import Markup, escape
+
+
+_NUMBER = re.compile(r"[0-9０-９][0-9０-９.,．，%％]*")
 
 
 @functools.cache
@@ -38,6 +42,8 @@ def phrases(text: str, keep_together: tuple[str, ...] = ()) -> list[str]:
     for chunk in chunks[:-1]:
         position += len(chunk)
         cuts.add(position)
+    for number in _NUMBER.finditer(text):  # nor inside a number: 4.22%, 1,000
+        cuts -= set(range(number.start() + 1, number.end()))
     for word in keep_together:  # no cut inside a word that must stay whole
         start = text.find(word)
         while start >= 0:

@@ -79,6 +79,10 @@ def parse_yaml(text: str, path: str, first_line: int = 1) -> YamlDoc:
     if unreadable is not None:
         doc.problems.append(unreadable)
         return doc
+    full_width = _full_width_syntax(text, path, first_line)
+    if full_width:  # YAML would point at the next line with a message that never names them
+        doc.problems += full_width
+        return doc
     try:
         root = _compose_fast(text) if _fast_path_is_safe(text) else None
         root = root if root is not None else _StrictLoader(text).get_single_node()
@@ -164,6 +168,36 @@ def _unreadable_character(text: str, path: str, first_line: int) -> Diagnostic |
                      "YAML as a line break", "an ordinary line break, or nothing: delete the character")
     return error(path, line + first_line, column, f"the control character {code} is not allowed in YAML",
                  "plain text: delete the character (most editors do not show it)")
+
+
+# Characters a Chinese input method types where YAML needs their ASCII forms, in the places
+# where they break the structure: after a key, between the items of [ ], as indentation.
+_FULL_WIDTH_COLON = re.compile(r"^[ \u3000]*(?:-[ \u3000]+)?([A-Za-z_][A-Za-z0-9_]*)[ \u3000]*(：)")
+_FULL_WIDTH_COMMA = re.compile(r"^[^#]*?:[ \u3000]+\[[^\]\n]*?(，)")
+_IDEOGRAPHIC_INDENT = re.compile(r"^ *(\u3000)[ \u3000]*(?:[A-Za-z_][A-Za-z0-9_]*[ \u3000]*[:：]|-[ \u3000])")
+
+
+def _full_width_syntax(text: str, path: str, first_line: int) -> list[Diagnostic]:
+    """A located error for each full-width colon after a key, full-width comma between list
+    items and ideographic space (U+3000) used as indentation, saying what to type instead."""
+    problems: list[Diagnostic] = []
+    for number, line in enumerate(text.split("\n")):
+        where = number + first_line
+        indent = _IDEOGRAPHIC_INDENT.match(line)
+        if indent:
+            problems.append(error(path, where, indent.start(1) + 1, "a full-width space (U+3000) is used for "
+                                  "indentation; YAML allows only ASCII spaces",
+                                  "ASCII spaces: switch the input method to English (half-width) mode"))
+        colon = _FULL_WIDTH_COLON.match(line)
+        if colon:
+            key = colon.group(1)
+            problems.append(error(path, where, colon.start(2) + 1, f"a full-width colon '：' after '{key}'; "
+                                  "YAML needs an ASCII colon", f"'{key}: ' (an ASCII colon and a space)"))
+        comma = _FULL_WIDTH_COMMA.match(line)
+        if comma and not colon:
+            problems.append(error(path, where, comma.start(1) + 1, "a full-width comma '，' between the items "
+                                  "of [ ]; YAML would read them as one item", "ASCII commas: [甲, 乙]"))
+    return problems
 
 
 class _Refused(Exception):
