@@ -1,5 +1,6 @@
 """The command line: `kejiquan build` and `kejiquan check`. The only place that prints
-diagnostics and chooses exit codes (0 built, 1 content errors, 2 usage errors).
+diagnostics and chooses exit codes (0 built, 1 content or system errors, 2 usage errors, 130
+interrupted by Ctrl-C or SIGTERM).
 """
 
 from __future__ import annotations
@@ -7,6 +8,7 @@ from __future__ import annotations
 import argparse
 import gc
 import os
+import signal
 import sys
 import traceback
 from pathlib import Path
@@ -14,8 +16,9 @@ from pathlib import Path
 from .build import build_site
 from .changes import describe_changes, previous_values
 from .content import Project
-from .diagnostics import BuildFailed, format_report
-from .output import OutputBusy, write_site
+from .diagnostics import BuildFailed, describe_system_error, format_report
+from .output import OutputBusy, OutputRefused, WriteFailed, check_output_folder, write_site
+from .textfiles import display_path
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -82,6 +85,10 @@ def _usable_cores(most: int = 8) -> int:
     return max(1, min(cores, most))
 
 
+def _terminated(signum, frame) -> None:
+    raise KeyboardInterrupt  # SIGTERM ends a build the way Ctrl-C does: cleaned up, one line
+
+
 def main(argv: list[str] | None = None) -> int:
     # A build allocates many small objects that live until it ends: collecting them over and over
     # cost a quarter of a 1,000-page build (measured with benchmarks/). Collect far less often.
@@ -94,25 +101,64 @@ def main(argv: list[str] | None = None) -> int:
     project = Project(root, (args.content or root / "content").resolve(),
                       (args.templates or root / "templates").resolve())
     source_texts = _source_texts(args.source_text, parser)
-    if args.command == "serve":
-        from .preview import serve
+    output = (args.output or root / "_site").resolve() if args.command in ("build", "serve") else None
+    previous_handler = signal.signal(signal.SIGTERM, _terminated)
+    finished = {"written": False}
+    try:
+        if output is not None:
+            check_output_folder(output, {"project": root, "content": project.content,
+                                         "templates": project.templates})
+        if args.command == "serve":
+            return _serve(project, output, args, source_texts)
+        return _build(project, output, args, source_texts, finished)
+    except OutputRefused as refused:
+        print(f"error: {refused}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        outcome = ("the new site was written" if finished["written"]
+                   else "nothing was written, the previous site is unchanged")
+        print(f"interrupted: {outcome}", file=sys.stderr)
+        return 130
+    finally:
+        signal.signal(signal.SIGTERM, previous_handler)
 
-        serve(project, (args.output or root / "_site").resolve(), args.host, args.port,
-              lambda text: print(text, flush=True), strict=args.strict, source_texts=source_texts)
-        return 0
+
+def _serve(project: Project, output: Path, args: argparse.Namespace, source_texts: dict[str, tuple[str, str]]) -> int:
+    from .preview import ServeFailed, serve
+
+    try:
+        serve(project, output, args.host, args.port, lambda text: print(text, flush=True), strict=args.strict,
+              source_texts=source_texts)
+    except ServeFailed as failed:
+        print(f"error: {failed}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def _build(project: Project, output: Path | None, args: argparse.Namespace,
+           source_texts: dict[str, tuple[str, str]], finished: dict[str, bool]) -> int:
+    root = project.root
     try:
         site = build_site(project, strict=args.strict, source_texts=source_texts,
                           precompress=getattr(args, "precompress", False), processes=_usable_cores())
         changes: list[str] = []
-        if args.command == "build":
-            output = (args.output or root / "_site").resolve()
+        if output is not None:
             changes = describe_changes(previous_values(output), site.story)
             write_site(site.files, output)
+            finished["written"] = True
     except BuildFailed as failed:
         print(format_report(failed.diagnostics, root), file=sys.stderr)
         return 1
     except OutputBusy as busy:
         print(f"error: {busy}", file=sys.stderr)
+        return 1
+    except WriteFailed as failed:
+        shown = display_path(failed.path, root)
+        print(f"error: {describe_system_error(failed.error, 'writing', shown)}: the previous site is unchanged",
+              file=sys.stderr)
+        return 1
+    except OSError as exc:  # the system refused something outside the content (a folder, a device)
+        print(f"error: {describe_system_error(exc, 'reading', exc.filename or '')}", file=sys.stderr)
         return 1
     except Exception as exc:  # an engine bug, not an editor's mistake
         if args.debug:
@@ -121,6 +167,11 @@ def main(argv: list[str] | None = None) -> int:
             print(f"internal error: {type(exc).__name__}: {exc}\n(run with --debug for the traceback)",
                   file=sys.stderr)
         return 1
+    _report(site, output, changes, args.command, root)
+    return 0
+
+
+def _report(site, output: Path | None, changes: list[str], command: str, root: Path) -> None:
     pages = sum(1 for path in site.files if path.endswith(".html"))
     story = site.story
     if story.warnings:
@@ -128,12 +179,11 @@ def main(argv: list[str] | None = None) -> int:
     print(f"plotly.js: {site.plotly.origin}")
     for note in site.notes:
         print(f"note: {note}")
-    verb = "built" if args.command == "build" else "checked"
-    where = f" into {output}" if args.command == "build" else ""
+    verb = "built" if command == "build" else "checked"
+    where = f" into {output}" if output is not None else ""
     print(f"{verb} {pages} pages, {len(story.charts)} charts, {len(story.facts)} facts{where}")
     if changes:
         print("changed since the last build:\n  " + "\n  ".join(changes))
-    return 0
 
 
 if __name__ == "__main__":

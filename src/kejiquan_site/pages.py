@@ -28,6 +28,11 @@ PAGE_FIELDS = {
 }
 
 TEXT_KEYS = ("title", "description", "standfirst", "kicker", "nav")
+# Folders the build writes next to the pages: a page of one of these names would be built into
+# them (`_headers` tells hosts to keep assets/ for a year unchanged). `data` is free: the data
+# page lives at data/, next to the downloads.
+RESERVED_NAMES = {"en": "the English edition's folder", "assets": "the folder of styles, scripts and images",
+                  "embed": "the folder of the chart embeds"}
 
 
 @dataclass(frozen=True, eq=False)
