@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from markdown_it import MarkdownIt
 
 from .diagnostics import Diagnostic, Location, error
+from .limits import check_expansions, check_link_expansion, check_markup_density
 from .fields import FieldSpec, check_fields, not_number, not_optional_text, not_text, one_of
 from .markdown_ext import ROLE, CompiledBody, DirectiveItem, Reference, compile_body, find_references
 from .yamlread import YamlDoc, parse_yaml
@@ -120,9 +121,15 @@ def parse_page(text: str, path: str, name: str, md: MarkdownIt,
     problems = check_fields(doc, (), meta, PAGE_FIELDS, "the front matter")
     if problems:
         return None, problems
+    problems = check_markup_density(body, path, body_line)
+    if problems:
+        return None, problems
     tokens = md.parse(body)
     references = find_references(tokens, body.split("\n"), body_line)
     references += _front_matter_references(doc, meta)
+    problems = check_link_expansion(tokens, path, body_line) + check_expansions(references, path)
+    if problems:
+        return None, problems
     return Page(
         source=path, name=name, title=meta["title"].strip(), description=meta["description"].strip(),
         standfirst=(meta.get("standfirst") or "").strip(), kicker=(meta.get("kicker") or "").strip(),

@@ -23,6 +23,7 @@ from .discovery import CONTENT_SECURITY_POLICY, page_json_ld
 from .content import Project, Story
 from .diagnostics import Diagnostic, did_you_mean, error
 from .downloads import CSV_PATH, JSON_PATH
+from .limits import check_page_size
 from .facts import Fact
 from .figures import figure
 from .formatting import QUALIFIER_WORDS, QUALIFIER_WORDS_EN, format_date, format_period, join_list
@@ -161,7 +162,9 @@ class PageRenderer:
         for page in self.story.pages if pages is None else pages:
             inputs = (page, self.share_images.get(page.output_path), tuple(self.alternates.get(page.name, ())))
             try:
-                files[page.output_path] = self._memo_render(page.output_path, inputs, lambda: self.render_page(page))
+                html = self._memo_render(page.output_path, inputs, lambda: self.render_page(page))
+                problems += check_page_size(html, page.source)
+                files[page.output_path] = html
             except (jinja2.TemplateError, ArithmeticError, LookupError, TypeError, ValueError,
                     RecursionError) as exc:  # a template's mistake, located by its traceback
                 problems.append(self._template_problem(exc, page))

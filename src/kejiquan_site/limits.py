@@ -1,0 +1,107 @@
+"""Bounds on what one page may cost to build: checked on the Markdown text before the parser
+sees it, on the parsed page before it is rendered, and on the rendered page.
+
+A few kilobytes of Markdown can ask for gigabytes: 2 MB of `![` keeps the parser busy for most of
+a minute, one link reference used 100,000 times repeats its address 100,000 times, and every
+`{facttable}` repeats the table of all facts. Real pages stay far below these limits.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+
+from markdown_it.token import Token
+
+from .diagnostics import Diagnostic, error
+
+MAX_PAGE_BYTES = 5_000_000  # a rendered page; the largest of the real story is 40 KB
+MAX_BRACKETS = 10_000  # '[' per page: links, images and references
+MAX_EMPHASIS = 20_000  # '*' and '_' per page
+MAX_DIRECTIVES = 500  # directive blocks per page
+MAX_ROLES = 10_000  # {fact} and {label} roles per page
+SHOWN_ONCE = ("facttable", "sources", "downloads")  # directives that show everything there is
+
+
+_FENCED = re.compile(r"^ {0,3}(`{3,}|~{3,})[^\n]*\n.*?^ {0,3}\1[ \t]*$", re.M | re.S)
+_CODE_SPAN = re.compile(r"`[^`\n]*`")
+
+
+def _blank_code(text: str) -> str:
+    """The text with fenced blocks (directives) and code spans (fact roles) blanked out, lines
+    and columns kept: ids such as 'rd.jjj_2024' are not emphasis."""
+    def blank(match: re.Match[str]) -> str:
+        return re.sub(r"[^\n]", " ", match.group())
+
+    return _CODE_SPAN.sub(blank, _FENCED.sub(blank, text))
+
+
+def _position(text: str, index: int, first_line: int) -> tuple[int, int]:
+    line_start = text.rfind("\n", 0, index) + 1
+    return first_line + text.count("\n", 0, index), index - line_start + 1
+
+
+def check_markup_density(body: str, path: str, first_line: int) -> list[Diagnostic]:
+    """Markdown too dense for the parser to read in reasonable time and memory, located at the
+    first character beyond the limit. Checked before parsing."""
+    body = _blank_code(body)
+    for characters, most, what in (("[", MAX_BRACKETS, "'[' (links and images)"),
+                                   ("*_", MAX_EMPHASIS, "'*' and '_' (emphasis)")):
+        count = sum(body.count(character) for character in characters)
+        if count <= most:
+            continue
+        beyond = next(itertools.islice(re.finditer(f"[{re.escape(characters)}]", body), most, None))
+        line, column = _position(body, beyond.start(), first_line)
+        return [error(path, line, column, f"the page has {count:,} {what}, more than {most:,}: "
+                      "Markdown this dense takes too long to read",
+                      f"at most {most:,} per page: split the page, or put long lists in a fact file")]
+    return []
+
+
+def check_link_expansion(tokens: list[Token], path: str, first_line: int) -> list[Diagnostic]:
+    """Link and image addresses add up to more than a page may hold (one reference used
+    thousands of times repeats its address each time). Checked before rendering."""
+    total = 0
+    for token in tokens:
+        for child in token.children or ():
+            if child.type in ("link_open", "image"):
+                total += len(str(child.attrGet("href") or child.attrGet("src") or ""))
+        if total > MAX_PAGE_BYTES:
+            line = first_line + (token.map[0] if token.map else 0)
+            return [error(path, line, 1, f"the links and images up to this paragraph repeat more than "
+                          f"{MAX_PAGE_BYTES // 1_000_000} MB of addresses",
+                          "fewer uses of the same link, or shorter addresses")]
+    return []
+
+
+def check_expansions(references: list, path: str) -> list[Diagnostic]:
+    """Too many directives or roles on one page, and a directive that shows everything there is
+    (the table of all facts, the sources, the downloads) shown twice."""
+    problems: list[Diagnostic] = []
+    directives = [ref for ref in references if ref.kind == "directive"]
+    roles = [ref for ref in references if ref.kind == "fact" and ref.context in ("{fact}", "{label}")]
+    for found, most, what in ((directives, MAX_DIRECTIVES, "directive blocks"), (roles, MAX_ROLES, "fact roles")):
+        if len(found) > most:
+            beyond = found[most]
+            problems.append(error(path, beyond.line, beyond.column, f"the page has {len(found):,} {what}, "
+                                  f"more than {most:,}", "split the page into several"))
+    first: dict[str, int] = {}
+    repeats: dict[str, list] = {}
+    for ref in directives:
+        if ref.id in SHOWN_ONCE and ref.id in first:
+            repeats.setdefault(ref.id, []).append(ref)
+        first.setdefault(ref.id, ref.line)
+    for name, repeated in repeats.items():
+        more = f" (and {len(repeated) - 1:,} more times below)" if len(repeated) > 1 else ""
+        problems.append(error(path, repeated[0].line, repeated[0].column, f"{{{name}}} is already shown on "
+                              f"this page (line {first[name]}){more}",
+                              f"one {{{name}}} per page: it shows everything there is"))
+    return problems
+
+
+def check_page_size(html: bytes, path: str) -> list[Diagnostic]:
+    """The rendered page is larger than a reader's phone should load."""
+    if len(html) <= MAX_PAGE_BYTES:
+        return []
+    return [error(path, 1, 1, f"the page is {len(html) / 1_000_000:.1f} MB when rendered, more than "
+                  f"{MAX_PAGE_BYTES // 1_000_000} MB", "split the page into several, or show fewer tables")]
