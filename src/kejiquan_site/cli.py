@@ -12,13 +12,11 @@ import signal
 import sys
 import traceback
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .build import build_site
-from .changes import describe_changes, previous_values
-from .content import Project
-from .diagnostics import BuildFailed, describe_system_error, format_report
-from .output import OutputBusy, OutputRefused, WriteFailed, check_output_folder, write_site
-from .textfiles import display_path
+if TYPE_CHECKING:  # the engine is imported once Ctrl-C and SIGTERM are handled (see main)
+    from .build import Site
+    from .content import Project
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -90,6 +88,25 @@ def _terminated(signum, frame) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one command; Ctrl-C and SIGTERM at any moment end it with one line (exit 130), the
+    previous site whole and no staging folder left behind."""
+    previous_handler = signal.signal(signal.SIGTERM, _terminated)
+    finished = {"written": False}
+    try:
+        return _run(argv, finished)
+    except KeyboardInterrupt:
+        outcome = ("the new site was written" if finished["written"]
+                   else "nothing was written, the previous site is unchanged")
+        print(f"interrupted: {outcome}", file=sys.stderr)
+        return 130
+    finally:
+        signal.signal(signal.SIGTERM, previous_handler)
+
+
+def _run(argv: list[str] | None, finished: dict[str, bool]) -> int:
+    from .content import Project
+    from .output import OutputRefused, check_output_folder
+
     # A build allocates many small objects that live until it ends: collecting them over and over
     # cost a quarter of a 1,000-page build (measured with benchmarks/). Collect far less often.
     gc.set_threshold(50_000, 20, 1000)
@@ -102,8 +119,6 @@ def main(argv: list[str] | None = None) -> int:
                       (args.templates or root / "templates").resolve())
     source_texts = _source_texts(args.source_text, parser)
     output = (args.output or root / "_site").resolve() if args.command in ("build", "serve") else None
-    previous_handler = signal.signal(signal.SIGTERM, _terminated)
-    finished = {"written": False}
     try:
         if output is not None:
             check_output_folder(output, {"project": root, "content": project.content,
@@ -114,13 +129,6 @@ def main(argv: list[str] | None = None) -> int:
     except OutputRefused as refused:
         print(f"error: {refused}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
-        outcome = ("the new site was written" if finished["written"]
-                   else "nothing was written, the previous site is unchanged")
-        print(f"interrupted: {outcome}", file=sys.stderr)
-        return 130
-    finally:
-        signal.signal(signal.SIGTERM, previous_handler)
 
 
 def _serve(project: Project, output: Path, args: argparse.Namespace, source_texts: dict[str, tuple[str, str]]) -> int:
@@ -137,6 +145,12 @@ def _serve(project: Project, output: Path, args: argparse.Namespace, source_text
 
 def _build(project: Project, output: Path | None, args: argparse.Namespace,
            source_texts: dict[str, tuple[str, str]], finished: dict[str, bool]) -> int:
+    from .build import build_site
+    from .changes import describe_changes, previous_values
+    from .diagnostics import BuildFailed, describe_system_error, format_report
+    from .output import OutputBusy, WriteFailed, write_site
+    from .textfiles import display_path
+
     root = project.root
     try:
         site = build_site(project, strict=args.strict, source_texts=source_texts,
@@ -171,7 +185,9 @@ def _build(project: Project, output: Path | None, args: argparse.Namespace,
     return 0
 
 
-def _report(site, output: Path | None, changes: list[str], command: str, root: Path) -> None:
+def _report(site: Site, output: Path | None, changes: list[str], command: str, root: Path) -> None:
+    from .diagnostics import format_report
+
     pages = sum(1 for path in site.files if path.endswith(".html"))
     story = site.story
     if story.warnings:

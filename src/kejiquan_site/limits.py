@@ -103,5 +103,5 @@ def check_page_size(html: bytes, path: str) -> list[Diagnostic]:
     """The rendered page is larger than a reader's phone should load."""
     if len(html) <= MAX_PAGE_BYTES:
         return []
-    return [error(path, 1, 1, f"the page is {len(html) / 1_000_000:.1f} MB when rendered, more than "
+    return [error(path, 1, 1, f"the page is {len(html) / 1_000_000:.2f} MB when rendered, more than "
                   f"{MAX_PAGE_BYTES // 1_000_000} MB", "split the page into several, or show fewer tables")]
