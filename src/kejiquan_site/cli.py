@@ -91,6 +91,16 @@ def main(argv: list[str] | None = None) -> int:
     """Run one command; Ctrl-C and SIGTERM at any moment end it with one line (exit 130), the
     previous site whole and no staging folder left behind."""
     previous_handler = signal.signal(signal.SIGTERM, _terminated)
+    try:
+        return _interruptible(argv)
+    finally:
+        held = {signal.SIGINT, signal.SIGTERM}
+        mask = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+        signal.signal(signal.SIGTERM, previous_handler)
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+
+
+def _interruptible(argv: list[str] | None) -> int:
     finished = {"written": False}
     try:
         return _run(argv, finished)
@@ -99,8 +109,6 @@ def main(argv: list[str] | None = None) -> int:
                    else "nothing was written, the previous site is unchanged")
         print(f"interrupted: {outcome}", file=sys.stderr)
         return 130
-    finally:
-        signal.signal(signal.SIGTERM, previous_handler)
 
 
 def _run(argv: list[str] | None, finished: dict[str, bool]) -> int:
@@ -202,5 +210,18 @@ def _report(site: Site, output: Path | None, changes: list[str], command: str, r
         print("changed since the last build:\n  " + "\n  ".join(changes))
 
 
+def run() -> None:
+    """The `kejiquan` program. A signal that comes as the command ends is not taken any more
+    (the interpreter's own clean-up would print a traceback for it)."""
+    signal.signal(signal.SIGTERM, _terminated)
+    try:
+        code = _interruptible(None)
+    except KeyboardInterrupt:  # between the command's last step and here: its work is done
+        code = 130
+    finally:
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    sys.exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

@@ -137,17 +137,18 @@ def write_site(files: dict[str, bytes], output: Path) -> None:
         output.parent.mkdir(parents=True, exist_ok=True)
         with output_lock(output):
             check_replaceable(output)
-            with signals_held():
-                _remove_leftovers(output)
-                staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.new-", dir=output.parent))
             try:
+                with signals_held():
+                    _remove_leftovers(output)
+                    staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.new-", dir=output.parent))
                 _write_files({**files, STAMP: STAMP_TEXT}, staging)
                 with signals_held():
                     staging.chmod(_folder_mode(output))
                     _swap_in(staging, output)
             finally:
                 with signals_held():
-                    shutil.rmtree(staging, ignore_errors=True)
+                    if staging is not None:
+                        shutil.rmtree(staging, ignore_errors=True)
     except OSError as exc:
         raise WriteFailed(exc, _shown_target(exc, staging, output)) from exc
 
