@@ -349,8 +349,16 @@ CASES: dict[str, Hostile] = {
         {"pages/about.md": FRONT + "{fact}`rd.beijing` " * 12_000}, "content/pages/about.md:6:190008",
         "the page has 12,000 fact roles, more than 10,000"),
     "pages: a rendered page over 5 MB": Hostile(
-        {"pages/about.md": FRONT + "```\n```\n" * 240_000}, "content/pages/about.md:1:1",
-        "the page is 6.00 MB when rendered, more than 5 MB", seconds=8.0),
+        {"facts/more.yaml": "long:\n  label: " + "长" * 1000 + "\n  value: 1\n  unit: number\n  source: demo\n"
+                            "  evidence: '1'\n",
+         "pages/about.md": FRONT + "{label}`more.long` " * 2000},
+        "content/pages/about.md:1:1", "the page is 6.00 MB when rendered, more than 5 MB", seconds=8.0),
+    "pages: a million short lines": Hostile(
+        {"pages/about.md": FRONT + "a\n" * 990_000}, "content/pages/about.md:20005:1",
+        "the page has 990,001 lines, more than 20,000"),
+    "pages: a table of 100,000 cells": Hostile(
+        {"pages/about.md": FRONT + "|" + "a|" * 10_000 + "\n|" + "-|" * 10_000 + "\n" + ("|" + "a|" * 10_000 + "\n") * 8},
+        "content/pages/about.md:7:19999", "the page has 100,010 '|' (table cells), more than 20,000"),
     # --- templates -----------------------------------------------------------------------------
     "templates: page template is a link to /etc/passwd": Hostile(
         {}, "templates/page.html", "this file links to a place outside the templates folder",

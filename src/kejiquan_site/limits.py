@@ -16,8 +16,12 @@ from markdown_it.token import Token
 from .diagnostics import Diagnostic, error
 
 MAX_PAGE_BYTES = 5_000_000  # a rendered page; the largest of the real story is 40 KB
-MAX_BRACKETS = 10_000  # '[' per page: links, images and references
-MAX_EMPHASIS = 20_000  # '*' and '_' per page
+MAX_LINES = 20_000  # lines per page: the parser spends 10-30 µs on each, however short
+# Characters that open markup, at most so many per page outside code and directives (each limit
+# keeps the parser under about half a second, measured on 2 MB of the worst arrangement).
+DENSE_MARKUP = (("[", 10_000, "'[' (links and images)"), ("*_", 20_000, "'*' and '_' (emphasis)"),
+                ("|", 20_000, "'|' (table cells)"), ("<", 20_000, "'<' (autolinks)"),
+                ("&", 50_000, "'&' (character references)"))
 MAX_DIRECTIVES = 500  # directive blocks per page
 MAX_ROLES = 10_000  # {fact} and {label} roles per page
 SHOWN_ONCE = ("facttable", "sources", "downloads")  # directives that show everything there is
@@ -42,11 +46,14 @@ def _position(text: str, index: int, first_line: int) -> tuple[int, int]:
 
 
 def check_markup_density(body: str, path: str, first_line: int) -> list[Diagnostic]:
-    """Markdown too dense for the parser to read in reasonable time and memory, located at the
-    first character beyond the limit. Checked before parsing."""
+    """Markdown too long or too dense for the parser to read in reasonable time and memory,
+    located at the first line or character beyond the limit. Checked before parsing."""
+    lines = body.count("\n") + (0 if body.endswith("\n") else 1)
+    if lines > MAX_LINES:
+        return [error(path, first_line + MAX_LINES, 1, f"the page has {lines:,} lines, more than {MAX_LINES:,}",
+                      "split the page into several (a long story has a few thousand lines)")]
     body = _blank_code(body)
-    for characters, most, what in (("[", MAX_BRACKETS, "'[' (links and images)"),
-                                   ("*_", MAX_EMPHASIS, "'*' and '_' (emphasis)")):
+    for characters, most, what in DENSE_MARKUP:
         count = sum(body.count(character) for character in characters)
         if count <= most:
             continue
