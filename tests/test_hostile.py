@@ -339,6 +339,9 @@ CASES: dict[str, Hostile] = {
     "pages: one link reference used 9,000 times": Hostile(
         {"pages/about.md": FRONT + "[x]: https://example.org/" + "a" * 1000 + "\n\n" + "[x] " * 9000},
         "content/pages/about.md:8:1", "the links and images up to this paragraph repeat more than 5 MB"),
+    "pages: one link reference used 100,000 times": Hostile(
+        {"pages/about.md": FRONT + "[x]: https://example.org/" + "a" * 1000 + "\n\n" + "[x]" * 100_000},
+        "content/pages/about.md:8:29998", "the page has 100,001 '[' (links and images), more than 10,000"),
     "pages: the table of all facts twice": Hostile(
         {"pages/about.md": FRONT + "```{facttable}\n```\n\n" * 2000}, "content/pages/about.md:9:5",
         "{facttable} is already shown on this page (line 6) (and 1,998 more times below)"),

@@ -196,7 +196,7 @@ def test_preview_drops_clients_that_never_finish_their_request(preview, monkeypa
     import socket
     from urllib.parse import urlsplit
 
-    from kejiquan_site.preview import PreviewHandler
+    from kejiquan_site.previewserver import PreviewHandler
 
     monkeypatch.setattr(PreviewHandler, "timeout", 0.5)
     address = urlsplit(preview["url"])

@@ -75,14 +75,16 @@ def check_replaceable(output: Path) -> None:
     release's output, from before the stamp)."""
     try:
         status = output.stat()
+        if not stat.S_ISDIR(status.st_mode):
+            raise OutputRefused(f"the output {output} is an existing file, not a folder: "
+                                "choose a folder name such as _site")
+        names = set(os.listdir(output))
+        if not names or STAMP in names or _looks_built(output, names):
+            return
     except FileNotFoundError:
         return
-    if not stat.S_ISDIR(status.st_mode):
-        raise OutputRefused(f"the output {output} is an existing file, not a folder: "
-                            "choose a folder name such as _site")
-    names = set(os.listdir(output))
-    if not names or STAMP in names or _looks_built(output, names):
-        return
+    except OSError as exc:
+        raise OutputRefused(f"the output folder {output} cannot be looked into ({exc.strerror.lower()})") from exc
     shown = ", ".join(sorted(names)[:3]) + (", ..." if len(names) > 3 else "")
     raise OutputRefused(f"the output folder {output} holds files that no build wrote ({shown}): "
                         "choose a new or empty folder, or empty this one yourself")
