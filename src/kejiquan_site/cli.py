@@ -180,7 +180,8 @@ def _build(project: Project, output: Path | None, args: argparse.Namespace,
               file=sys.stderr)
         return 1
     except OSError as exc:  # the system refused something outside the content (a folder, a device)
-        print(f"error: {describe_system_error(exc, 'reading', exc.filename or '')}", file=sys.stderr)
+        action = 'reading' if exc.filename else 'building'
+        print(f"error: {describe_system_error(exc, action, exc.filename or '')}", file=sys.stderr)
         return 1
     except Exception as exc:  # an engine bug, not an editor's mistake
         if args.debug:

@@ -169,13 +169,14 @@ class PreviewHandler(BaseHTTPRequestHandler):
         try:
             self._event("state", state.report, seen)
             while True:
-                with state.changed:
+                with state.changed:  # never held while writing: a slow tab must not hold up the others
                     state.changed.wait_for(lambda: state.generation != seen, timeout=15)
-                    if state.generation == seen:
-                        self.wfile.write(b": keep-alive\n\n")
-                        self.wfile.flush()
-                        continue
-                    seen, report = state.generation, state.report
+                    current, report = state.generation, state.report
+                if current == seen:
+                    self.wfile.write(b": keep-alive\n\n")
+                    self.wfile.flush()
+                    continue
+                seen = current
                 self._event("failed" if report else "reload", report, seen)
         except OSError:  # the tab was closed, or stopped reading
             return
@@ -242,10 +243,11 @@ class PreviewServer6(PreviewServer):
 def make_server(state: PreviewState, host: str, port: int) -> PreviewServer:
     """Listen on `host`:`port` (the port must be free: nothing is built before), or raise
     ServeFailed saying why not."""
-    handler = partial(PreviewHandler, state=state, host=host)
-    kind = PreviewServer6 if ":" in host else PreviewServer
+    address = host.strip("[]")
+    handler = partial(PreviewHandler, state=state, host=address)
+    kind = PreviewServer6 if ":" in address else PreviewServer
     try:
-        return kind((host.strip("[]"), port), handler)
+        return kind((address, port), handler)
     except OverflowError:
         raise ServeFailed(f"the port must be a number from 0 to 65535, got {port}") from None
     except socket.gaierror:
