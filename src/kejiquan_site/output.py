@@ -79,28 +79,33 @@ def check_replaceable(output: Path) -> None:
             raise OutputRefused(f"the output {output} is an existing file, not a folder: "
                                 "choose a folder name such as _site")
         names = set(os.listdir(output))
-        if not names or STAMP in names or _looks_built(output, names):
+        if not names or STAMP in names:
+            return
+        foreign = _not_built(output, names)
+        if not foreign:
             return
     except FileNotFoundError:
         return
     except OSError as exc:
         raise OutputRefused(f"the output folder {output} cannot be looked into ({exc.strerror.lower()})") from exc
-    shown = ", ".join(sorted(names)[:3]) + (", ..." if len(names) > 3 else "")
+    shown = ", ".join(foreign[:3]) + (", ..." if len(foreign) > 3 else "")
     raise OutputRefused(f"the output folder {output} holds files that no build wrote ({shown}): "
-                        "choose a new or empty folder, or empty this one yourself")
+                        "choose a new or empty folder, or move those files out of it")
 
 
-def _looks_built(folder: Path, names: set[str]) -> bool:
-    """Whether a folder without the stamp holds only what a build writes."""
+def _not_built(folder: Path, names: set[str]) -> list[str]:
+    """What, in a folder without the stamp, a build would not have written (all of it, unless
+    the folder has a build's home page, sitemap and robots.txt)."""
     if not {"index.html", "sitemap.xml", "robots.txt"} <= names:
-        return False
-    for name in names:
+        return sorted(names)
+    foreign = []
+    for name in sorted(names):
         path = folder / name
         if name in OUR_TOP_LEVEL or name.removesuffix(".gz") in OUR_TOP_LEVEL:
             continue
         if path.is_symlink() or not path.is_dir() or not set(os.listdir(path)) <= {"index.html", "index.html.gz"}:
-            return False
-    return True
+            foreign.append(name)
+    return foreign
 
 
 @contextmanager
@@ -164,13 +169,12 @@ def _folder_mode(output: Path) -> int:
 
 
 def _shown_target(exc: OSError, staging: Path | None, output: Path) -> Path:
-    """Where a failed write was going: a file in the staging folder is named as in the output."""
+    """Where a failed write was going: a file in the staging folder is named as in the output;
+    the lock, the staging folder itself and the folders around are named by the output."""
     name = exc.filename if isinstance(exc.filename, str) else None
-    if name is None:
-        return output
-    if staging is not None and Path(name).is_relative_to(staging):
+    if staging is not None and name is not None and Path(name).is_relative_to(staging) and Path(name) != staging:
         return output / Path(name).relative_to(staging)
-    return Path(name)
+    return output
 
 
 def _write_files(files: dict[str, bytes], folder: Path) -> None:
