@@ -356,6 +356,11 @@ CASES: dict[str, Hostile] = {
                             "  evidence: '1'\n",
          "pages/about.md": FRONT + "{label}`more.long` " * 2000},
         "content/pages/about.md:1:1", "the page is 6.00 MB when rendered, more than 5 MB", seconds=8.0),
+    "pages: a list of 5,000 items shown 400 times": Hostile(
+        {"facts/more.yaml": "l:\n  label: l\n  value: [" + ", ".join(f"项{i}" for i in range(5000)) + "]\n"
+                            "  unit: list\n  source: demo\n  evidence: '" + "、".join(f"项{i}" for i in range(5000)) + "'\n",
+         "pages/about.md": FRONT + "```{lists}\n- more.l\n```\n\n" * 400},
+        "content/pages/about.md:1:1", "the page grows beyond 5 MB when rendered", seconds=8.0),
     "pages: a million short lines": Hostile(
         {"pages/about.md": FRONT + "a\n" * 990_000}, "content/pages/about.md:20005:1",
         "the page has 990,001 lines, more than 20,000"),

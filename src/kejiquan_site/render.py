@@ -23,7 +23,7 @@ from .discovery import CONTENT_SECURITY_POLICY, page_json_ld
 from .content import Project, Story
 from .diagnostics import Diagnostic, did_you_mean, error
 from .downloads import CSV_PATH, JSON_PATH
-from .limits import check_page_size
+from .limits import PageBudget, PageTooLarge, check_page_size, page_too_large
 from .facts import Fact
 from .figures import figure
 from .formatting import QUALIFIER_WORDS, QUALIFIER_WORDS_EN, format_date, format_period, join_list
@@ -165,6 +165,8 @@ class PageRenderer:
                 html = self._memo_render(page.output_path, inputs, lambda: self.render_page(page))
                 problems += check_page_size(html, page.source)
                 files[page.output_path] = html
+            except PageTooLarge:
+                problems.append(page_too_large(page.source))
             except (jinja2.TemplateError, ArithmeticError, LookupError, TypeError, ValueError,
                     RecursionError) as exc:  # a template's mistake, located by its traceback
                 problems.append(self._template_problem(exc, page))
@@ -198,8 +200,11 @@ class PageRenderer:
         root = self.story.config.base_path if page.name == "404" else "../" * page.depth
         home = root + page.prefix  # the edition's own root: Markdown links stay within the edition
         charts_here: list[str] = []
-        body = Markup(page.compiled.fill(home, self._render_role, lambda name, argument, items: self._render_directive(
-            name, argument, items, root, charts_here)))
+        budget = PageBudget()  # raises PageTooLarge as soon as the roles and directives pass the limit
+        body = Markup(page.compiled.fill(
+            home, lambda role, fact_id: budget.spend(self._render_role(role, fact_id)),
+            lambda name, argument, items: budget.spend(self._render_directive(name, argument, items, root,
+                                                                              charts_here))))
         config = self.story.config
         canonical = config.base_url + page.url
         share = self.share_images.get(page.output_path)
