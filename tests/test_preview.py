@@ -242,3 +242,23 @@ def test_preview_on_a_busy_port_or_a_strange_host_says_one_line(make_project, tm
     code, err = _serve_command(tmp_path, "--host", "192.0.2.1")  # a documentation address, never this machine's
     assert code == 2 and "this machine has no such address" in err and err.count("\n") == 1, err
     assert not (tmp_path / "_site").exists()  # nothing built before the port was known to be free
+
+
+def test_preview_survives_an_engine_bug_in_a_rebuild(preview, monkeypatch):
+    import kejiquan_site.preview as preview_module
+
+    real_build = preview_module.build_site
+    calls = []
+
+    def broken_once(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            raise RuntimeError("something the engine did not expect")
+        return real_build(*args, **kwargs)
+
+    monkeypatch.setattr(preview_module, "build_site", broken_once)
+    _edit(preview["project"].content / "facts" / "rd.yaml", RAISE_BEIJING)
+    _wait_for(lambda: "internal error: RuntimeError: something the engine did not expect" in preview["state"].report)
+    assert "6%以上" in _get(preview["url"])[1]  # the last good site
+    _edit(preview["project"].content / "facts" / "rd.yaml", {"保持在7%以上": "保持在7%以上。"})
+    _wait_for(lambda: preview["state"].report == "" and "7%以上" in _get(preview["url"])[1])
