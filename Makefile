@@ -6,9 +6,6 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 PLOTLY := node_modules/plotly.js-basic-dist-min/plotly-basic.min.js
-# The archived source article; when it is there, `make check` checks every evidence fragment in it.
-SEED   ?= ../shared/seed/000_e59f27834136ac4b.txt
-SOURCE_TEXT := $(if $(wildcard $(SEED)),--source-text xjb_kuowei=$(SEED))
 
 PORT   ?= 8000
 # Extra options for `make site`, e.g. BUILD_ARGS=--precompress for nginx's gzip_static.
@@ -20,7 +17,7 @@ site: setup
 	$(PY) -m kejiquan_site build --strict $(BUILD_ARGS)
 
 check: setup
-	$(PY) -m kejiquan_site check --strict $(SOURCE_TEXT)
+	$(PY) -m kejiquan_site check --strict
 
 serve: setup
 	$(PY) -m kejiquan_site serve --port $(PORT)

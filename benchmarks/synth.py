@@ -136,14 +136,28 @@ def sources_file(count: int) -> str:
     blocks = []
     for number in range((count - 1) // PAGES_PER_SOURCE + 1):
         blocks.append(f"src_{number:04d}:\n  title: 合成来源{number:04d}\n  publisher: 基准测试报\n"
-                      f"  date: \"2026-03-18\"\n")
+                      f"  date: \"2026-03-18\"\n  archive: sources/src_{number:04d}.txt\n")
     return "\n".join(blocks)
+
+
+def archive_file(source: int, pages: list[int], edited: dict[int, dict[int, float]] | None = None) -> str:
+    """The archived text of one source: a sentence quoting each fact of its pages, so every
+    evidence fragment is in it and every number of it is a fact."""
+    edited = edited or {}
+    return "合成来源\n" + "".join(f"该指标占比为{edited.get(page, {}).get(item, fact_value(page, item))}%。\n"
+                                  for page in pages for item in range(1, FACTS_PER_PAGE + 1))
+
+
+def _source_pages(count: int, source: int) -> list[int]:
+    return list(range(source * PAGES_PER_SOURCE + 1, min(count, (source + 1) * PAGES_PER_SOURCE) + 1))
 
 
 def content_files(count: int) -> dict[str, str]:
     """{path inside content/: text} for a site of `count` story pages."""
     files = {"site.yaml": SITE_YAML, "sources.yaml": sources_file(count), "pages/index.md": index_page(count)}
     files.update({f"pages/{name}": text for name, text in SITE_PAGES.items()})
+    for source in range((count - 1) // PAGES_PER_SOURCE + 1):
+        files[f"sources/src_{source:04d}.txt"] = archive_file(source, _source_pages(count, source))
     for page in range(1, count + 1):
         name = page_name(page)
         files[f"facts/{name}.yaml"] = fact_file(page)
@@ -169,4 +183,11 @@ def edit_fact(root: Path, page: int, item: int, value: float) -> None:
     path = root / "content" / "facts" / f"{page_name(page)}.yaml"
     staging = path.with_name(f".{path.name}.tmp")
     staging.write_text(fact_file(page, {item: value}), encoding="utf-8")
+    source = (page - 1) // PAGES_PER_SOURCE
+    count = len(list((root / "content" / "facts").glob("p*.yaml")))
+    archive = root / "content" / "sources" / f"src_{source:04d}.txt"
+    archive_staging = archive.with_name(f".{archive.name}.tmp")
+    archive_staging.write_text(archive_file(source, _source_pages(count, source), {page: {item: value}}),
+                               encoding="utf-8")
+    os.replace(archive_staging, archive)  # the evidence changes with the source it quotes
     os.replace(staging, path)

@@ -29,6 +29,26 @@ MINIMAL = {
           title: 测试报道
           publisher: 测试报
           date: "2026-03-18"
+          archive: sources/demo.txt
+    """,
+    "sources/demo.txt": """
+        测试报道
+        北京研发投入强度保持在6%以上。京津冀从2014年的3.5%跃升至2024年的4.22%。
+        重点领域有甲、乙,共9项,增长4%。明年研发投入强度保持在7%以上。
+    """,
+    "sources/demo.setaside.yaml": """
+        - number: 9项
+          fragment: 共9项
+          reason: 测试用，不是事实
+        - number: 4%
+          fragment: 增长4%
+          reason: 测试用，不是事实
+        - number: 明年
+          fragment: 明年研发投入强度
+          reason: 测试用，不是事实
+        - number: 7%
+          fragment: 保持在7%以上
+          reason: 测试用，不是事实
     """,
     "facts/rd.yaml": """
         beijing:

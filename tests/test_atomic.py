@@ -34,6 +34,8 @@ def _changed_project(tmp_path: Path) -> Project:
     facts = tmp_path / "content" / "facts" / "rd.yaml"
     facts.write_text(facts.read_text(encoding="utf-8").replace("value: 4.22", "value: 4.23")
                      .replace("4.22%", "4.23%"), encoding="utf-8")
+    archive = tmp_path / "content" / "sources" / "xjb_kuowei.txt"  # the evidence quotes it
+    archive.write_text(archive.read_text(encoding="utf-8").replace("4.22%", "4.23%"), encoding="utf-8")
     return Project(tmp_path, tmp_path / "content", tmp_path / "templates")
 
 

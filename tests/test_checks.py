@@ -8,7 +8,7 @@ from kejiquan_site.build import build_site
 from kejiquan_site.cli import main
 from kejiquan_site.handtyped import find_quantities
 
-from conftest import REPO, SEED
+from conftest import REPO
 
 
 def _check(tmp_path, *extra: str) -> list[str]:
@@ -75,27 +75,41 @@ def test_checks_value_must_occur_in_its_evidence(tmp_path, make_project, capsys)
 
 
 def test_checks_evidence_must_occur_in_the_archived_source(tmp_path, make_project, capsys):
-    make_project()
-    archive = tmp_path / "archive.txt"
-    archive.write_text("研发投入强度保持在6%以上。从2014年的3.6%跃升至2024年的4.22%。", encoding="utf-8")
-    assert main(_check(tmp_path, "--source-text", f"demo={archive}")) == 1
+    make_project({"sources/demo.txt": "研发投入强度保持在6%以上。从2014年的3.6%跃升至2024年的4.22%。"})
+    assert main(_check(tmp_path)) == 1
     err = capsys.readouterr().err
     assert "content/facts/rd.yaml:14:13: error: the evidence of 'rd.jjj_2014' does not occur in the archived " \
-           f"text of source 'demo' ({archive})" in err
+           "text of source 'demo' (content/sources/demo.txt)" in err
     assert "rd.beijing" not in err and "rd.jjj_2024" not in err
 
 
-def test_checks_source_text_wants_an_id_and_a_path(tmp_path, make_project, capsys):
-    make_project()
-    with pytest.raises(SystemExit) as exit_info:
-        main(_check(tmp_path, "--source-text", "demo"))
-    assert exit_info.value.code == 2
-    assert "--source-text wants SOURCE_ID=PATH, got 'demo'" in capsys.readouterr().err
+def test_checks_a_missing_archive_is_an_error_at_its_declaration(tmp_path, make_project, capsys):
+    make_project({"sources/demo.txt": None})
+    assert main(_check(tmp_path)) == 1
+    err = capsys.readouterr().err
+    assert ("content/sources.yaml:5:12: error: the archived text 'sources/demo.txt' of source 'demo' cannot be "
+            "used: there is no such file") in err
+    assert "expected: the source's text saved as UTF-8 in content/sources/demo.txt, or no 'archive:' line" in err
 
 
-@pytest.mark.skipif(not SEED.is_file(), reason=f"the seed article is not at {SEED}")
-def test_checks_real_content_passes_strict_check_against_the_seed(capsys):
-    code = main(["check", "--project", str(REPO), "--strict", "--source-text", f"xjb_kuowei={SEED}"])
+def test_checks_an_archive_path_must_stay_in_content(tmp_path, make_project, capsys):
+    make_project({"sources.yaml": "demo:\n  title: t\n  publisher: p\n  archive: ../../etc/passwd\n"})
+    assert main(_check(tmp_path)) == 1
+    assert ("content/sources.yaml:4:12: error: 'archive' must be the path of a .txt file inside content/, such as "
+            "sources/xjb_kuowei.txt, got '../../etc/passwd', which leads out of content/ or to a hidden file"
+            ) in capsys.readouterr().err
+
+
+def test_checks_a_source_without_archive_is_a_warning(tmp_path, make_project, capsys):
+    make_project({"sources.yaml": "demo:\n  title: t\n  publisher: p\n"})
+    assert main(_check(tmp_path)) == 0
+    assert ("content/sources.yaml:1:1: warning: source 'demo' has no archived text, so the evidence of its 3 facts "
+            "cannot be checked") in capsys.readouterr().err
+    assert main(_check(tmp_path, "--strict")) == 1
+
+
+def test_checks_real_content_passes_strict_check_against_its_archive(capsys):
+    code = main(["check", "--project", str(REPO), "--strict"])
     assert code == 0, capsys.readouterr().err
 
 

@@ -10,6 +10,7 @@ import pytest
 from kejiquan_site.charts import CHART_FIELDS, CHART_TYPES, ITEM_FIELDS, LINE_FIELDS
 from kejiquan_site.cli import _parser
 from kejiquan_site.config import SITE_FIELDS
+from kejiquan_site.coverage import SET_ASIDE_FIELDS
 from kejiquan_site.facts import FACT_FIELDS, SOURCE_FIELDS
 from kejiquan_site.formatting import QUALIFIERS, UNITS
 from kejiquan_site.markdown_ext import DIRECTIVES, ROLE
@@ -28,7 +29,7 @@ def _documented(name: str) -> bool:
 
 
 @pytest.mark.parametrize("field", sorted({*FACT_FIELDS, *SOURCE_FIELDS, *SITE_FIELDS, *PAGE_FIELDS,
-                                          *CHART_FIELDS, *ITEM_FIELDS, *LINE_FIELDS}))
+                                          *CHART_FIELDS, *ITEM_FIELDS, *LINE_FIELDS, *SET_ASIDE_FIELDS}))
 def test_docs_every_field_is_documented(field):
     assert _documented(field), f"README does not document the field '{field}'"
 

@@ -22,9 +22,17 @@ from conftest import REPO
 EN_EXTRA = "---\ntitle: Extra\ndescription: An extra page.\nnav: Extra\n---\n\nExtra words.\n"
 ZH_EXTRA = "---\ntitle: 附加页\ndescription: 附加的一页。\nnav: 附加\n---\n\n附加的文字。\n"
 
-# (what, file, old text, new text); None as the old text writes the whole file, None as the new deletes it.
+ARCHIVE = "content/sources/xjb_kuowei.txt"
+SET_ASIDE = "content/sources/xjb_kuowei.setaside.yaml"
+# (what, file or files, old text, new text); None as the old text writes the whole file, None as
+# the new deletes it. A value and its evidence change with the archived source they are quoted from.
 EDITS = [
-    ("a fact's value", "content/facts/rd.yaml", "3.5", "3.6"),
+    ("a fact's value", ("content/facts/rd.yaml", ARCHIVE), "3.5", "3.6"),
+    ("the archived source", ARCHIVE, None, "\n补记一句。\n"),
+    ("a new figure in the archived source", ARCHIVE, None, "\n另有7项成果。\n"),
+    ("a set-aside reason", SET_ASIDE, "一部分，不是数据", "一部分，并非数据"),
+    ("the set-aside list deleted", SET_ASIDE, None, None),
+    ("the set-aside list written anew", SET_ASIDE, None, "- number: 7项\n  fragment: 另有7项\n  reason: 测试\n"),
     ("a whole number written as a decimal", "content/facts/rd.yaml", "value: 6\n", "value: 6.0\n"),
     ("a fact's English label", "content/facts/industry.yaml", "Beijing's trillion-yuan industry clusters",
      "Beijing's trillion-yuan clusters"),
@@ -49,7 +57,11 @@ def _copy_real_site(tmp_path: Path) -> Project:
     return Project(tmp_path, tmp_path / "content", tmp_path / "templates")
 
 
-def _apply(root: Path, relative: str, old: str | None, new: str | None) -> None:
+def _apply(root: Path, relative: str | tuple[str, ...], old: str | None, new: str | None) -> None:
+    if isinstance(relative, tuple):
+        for one in relative:
+            _apply(root, one, old, new)
+        return
     path = root / relative
     if new is None:
         path.unlink()
@@ -115,6 +127,7 @@ def test_memo_rebuild_after_a_failed_build_matches_a_cold_build(tmp_path):
         _build(project, memo)
     memo.finish(succeeded=False)
     facts.write_text(good.replace("3.5", "3.7"), encoding="utf-8")
+    _apply(tmp_path, ARCHIVE, "3.5", "3.7")
     reused = _build(project, memo)
     _assert_same_files(reused, _build(project), "fixing a broken fact file")
 
@@ -136,8 +149,11 @@ def test_memo_sees_same_size_saves_that_file_times_cannot_tell_apart(tmp_path, m
     monkeypatch.setattr(memo_module.os, "lstat", coarse_lstat)
     memo = Memo()
     text = facts.read_text(encoding="utf-8")
+    archive = tmp_path / ARCHIVE
+    archived = archive.read_text(encoding="utf-8")
     for value in ("3.6", "3.7", "3.8"):
         facts.write_text(text.replace("3.5", value), encoding="utf-8")
+        archive.write_text(archived.replace("3.5", value), encoding="utf-8")
         site = _build(project, memo)
         memo.finish(succeeded=True)
         assert site.story.facts["rd.jjj_2014"].value == float(value)
@@ -191,5 +207,19 @@ def test_memo_sees_the_content_folder_replaced_by_a_link(tmp_path):
     memo.finish(succeeded=True)
     (tmp_path / "content").rename(tmp_path / "content-v2")
     (tmp_path / "content").symlink_to(tmp_path / "content-v2")
-    _apply(tmp_path, "content/facts/rd.yaml", "3.5", "3.6")
+    _apply(tmp_path, ("content/facts/rd.yaml", ARCHIVE), "3.5", "3.6")
     _assert_same_files(_build(project, memo), _build(project), "replacing the content folder by a link")
+
+
+def test_memo_sees_an_edit_to_the_archived_source(tmp_path):
+    project = _copy_real_site(tmp_path)
+    memo = Memo()
+    _build(project, memo)
+    memo.finish(succeeded=True)
+    _apply(tmp_path, ARCHIVE, "4.22%", "4.2%")
+    shown = _diagnostics(project, memo)
+    assert any("the evidence of 'rd.jjj_2024' does not occur in the archived text" in line for line in shown)
+    assert shown == _diagnostics(project)
+    memo.finish(succeeded=False)
+    _apply(tmp_path, ARCHIVE, "4.2%", "4.22%")
+    _assert_same_files(_build(project, memo), _build(project), "restoring the archived source")

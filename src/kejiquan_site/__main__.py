@@ -1,5 +1,16 @@
-"""`python -m kejiquan_site` runs the command line."""
+"""`python -m kejiquan_site` and the `kejiquan` program."""
 
-from .cli import run
+import signal
 
-run()
+
+def start() -> None:
+    """Hold Ctrl-C and SIGTERM while the engine is imported: the command line takes them from
+    its first step on, and reports them in one line (cli.run)."""
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    from .cli import run
+
+    run()
+
+
+if __name__ == "__main__":
+    start()

@@ -37,12 +37,11 @@ class Site:
 PARALLEL_FROM = 100  # content files; below that a child process costs more than it saves
 
 
-def build_site(project: Project, *, strict: bool = False, source_texts: dict[str, tuple[str, str]] | None = None,
-               memo: Memo = NO_MEMO, precompress: bool = False, processes: int = 1) -> Site:
+def build_site(project: Project, *, strict: bool = False, memo: Memo = NO_MEMO, precompress: bool = False,
+               processes: int = 1) -> Site:
     """Every output file in memory; raises BuildFailed with all problems of the content.
 
-    `strict` makes warnings errors; `source_texts` ({source id: (shown path, text)}) adds the
-    check that every evidence fragment occurs in its archived source. `memo` (the preview's)
+    `strict` makes warnings errors. `memo` (the preview's)
     reuses the results of the last build where their inputs are unchanged; `precompress` adds
     a .gz copy of every text file (for servers that send them as they are, such as nginx's
     gzip_static; most hosts compress on the fly, and each copy is one more file to write).
@@ -51,7 +50,7 @@ def build_site(project: Project, *, strict: bool = False, source_texts: dict[str
     if memo is not NO_MEMO or count_content_files(project) < PARALLEL_FROM:
         processes = 1
     md = memo.get("markdown", None, make_markdown)
-    story = load_story(project, md, source_texts, strict, memo, processes)
+    story = load_story(project, md, strict, memo, processes)
     assets = collect_assets(project.root, project.templates)
     files = dict(assets.files)
     notes: list[str] = []

@@ -25,16 +25,18 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     new = commands.add_parser("new", help="create a small new project that builds at once")
     new.add_argument("directory", type=Path, help="the folder to create")
+    facts = commands.add_parser("facts", help="work on the facts of an archived source")
+    propose = facts.add_subparsers(dest="facts_command", required=True).add_parser(
+        "propose", help="print a fact to review and paste for each number of the source that is neither a fact "
+                        "nor set aside (writes nothing)")
+    propose.add_argument("source_id", help="the id of a source in sources.yaml that has an 'archive:'")
+    _project_arguments(propose)
     for name, text in (("build", "check the content and build the site"),
                        ("check", "check the content without writing anything"),
                        ("serve", "build, serve on 127.0.0.1, rebuild and reload on every change")):
         command = commands.add_parser(name, help=text)
-        command.add_argument("--project", type=Path, default=Path("."), help="project folder (default: .)")
-        command.add_argument("--content", type=Path, help="content folder (default: PROJECT/content)")
-        command.add_argument("--templates", type=Path, help="templates folder (default: PROJECT/templates)")
+        _project_arguments(command)
         command.add_argument("--strict", action="store_true", help="treat warnings as errors")
-        command.add_argument("--source-text", action="append", default=[], metavar="SOURCE_ID=PATH",
-                             help="check every evidence fragment of SOURCE_ID against the archived text at PATH")
         if name in ("build", "serve"):
             command.add_argument("--output", "-o", type=Path, help="output folder (default: PROJECT/_site)")
         if name == "build":
@@ -47,17 +49,30 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _source_texts(pairs: list[str], parser: argparse.ArgumentParser) -> dict[str, tuple[str, str]]:
-    texts: dict[str, tuple[str, str]] = {}
-    for pair in pairs:
-        source_id, equals, path = pair.partition("=")
-        if not equals or not source_id or not path:
-            parser.error(f"--source-text wants SOURCE_ID=PATH, got '{pair}'")
-        try:
-            texts[source_id] = (path, Path(path).read_text(encoding="utf-8-sig"))
-        except (OSError, UnicodeDecodeError) as exc:
-            parser.error(f"--source-text: cannot read '{path}': {exc}")
-    return texts
+def _project_arguments(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--project", type=Path, default=Path("."), help="project folder (default: .)")
+    command.add_argument("--content", type=Path, help="content folder (default: PROJECT/content)")
+    command.add_argument("--templates", type=Path, help="templates folder (default: PROJECT/templates)")
+
+
+def _propose(project: Project, source_id: str) -> int:
+    """`kejiquan facts propose SOURCE_ID`: the proposals on stdout; problems on stderr."""
+    from .content import load_story
+    from .diagnostics import did_you_mean
+    from .markdown_ext import make_markdown
+    from .propose import propose_facts
+
+    story = load_story(project, make_markdown())
+    coverage = {c.source: c for c in story.coverage}
+    if source_id not in story.sources:
+        print(f"error: unknown source '{source_id}'{did_you_mean(source_id, list(story.sources))}", file=sys.stderr)
+        return 1
+    if source_id not in coverage:
+        print(f"error: source '{source_id}' has no archived text to read numbers from\n"
+              f"  expected: 'archive: sources/{source_id}.txt' in sources.yaml", file=sys.stderr)
+        return 1
+    print(propose_facts(story.sources[source_id], story.archives[source_id][1], coverage[source_id]), end="")
+    return 0
 
 
 def _new(directory: Path) -> int:
@@ -103,6 +118,7 @@ def main(argv: list[str] | None = None) -> int:
 def _interruptible(argv: list[str] | None) -> int:
     finished = {"written": False}
     try:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})  # held by __main__.start
         return _run(argv, finished)
     except KeyboardInterrupt:
         outcome = ("the new site was written" if finished["written"]
@@ -125,34 +141,32 @@ def _run(argv: list[str] | None, finished: dict[str, bool]) -> int:
     root = args.project.resolve()
     project = Project(root, (args.content or root / "content").resolve(),
                       (args.templates or root / "templates").resolve())
-    source_texts = _source_texts(args.source_text, parser)
     output = (args.output or root / "_site").resolve() if args.command in ("build", "serve") else None
     try:
         if output is not None:
             check_output_folder(output, {"project": root, "content": project.content,
                                          "templates": project.templates})
         if args.command == "serve":
-            return _serve(project, output, args, source_texts)
-        return _build(project, output, args, source_texts, finished)
+            return _serve(project, output, args)
+        return _build(project, output, args, finished)
     except OutputRefused as refused:
         print(f"error: {refused}", file=sys.stderr)
         return 2
 
 
-def _serve(project: Project, output: Path, args: argparse.Namespace, source_texts: dict[str, tuple[str, str]]) -> int:
+def _serve(project: Project, output: Path, args: argparse.Namespace) -> int:
     from .preview import ServeFailed, serve
 
     try:
-        serve(project, output, args.host, args.port, lambda text: print(text, flush=True), strict=args.strict,
-              source_texts=source_texts)
+        serve(project, output, args.host, args.port, lambda text: print(text, flush=True), strict=args.strict)
     except ServeFailed as failed:
         print(f"error: {failed}", file=sys.stderr)
         return 2
     return 0
 
 
-def _build(project: Project, output: Path | None, args: argparse.Namespace,
-           source_texts: dict[str, tuple[str, str]], finished: dict[str, bool]) -> int:
+def _build(project: Project, output: Path | None, args: argparse.Namespace, finished: dict[str, bool]) -> int:
+    """`build` and `check` (output None), and `facts propose`, which reads the story as they do."""
     from .build import build_site
     from .changes import describe_changes, previous_values
     from .diagnostics import BuildFailed, describe_system_error, format_report
@@ -161,7 +175,9 @@ def _build(project: Project, output: Path | None, args: argparse.Namespace,
 
     root = project.root
     try:
-        site = build_site(project, strict=args.strict, source_texts=source_texts,
+        if args.command == "facts":
+            return _propose(project, args.source_id)
+        site = build_site(project, strict=args.strict,
                           precompress=getattr(args, "precompress", False), processes=_usable_cores())
         changes: list[str] = []
         if output is not None:
@@ -204,6 +220,8 @@ def _report(site: Site, output: Path | None, changes: list[str], command: str, r
     print(f"plotly.js: {site.plotly.origin}")
     for note in site.notes:
         print(f"note: {note}")
+    for coverage in story.coverage:
+        print(f"coverage: {coverage.summary}")
     verb = "built" if command == "build" else "checked"
     where = f" into {output}" if output is not None else ""
     print(f"{verb} {pages} pages, {len(story.charts)} charts, {len(story.facts)} facts{where}")
@@ -225,4 +243,6 @@ def run() -> None:
 
 
 if __name__ == "__main__":
-    run()
+    from .__main__ import start
+
+    start()

@@ -14,7 +14,9 @@ from markdown_it import MarkdownIt
 
 from .charts import Chart, check_chart_facts
 from .config import SiteConfig
-from .contentfiles import FactFile, Project, list_files, load_config, load_sources, read_data, read_pages
+from .contentfiles import (Archive, FactFile, Project, list_files, load_archives, load_config, load_set_asides,
+                           load_sources, read_data, read_pages)
+from .coverage import Coverage, check_coverage
 from .derive import derive_facts
 from .diagnostics import BuildFailed, Diagnostic, Location, did_you_mean, error
 from .facts import Fact, Source
@@ -25,7 +27,7 @@ from .markdown_ext import DIRECTIVES, Reference
 from .memo import NO_MEMO, Memo
 from .pages import Page
 from .parallel import run_parts
-from .provenance import check_evidence_in_sources
+from .provenance import check_evidence_in_sources, check_unarchived_sources
 from .textfiles import check_file, forget_folders, read_text
 
 __all__ = ["Project", "Story", "load_story", "check_pages", "check_template_files"]  # Project: from contentfiles
@@ -41,26 +43,31 @@ class Story:
     charts: dict[str, Chart]
     pages: tuple[Page, ...]
     warnings: tuple[Diagnostic, ...] = ()
+    archives: dict[str, Archive] = dataclasses.field(default_factory=dict)  # by source id: (shown path, text)
+    coverage: tuple[Coverage, ...] = ()  # of each archived source, by source id
 
 
-def load_story(project: Project, md: MarkdownIt, source_texts: dict[str, tuple[str, str]] | None = None,
-               strict: bool = False, memo: Memo = NO_MEMO, processes: int = 1) -> Story:
+def load_story(project: Project, md: MarkdownIt, strict: bool = False, memo: Memo = NO_MEMO,
+               processes: int = 1) -> Story:
     """The whole story, or BuildFailed with every problem in every file.
 
-    `source_texts` maps source ids to (shown path, archived text) for the evidence check;
-    `strict` turns warnings into errors; `memo` reuses what unchanged files gave last time;
+    Every evidence fragment is checked against its source's archived text; `strict` turns
+    warnings into errors; `memo` reuses what unchanged files gave last time;
     with `processes` > 1 the pages are read while a child process reads the facts and charts.
     """
     forget_folders()
     problems: list[Diagnostic] = []
     config = load_config(project, problems, memo)
     sources = load_sources(project, problems, memo)
+    archives = load_archives(project, sources, problems, memo)
+    set_asides = load_set_asides(project, sources, problems, memo)
     languages = ("zh", "en") if config is not None and "en" in config.editions else ("zh",)
     (pages, found_in_pages), (fact_files, chart_files, found_in_data) = run_parts(
         [lambda: read_pages(project, md, languages, memo), lambda: read_data(project, sources, memo)], processes)
     problems += found_in_data + found_in_pages
     facts = _combine_facts(fact_files, problems, memo)
-    problems += check_evidence_in_sources(list(facts.values()), source_texts or {})
+    problems += check_evidence_in_sources(list(facts.values()), archives)
+    problems += check_unarchived_sources(sources or {}, facts)
     problems += check_template_files(project)
     charts = _check_charts(chart_files, facts, problems, memo)
     warnings_for_twins = check_twins(pages, project) if len(languages) > 1 else []
@@ -68,6 +75,11 @@ def load_story(project: Project, md: MarkdownIt, source_texts: dict[str, tuple[s
     problems = [p for p in problems if p.severity != "warning"]
     ids_complete = not any(p.location.path.startswith(_content_prefix(project, "facts", "charts"))
                            for p in problems)
+    coverage: tuple[Coverage, ...] = ()
+    if ids_complete:  # a fact file with errors would leave its numbers uncovered
+        coverage, found = _check_coverage(archives, facts, set_asides, memo)
+        problems += [p for p in found if p.severity != "warning"]
+        warnings += [p for p in found if p.severity == "warning"]
     if ids_complete:  # otherwise every use of a fact in a broken file would be reported too
         problems += check_pages(pages, facts, charts, project, memo)
         warnings += check_unused_facts(facts, memo.get("shown-facts", (tuple(pages), charts),
@@ -83,7 +95,25 @@ def load_story(project: Project, md: MarkdownIt, source_texts: dict[str, tuple[s
         raise BuildFailed(problems + warnings)
     return Story(config, sources or {}, facts, charts,
                  tuple(sorted(pages, key=lambda p: (p.language != "zh", p.order, p.name))),
-                 tuple(sorted(warnings, key=lambda d: d.sort_key)))
+                 tuple(sorted(warnings, key=lambda d: d.sort_key)), archives, coverage)
+
+
+def _check_coverage(archives: dict[str, Archive], facts: dict[str, Fact], set_asides: dict, memo: Memo
+                    ) -> tuple[tuple[Coverage, ...], list[Diagnostic]]:
+    """The coverage of every archived source by its facts and its set-aside list."""
+    results: list[Coverage] = []
+    problems: list[Diagnostic] = []
+    cited: dict[str, list[Fact]] = {}
+    for fact in facts.values():
+        if fact.source in archives and not fact.derived:
+            cited.setdefault(fact.source, []).append(fact)
+    for source_id in sorted(archives):
+        inputs = (archives[source_id], tuple(cited.get(source_id, ())), set_asides.get(source_id))
+        coverage, found = memo.get(("coverage", source_id), inputs,
+                                   lambda: check_coverage(source_id, *inputs))
+        results.append(coverage)
+        problems += found
+    return tuple(results), problems
 
 
 def _content_prefix(project: Project, *folders: str) -> tuple[str, ...]:

@@ -17,6 +17,7 @@ from markdown_it import MarkdownIt
 from .charts import Chart, parse_chart
 from .config import SiteConfig, parse_config
 from .diagnostics import Diagnostic, error
+from .coverage import SetAside, parse_set_asides, set_aside_path
 from .facts import Fact, Source, parse_fact_file, parse_sources
 from .lint import check_chart_numbers, check_page_numbers
 from .memo import NO_MEMO, Memo, file_signature, listing_signature
@@ -132,6 +133,57 @@ def _load_sources_file(project: Project, path: Path) -> tuple[dict[str, Source] 
         return None, problems, False
     sources, found = parse_sources(doc)
     return sources, problems + found, not found
+
+
+Archive = tuple[str, str]  # (the path shown in messages, the archived text)
+
+
+def load_archives(project: Project, sources: dict[str, Source] | None, problems: list[Diagnostic],
+                  memo: Memo = NO_MEMO) -> dict[str, Archive]:
+    """The archived text of every source that declares one ('archive:' in sources.yaml), by
+    source id. A declared archive that cannot be read is an error at its 'archive:' line."""
+    archives: dict[str, Archive] = {}
+    for source in (sources or {}).values():
+        if not source.archive:
+            continue
+        path = project.content / source.archive
+        text, found = _per_file(memo, "archive", path, _where(project, path.parent), None,
+                                lambda: _read_archive(project, path))
+        if text is None:
+            where = source.archive_at or source.location
+            reason = found[0].message if found else "it cannot be read"
+            problems.append(Diagnostic(where, f"the archived text '{source.archive}' of source '{source.id}' "
+                                       f"cannot be used: {reason}",
+                                       f"the source's text saved as UTF-8 in {project.shown(path)}, or no "
+                                       "'archive:' line"))
+        else:
+            archives[source.id] = (project.shown(path), text)
+    return archives
+
+
+def load_set_asides(project: Project, sources: dict[str, Source] | None, problems: list[Diagnostic],
+                    memo: Memo = NO_MEMO) -> dict[str, tuple[str, tuple[SetAside, ...]]]:
+    """The set-aside list of every archived source that has one (sources/NAME.setaside.yaml next to
+    sources/NAME.txt), by source id: (the path shown in messages, the entries)."""
+    lists: dict[str, tuple[str, tuple[SetAside, ...]]] = {}
+    for source in (sources or {}).values():
+        if not source.archive:
+            continue
+        path = project.content / set_aside_path(source.archive)
+        if not os.path.lexists(path):
+            continue
+        entries, found = _per_file(memo, "set-aside", path, _where(project, path.parent), None,
+                                   lambda: _parse_file(project, path, parse_set_asides))
+        problems += found
+        lists[source.id] = (project.shown(path), entries or ())
+    return lists
+
+
+def _read_archive(project: Project, path: Path) -> tuple[str | None, list[Diagnostic]]:
+    if not os.path.lexists(path):
+        return None, [error(project.shown(path), 0, 0, "there is no such file")]
+    text, found = read_text(path, project.shown(path), project.content)
+    return (None, found) if text is None else (text, [])
 
 
 def _parse_file(project: Project, path: Path, parse: Callable[[YamlDoc], tuple[T, list[Diagnostic]]]

@@ -39,6 +39,8 @@ class Source:
     note: str
     location: Location
     english: tuple[tuple[str, str], ...] = ()  # (field, English text) for title, publisher, via, note
+    archive: str = ""  # the archived text's path relative to content/, such as sources/xjb.txt
+    archive_at: Location | None = None  # where 'archive:' is given, for messages about the file
 
     def in_language(self, language: str) -> "Source":
         """This source with its words in `language` (English where given, else as written)."""
@@ -118,6 +120,20 @@ def _not_web_address(value: Any) -> str:
     return f"got {describe(value)}"
 
 
+ARCHIVE_EXPECTED = "the path of a .txt file inside content/, such as sources/xjb_kuowei.txt"
+
+
+def _not_archive_path(value: Any) -> str:
+    if not isinstance(value, str) or not value.strip():
+        return f"got {describe(value)}"
+    parts = value.split("/")
+    if value.startswith("/") or "\\" in value or any(part in ("", ".", "..") or part.startswith(".") for part in parts):
+        return f"got '{value}', which leads out of content/ or to a hidden file"
+    if not value.endswith(".txt"):
+        return f"got '{value}', which is not a .txt file"
+    return ""
+
+
 def _not_period(value: Any) -> str:
     return "" if isinstance(value, (str, int)) and not isinstance(value, bool) else f"got {describe(value)}"
 
@@ -144,6 +160,7 @@ SOURCE_FIELDS = {
     "date": FieldSpec(_not_date, "a date written as \"2026-03-18\" (leave out when not known)"),
     "url": FieldSpec(_not_web_address, "an address starting with https:// or http://, or empty when not known"),
     "note": FieldSpec(not_optional_text, "a short note"),
+    "archive": FieldSpec(_not_archive_path, ARCHIVE_EXPECTED),
     "title_en": FieldSpec(not_text, "the title in English"),
     "publisher_en": FieldSpec(not_text, "the publisher's usual English name, such as The Beijing News"),
     "via_en": FieldSpec(not_text, "where it was read, in English"),
@@ -192,9 +209,10 @@ def parse_sources(doc: YamlDoc) -> tuple[dict[str, Source], list[Diagnostic]]:
         line, column = doc.key_at(source_id)
         english = tuple((key.removesuffix("_en"), body[key].strip()) for key in SOURCE_FIELDS
                         if key.endswith("_en") and key in body)
+        archive_at = Location(doc.path, *doc.value_at(source_id, "archive")) if "archive" in body else None
         sources[source_id] = Source(source_id, body["title"], body["publisher"], body.get("via") or "",
                                     body.get("date") or "", body.get("url") or "", body.get("note") or "",
-                                    Location(doc.path, line, column), english)
+                                    Location(doc.path, line, column), english, body.get("archive", ""), archive_at)
     return sources, problems
 
 

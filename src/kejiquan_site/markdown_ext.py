@@ -2,7 +2,7 @@
 
 Inline: {fact}`rd.jjj_2024` shows a fact's value with unit and qualifier; {label}`rd.jjj_2024`
 shows its label. Blocks: a fence whose info is `{name} argument` is a directive (cards, chart,
-timeline, lists, facttable, sources, downloads); its lines are items `- id [-> id] [| text]`.
+timeline, lists, facttable, sources, downloads, coverage); its lines are items `- id [-> id] [| text]`.
 Rendering calls back into `env` so this module knows nothing of facts or templates.
 """
 
@@ -19,7 +19,7 @@ from markdown_it.token import Token
 
 ROLE = re.compile(r"\{(fact|label)\}`([^`\n]*)`")
 DIRECTIVE_INFO = re.compile(r"\{([a-z_]+)\}\s*(.*)")
-DIRECTIVES = ("cards", "chart", "timeline", "lists", "facttable", "sources", "downloads")
+DIRECTIVES = ("cards", "chart", "timeline", "lists", "facttable", "sources", "downloads", "coverage")
 _SAFE_SCHEMES = ("http://", "https://", "mailto:")
 
 

@@ -53,7 +53,7 @@ def rebuild(project: Project, output: Path, state: PreviewState, log: Callable[[
             **build_options: Any) -> None:
     """Build and write the site; on any error keep serving the last good site and publish the
     report. Never raises: the watcher must live through every mistake, and rebuild the next edit.
-    `build_options` go to `build_site` (strict, source_texts)."""
+    `build_options` go to `build_site` (strict)."""
     collecting = gc.isenabled()
     gc.disable()  # the memo holds a build's worth of objects: collecting mid-build only adds pauses
     try:

@@ -11,7 +11,7 @@ import re
 import unicodedata
 
 from .diagnostics import Diagnostic, Location
-from .facts import Fact
+from .facts import Fact, Source
 from .formatting import NUMBER_UNITS, format_number
 
 _CHINESE_DIGITS = "零一二三四五六七八九十"
@@ -92,8 +92,6 @@ def check_evidence_in_sources(facts: list[Fact], source_texts: dict[str, tuple[s
     `source_texts` maps a source id to (the path shown in messages, the archived text).
     """
     problems: list[Diagnostic] = []
-    if not source_texts:
-        return problems
     normalised = {source_id: normalise(text) for source_id, (_, text) in source_texts.items()}
     for fact in facts:
         if fact.derived or fact.source not in normalised:
@@ -105,3 +103,17 @@ def check_evidence_in_sources(facts: list[Fact], source_texts: dict[str, tuple[s
                                        "a fragment copied exactly from the source (punctuation width and spaces "
                                        "do not matter)"))
     return problems
+
+
+def check_unarchived_sources(sources: dict[str, Source], facts: dict[str, Fact]) -> list[Diagnostic]:
+    """A warning for each source that facts cite but that has no archived text: their evidence
+    cannot be checked, and that must not go unsaid."""
+    cited: dict[str, int] = {}
+    for fact in facts.values():
+        if not fact.derived:
+            cited[fact.source] = cited.get(fact.source, 0) + 1
+    return [Diagnostic(source.location, f"source '{source.id}' has no archived text, so the evidence of its "
+                       f"{cited[source.id]} fact{'s' if cited[source.id] > 1 else ''} cannot be checked",
+                       f"the source's text saved in content/sources/{source.id}.txt and "
+                       f"'archive: sources/{source.id}.txt' in sources.yaml", severity="warning")
+            for source in sources.values() if not source.archive and source.id in cited]

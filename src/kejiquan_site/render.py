@@ -129,7 +129,7 @@ class PageRenderer:
         self.nav = [dataclasses.replace(p, nav=plain_text(p.nav, story.facts)) for p in story.pages if p.nav]
         # What every page shows besides its own content: a change here renders every page again.
         self.shared = (story.config, story.sources, tuple(p for p in story.pages if p.nav),
-                       tuple(p.nav for p in self.nav), assets.paths, templates_key)
+                       tuple(p.nav for p in self.nav), assets.paths, templates_key, story.coverage)
         self._start_recording()
 
     def _start_recording(self) -> None:
@@ -261,6 +261,8 @@ class PageRenderer:
             context["rows"] = self._fact_rows(root)
         elif name == "downloads":
             context.update(csv_href=root + CSV_PATH, json_href=root + JSON_PATH, count=len(facts))
+        elif name == "coverage":
+            context["coverage"] = self.story.coverage
         else:
             context["items"] = [{"facts": [facts[i] for i in item.ids], "text": item.text} for item in items]
         return self.env.get_template(f"components/{name}.html").render(context, **self.edition)

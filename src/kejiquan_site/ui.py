@@ -43,6 +43,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "above_bound": ("下限以上", "above the lower bound"),
     "schematic_note": ("示意图 · 位置为近似", "Schematic · positions approximate"),
     "item_with_period": ("{name}（{period}）", "{name} ({period})"),
+    "coverage": ("来源 {source}（{publisher}）：原文中的{numbers}个数字，{facts}个是事实，{set_aside}个有意略去并注明理由",
+                 "Source {source} ({publisher}): {numbers} numbers in the text, {facts} facts, {set_aside} set aside "
+                 "on purpose, each with a reason"),
+    "coverage_open": ("，{count}个尚待处理", ", {count} not yet accounted for"),
 }
 
 
