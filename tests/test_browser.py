@@ -24,8 +24,8 @@ from conftest import REPO
 from test_preview import _edit
 
 VIEWPORTS = {"phone": {"width": 375, "height": 812}, "desktop": {"width": 1280, "height": 800}}
-PAGES = ["", "layout/", "data/", "about/", "no/such/page/", "embed/rd_intensity/", "embed/layout_schematic/",
-         "en/", "en/layout/", "en/data/", "en/about/", "en/embed/rd_intensity/"]
+PAGES = ["", "layout/", "data/", "about/", "updates/", "no/such/page/", "embed/rd_intensity/",
+         "embed/layout_schematic/", "en/", "en/layout/", "en/data/", "en/about/", "en/updates/", "en/embed/rd_intensity/"]
 CHART_PAGES = {"": 2, "layout/": 1, "embed/rd_intensity/": 1, "embed/layout_schematic/": 1,
                "en/": 2, "en/layout/": 1, "en/embed/rd_intensity/": 1}
 
@@ -59,8 +59,16 @@ document.addEventListener('securitypolicyviolation', e => window.__csp.push(e.vi
 
 def _wait_until(page, expression: str, timeout: float = 15.0) -> None:
     """Poll `expression` with page.evaluate (which a strict CSP allows, unlike wait_for_function)."""
+    from playwright.sync_api import Error as PlaywrightError
+
     deadline = time.monotonic() + timeout
-    while not page.evaluate(expression):
+    while True:
+        try:
+            if page.evaluate(expression):
+                return
+        except PlaywrightError as error:  # the page reloaded while asked: ask the new one
+            if "context was destroyed" not in str(error):
+                raise
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out waiting for {expression}")
         page.wait_for_timeout(50)

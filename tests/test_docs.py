@@ -61,3 +61,13 @@ def test_docs_every_command_and_make_target_is_documented():
     for target in re.findall(r"^([a-z]+):", (REPO / "Makefile").read_text(), re.M):
         if target not in ("setup", "clean", "plotly"):
             assert f"make {target}" in README, target
+
+
+def test_docs_every_updates_log_field_is_documented():
+    from kejiquan_site.updates import ENTRY_FIELDS, KINDS
+
+    for field in ENTRY_FIELDS:
+        assert _documented(field), field
+    for kind in KINDS:
+        assert kind in README, kind
+    assert "## When a number changes" in README

@@ -390,7 +390,7 @@ CASES: dict[str, Hostile] = {
         {}, "templates/components/cards.html:1:4", "the file is not valid UTF-8 text",
         setup=write_template("components/cards.html", b"<p>\xe9</p>")),
     "templates: include climbing out of the folder": Hostile(
-        {}, "templates/page.html:10", "template error while rendering content/pages/index.md:",
+        {}, "templates/page.html:11", "template error while rendering content/pages/index.md:",
         setup=edit_template("page.html", "{{ body }}", "{{ body }}{% include '../../etc/passwd' %}")),
 }
 
@@ -666,6 +666,16 @@ def test_hostile_output_of_an_earlier_release_without_the_stamp_is_replaced(buil
     code, err = build()
     assert code == 0, err
     assert (tmp_path / "_site" / ".kejiquan-site").is_file()
+
+
+def test_hostile_output_guard_knows_every_top_level_name_a_build_writes(real_site):
+    """An unstamped folder is taken for an earlier build only when it holds nothing else: a new
+    kind of output at the top of the site must be added to OUR_TOP_LEVEL."""
+    from kejiquan_site.output import OUR_TOP_LEVEL
+
+    top = {path.split("/")[0] for path in real_site.files}
+    page_folders = {path.split("/")[0] for path in real_site.files if re.fullmatch(r"[^/]+/index\.html", path)}
+    assert top - page_folders - OUR_TOP_LEVEL == set()
 
 
 def _failing_write(error_number: int):

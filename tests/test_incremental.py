@@ -28,6 +28,11 @@ SET_ASIDE = "content/sources/xjb_kuowei.setaside.yaml"
 # the new deletes it. A value and its evidence change with the archived source they are quoted from.
 EDITS = [
     ("a fact's value", ("content/facts/rd.yaml", ARCHIVE), "3.5", "3.6"),
+    ("an entry in the updates log", "content/updates.yaml", "[]\n",
+     '- date: "2027-01-05"\n  kind: correction\n  facts: [rd.jjj_2014]\n  note: 原数据有误\n  note_en: a typo\n'),
+    ("an entry's note", "content/updates.yaml", "note_en: a typo", "note_en: the figure was mistyped"),
+    ("the record of what was published", "content/published.yaml", "published: '2026-11-30'",
+     "published: '2026-12-01'"),
     ("the archived source", ARCHIVE, None, "\n补记一句。\n"),
     ("a new figure in the archived source", ARCHIVE, None, "\n另有7项成果。\n"),
     ("a set-aside reason", SET_ASIDE, "一部分，不是数据", "一部分，并非数据"),

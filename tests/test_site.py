@@ -44,7 +44,7 @@ def test_site_prose_numbers_come_from_facts(real_site, real_pages):
     facts = real_site.story.facts
     home = real_pages["index.html"]
     for fact_id in ("rd.beijing_intensity", "rd.jjj_change_pp", "rd.jjj_change_pct", "rankings.wipo_beijing"):
-        assert f'data-fact="{fact_id}">{facts[fact_id].display}</span>' in home
+        assert f'data-fact="{fact_id}">{facts[fact_id].display}</a>' in home  # a link to its row in the data table
     assert facts["rd.jjj_change_pp"].display == "0.72个百分点"
     assert facts["rd.jjj_change_pct"].display == "20.6%"
 

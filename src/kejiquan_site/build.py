@@ -16,10 +16,13 @@ from .content import Project, Story, load_story
 from .contentfiles import count_content_files
 from .discovery import gzip_siblings, render_headers_file, render_robots, render_sitemap
 from .downloads import CSV_PATH, JSON_PATH, render_facts_csv, render_facts_json, render_table_csv
+from .feed import feed_path, render_feed, update_sentences
 from .i18n import edition, twin_urls
+from .manifest import BUILD_PATH, PACKAGE_PATH, git_commit, render_build_manifest, render_datapackage
 from .diagnostics import BuildFailed, Diagnostic
 from .memo import NO_MEMO, Memo, folder_signature
 from .parallel import run_jobs
+from .published import History, fact_histories
 from .markdown_ext import DirectiveItem, make_markdown
 from .pages import Page
 from .render import PageRenderer, chart_csv_path, embed_path, make_environment, plain_text
@@ -57,13 +60,15 @@ def build_site(project: Project, *, strict: bool = False, memo: Memo = NO_MEMO, 
     templates_key = folder_signature(project.templates)
     env = memo.get("jinja", templates_key, lambda: make_environment(project))
     editions = {language: edition(story, language, memo) for language in story.config.editions}
+    history = memo.get("history", (story.record, tuple(story.facts.values())),
+                       lambda: fact_histories(story.facts, story.record))
     renderers = []
     for language in story.config.editions:
         share_images, renderer = _edition_renderer(story, editions, language, project, assets, env, notes,
-                                                   memo, templates_key)
+                                                   memo, templates_key, history)
         files.update(share_images)
         renderers.append(renderer)
-    rendered = run_jobs(_render_jobs(renderers, story, editions.get("en"), memo, each_page_apart=processes > 1),
+    rendered = run_jobs(_render_jobs(renderers, story, editions.get("en"), memo, history, each_page_apart=processes > 1),
                         processes)
     problems = [problem for _, found in rendered for problem in found]
     if problems:
@@ -71,13 +76,17 @@ def build_site(project: Project, *, strict: bool = False, memo: Memo = NO_MEMO, 
     for part_files, _ in rendered:
         files.update(part_files)
     files.update(_discovery_files(story))
+    files.update(_update_feeds(story, editions))
+    files[BUILD_PATH] = render_build_manifest(story, git_commit(project.root), assets.plotly.version, memo)
+    files[PACKAGE_PATH] = render_datapackage(story)
     if precompress:
         files.update(gzip_siblings(files))
     return Site(dict(sorted(files.items())), story, assets.plotly, tuple(dict.fromkeys(notes)))
 
 
 def _edition_renderer(story: Story, editions: dict[str, Story], language: str, project: Project, assets: Assets,
-                      env, notes: list[str], memo: Memo, templates_key: Any) -> tuple[dict[str, bytes], PageRenderer]:
+                      env, notes: list[str], memo: Memo, templates_key: Any, history: History
+                      ) -> tuple[dict[str, bytes], PageRenderer]:
     """The share images of one edition, and the renderer of its pages, embeds and chart CSVs."""
     local = editions[language]
     other = editions.get("zh" if language == "en" else "en")
@@ -86,21 +95,21 @@ def _edition_renderer(story: Story, editions: dict[str, Story], language: str, p
                             lambda: {key: fact.label for key, fact in (other.facts if other else {}).items()})
     renderer = PageRenderer(local, project, assets, language=language, share_images=share_paths,
                             other_labels=other_labels, env=env, memo=memo, templates_key=templates_key,
-                            alternates=twin_urls(story))
+                            alternates=twin_urls(story), histories=history)
     return files, renderer
 
 
 Rendered = tuple[dict[str, bytes], list[Diagnostic]]
 
 
-def _render_jobs(renderers: list[PageRenderer], story: Story, english: Story | None, memo: Memo,
+def _render_jobs(renderers: list[PageRenderer], story: Story, english: Story | None, memo: Memo, history: History,
                  each_page_apart: bool) -> list[tuple[float, Callable[[], Rendered]]]:
     """Everything left to render, with a rough cost for sharing it out between processes: the
     downloads, and each page with the embed pages and tables of the charts first shown on it
     (a page with the table of all facts costs as many as it has rows). In one process, one job
     per edition."""
     rows = len(story.facts) / 20
-    jobs: list[tuple[float, Callable[[], Rendered]]] = [(rows, lambda: (_data_files(story, english, memo), []))]
+    jobs: list[tuple[float, Callable[[], Rendered]]] = [(rows, lambda: (_data_files(story, english, memo, history), []))]
     for renderer in renderers:
         if not each_page_apart:
             jobs.append((0, lambda renderer=renderer: _page_job(renderer, None, None)))
@@ -131,12 +140,12 @@ def _chart_csv(renderer: PageRenderer, chart: Chart) -> dict[str, bytes]:
         ("chart-csv", language, chart.id), inputs, lambda: render_table_csv(chart_table(chart, local.facts, language)))}
 
 
-def _data_files(story: Story, english: Story | None, memo: Memo) -> dict[str, bytes]:
+def _data_files(story: Story, english: Story | None, memo: Memo, history: History) -> dict[str, bytes]:
     """The downloads of all facts, with the English labels and values when there is an edition."""
     facts = list(story.facts.values())
     english_facts = list(english.facts.values()) if english else None
-    return {CSV_PATH: render_facts_csv(facts, english_facts, memo),
-            JSON_PATH: render_facts_json(facts, story.sources, english_facts, memo)}
+    return {CSV_PATH: render_facts_csv(facts, english_facts, memo, history),
+            JSON_PATH: render_facts_json(facts, story.sources, english_facts, memo, history)}
 
 
 def _discovery_files(story: Story) -> dict[str, bytes]:
@@ -145,6 +154,20 @@ def _discovery_files(story: Story) -> dict[str, bytes]:
              for language in story.config.editions for chart_id in story.charts]
     return {"sitemap.xml": render_sitemap(story.config, urls), "robots.txt": render_robots(story.config),
             "_headers": render_headers_file()}
+
+
+def _update_feeds(story: Story, editions: dict[str, Story]) -> dict[str, bytes]:
+    """The Atom feed of the updates log in every edition, linking to the edition's log page (the
+    page with {updates}; the home page when there is none)."""
+    feeds = {}
+    for language, local in editions.items():
+        log = next((page.url for page in local.pages if any(ref.kind == "directive" and ref.id == "updates"
+                                                             for ref in page.references)), feed_path(language)[:-len("updates.xml")])
+        fallback = story.record.date if story.record else max((s.date for s in story.sources.values() if len(s.date) == 10),
+                                                               default="2000-01-01")
+        feeds[feed_path(language)] = render_feed(local.config, story.updates, language, log,
+                                                 update_sentences(story.updates, language), fallback)
+    return feeds
 
 
 def _key_numbers(items: list[DirectiveItem], story: Story) -> list[KeyNumber]:

@@ -1,5 +1,5 @@
-"""The command line: `kejiquan build` and `kejiquan check`. The only place that prints
-diagnostics and chooses exit codes (0 built, 1 content or system errors, 2 usage errors, 130
+"""The command line: `kejiquan build`, `check`, `serve`, `publish` and `new`. The only place that
+prints diagnostics and chooses exit codes (0 built, 1 content or system errors, 2 usage errors, 130
 interrupted by Ctrl-C or SIGTERM).
 """
 
@@ -33,20 +33,60 @@ def _parser() -> argparse.ArgumentParser:
     _project_arguments(propose)
     for name, text in (("build", "check the content and build the site"),
                        ("check", "check the content without writing anything"),
-                       ("serve", "build, serve on 127.0.0.1, rebuild and reload on every change")):
+                       ("serve", "build, serve on 127.0.0.1, rebuild and reload on every change"),
+                       ("publish", "build strictly, then record every fact as published (content/published.yaml)")):
         command = commands.add_parser(name, help=text)
         _project_arguments(command)
         command.add_argument("--strict", action="store_true", help="treat warnings as errors")
-        if name in ("build", "serve"):
+        if name in ("build", "serve", "publish"):
             command.add_argument("--output", "-o", type=Path, help="output folder (default: PROJECT/_site)")
         if name == "build":
             command.add_argument("--precompress", action="store_true",
                                  help="also write NAME.gz next to every text file, for nginx's gzip_static")
+        if name == "publish":
+            command.add_argument("--date", type=_publish_date, default=None,
+                                 help="the publication date, YYYY-MM-DD (default: today)")
         if name == "serve":
             command.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
             command.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
         command.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     return parser
+
+
+def _publish_date(text: str) -> str:
+    import datetime
+    import re
+
+    try:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            return datetime.date.fromisoformat(text).isoformat()
+    except ValueError:
+        pass
+    raise argparse.ArgumentTypeError(f"'{text}' is not a date written as 2027-03-02")
+
+
+def _publish(project: Project, output: Path, date: str | None) -> tuple[Site, str]:
+    """Build strictly, record the facts as published on `date`, then build again with the new
+    record (so the footer names this publication) and write the site. Returns the site and a line
+    saying what was recorded. Nothing is written when the first build fails."""
+    import datetime
+
+    from .build import build_site
+    from .output import write_site
+    from .published import RECORD_FILE, next_record, render_record, write_record
+    from .updates import entry_dates
+
+    date = date or datetime.date.today().isoformat()
+    site = build_site(project, strict=True, processes=_usable_cores())
+    story = site.story
+    record = next_record(story.facts, story.record, date, entry_dates(story.updates))
+    changed = sum(1 for key, versions in record.facts.items()
+                  if story.record is None or versions != story.record.facts.get(key))
+    write_record(project.content / RECORD_FILE, render_record(record))
+    site = build_site(project, strict=True, processes=_usable_cores())
+    write_site(site.files, output)
+    return site, (f"published {len(story.facts)} facts on {date} ({changed} new or changed) in "
+                  f"{project.shown(project.content / RECORD_FILE)}")
 
 
 def _project_arguments(command: argparse.ArgumentParser) -> None:
@@ -141,7 +181,7 @@ def _run(argv: list[str] | None, finished: dict[str, bool]) -> int:
     root = args.project.resolve()
     project = Project(root, (args.content or root / "content").resolve(),
                       (args.templates or root / "templates").resolve())
-    output = (args.output or root / "_site").resolve() if args.command in ("build", "serve") else None
+    output = (args.output or root / "_site").resolve() if args.command in ("build", "serve", "publish") else None
     try:
         if output is not None:
             check_output_folder(output, {"project": root, "content": project.content,
@@ -166,7 +206,8 @@ def _serve(project: Project, output: Path, args: argparse.Namespace) -> int:
 
 
 def _build(project: Project, output: Path | None, args: argparse.Namespace, finished: dict[str, bool]) -> int:
-    """`build` and `check` (output None), and `facts propose`, which reads the story as they do."""
+    """`build`, `publish`, `check` (output None), and `facts propose`, which reads the story as
+    they do."""
     from .build import build_site
     from .changes import describe_changes, previous_values
     from .diagnostics import BuildFailed, describe_system_error, format_report
@@ -177,10 +218,15 @@ def _build(project: Project, output: Path | None, args: argparse.Namespace, fini
     try:
         if args.command == "facts":
             return _propose(project, args.source_id)
-        site = build_site(project, strict=args.strict,
-                          precompress=getattr(args, "precompress", False), processes=_usable_cores())
         changes: list[str] = []
-        if output is not None:
+        if args.command != "publish":
+            site = build_site(project, strict=args.strict,
+                              precompress=getattr(args, "precompress", False), processes=_usable_cores())
+        if args.command == "publish":
+            site, recorded = _publish(project, output, args.date)
+            changes = [recorded]
+            finished["written"] = True
+        elif output is not None:
             changes = describe_changes(previous_values(output), site.story)
             write_site(site.files, output)
             finished["written"] = True
@@ -222,10 +268,12 @@ def _report(site: Site, output: Path | None, changes: list[str], command: str, r
         print(f"note: {note}")
     for coverage in story.coverage:
         print(f"coverage: {coverage.summary}")
-    verb = "built" if command == "build" else "checked"
+    verb = "checked" if command == "check" else "built"
     where = f" into {output}" if output is not None else ""
     print(f"{verb} {pages} pages, {len(story.charts)} charts, {len(story.facts)} facts{where}")
-    if changes:
+    if command == "publish":
+        print(changes[0])
+    elif changes:
         print("changed since the last build:\n  " + "\n  ".join(changes))
 
 

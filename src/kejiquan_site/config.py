@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,6 +27,9 @@ SITE_FIELDS = {
     "publisher": FieldSpec(not_text, "who publishes the site", required=True),
     "contact": FieldSpec(not_optional_text, "an e-mail address readers can write to about errors"),
     "copyright": FieldSpec(not_optional_text, "the copyright line for the footer"),
+    "data_license": FieldSpec(lambda v: "" if isinstance(v, str) and re.fullmatch(r"[A-Za-z0-9.+-]+", v)
+                              else f"got {describe(v)}",
+                              "the licence of the data downloads as an SPDX id, such as CC-BY-4.0"),
     "english": FieldSpec(lambda v: "" if isinstance(v, dict) else f"got {describe(v)}",
                          "a block with title, description, publisher (and copyright) in English; "
                          "its presence builds the English edition under en/"),
@@ -48,6 +52,7 @@ class SiteConfig:
     contact: str
     copyright: str
     english: tuple[tuple[str, str], ...] = ()
+    data_license: str = ""  # SPDX id, for data/datapackage.json
 
     @property
     def editions(self) -> tuple[str, ...]:
@@ -76,4 +81,4 @@ def parse_config(doc: YamlDoc) -> tuple[SiteConfig | None, list[Diagnostic]]:
     english = tuple((key, str(value).strip()) for key, value in (data.get("english") or {}).items() if value)
     return SiteConfig(data["title"].strip(), data["description"].strip(), data["language"].strip(),
                       data["base_url"], data["publisher"].strip(), (data.get("contact") or "").strip(),
-                      (data.get("copyright") or "").strip(), english), []
+                      (data.get("copyright") or "").strip(), english, data.get("data_license", "")), []

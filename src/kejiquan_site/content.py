@@ -14,8 +14,8 @@ from markdown_it import MarkdownIt
 
 from .charts import Chart, check_chart_facts
 from .config import SiteConfig
-from .contentfiles import (Archive, FactFile, Project, list_files, load_archives, load_config, load_set_asides,
-                           load_sources, read_data, read_pages)
+from .contentfiles import (Archive, FactFile, Project, list_files, load_archives, load_config, load_log,
+                           load_record, load_set_asides, load_sources, read_data, read_pages)
 from .coverage import Coverage, check_coverage
 from .derive import derive_facts
 from .diagnostics import BuildFailed, Diagnostic, Location, did_you_mean, error
@@ -28,6 +28,8 @@ from .memo import NO_MEMO, Memo
 from .pages import Page
 from .parallel import run_parts
 from .provenance import check_evidence_in_sources, check_unarchived_sources
+from .published import Record
+from .updates import Update, check_log
 from .textfiles import check_file, forget_folders, read_text
 
 __all__ = ["Project", "Story", "load_story", "check_pages", "check_template_files"]  # Project: from contentfiles
@@ -44,6 +46,8 @@ class Story:
     pages: tuple[Page, ...]
     warnings: tuple[Diagnostic, ...] = ()
     archives: dict[str, Archive] = dataclasses.field(default_factory=dict)  # by source id: (shown path, text)
+    record: Record | None = None  # what was last published (published.py)
+    updates: tuple[Update, ...] = ()  # the updates log as readers see it, newest first (updates.py)
     coverage: tuple[Coverage, ...] = ()  # of each archived source, by source id
 
 
@@ -60,6 +64,8 @@ def load_story(project: Project, md: MarkdownIt, strict: bool = False, memo: Mem
     config = load_config(project, problems, memo)
     sources = load_sources(project, problems, memo)
     archives = load_archives(project, sources, problems, memo)
+    record = load_record(project, problems, memo)
+    entries = load_log(project, problems, memo)
     set_asides = load_set_asides(project, sources, problems, memo)
     languages = ("zh", "en") if config is not None and "en" in config.editions else ("zh",)
     (pages, found_in_pages), (fact_files, chart_files, found_in_data) = run_parts(
@@ -70,6 +76,11 @@ def load_story(project: Project, md: MarkdownIt, strict: bool = False, memo: Mem
     problems += check_unarchived_sources(sources or {}, facts)
     problems += check_template_files(project)
     charts = _check_charts(chart_files, facts, problems, memo)
+    updates: tuple[Update, ...] = ()
+    if not any(p.location.path.startswith(_content_prefix(project, "facts")) for p in problems if p.severity != "warning"):
+        updates, found = memo.get("updates", (tuple(entries), record, tuple(facts.items())),
+                                  lambda: check_log(entries, record, facts))
+        problems += found
     warnings_for_twins = check_twins(pages, project) if len(languages) > 1 else []
     warnings = [p for p in problems if p.severity == "warning"]  # files read fine, but mislead
     problems = [p for p in problems if p.severity != "warning"]
@@ -95,7 +106,8 @@ def load_story(project: Project, md: MarkdownIt, strict: bool = False, memo: Mem
         raise BuildFailed(problems + warnings)
     return Story(config, sources or {}, facts, charts,
                  tuple(sorted(pages, key=lambda p: (p.language != "zh", p.order, p.name))),
-                 tuple(sorted(warnings, key=lambda d: d.sort_key)), archives, coverage)
+                 tuple(sorted(warnings, key=lambda d: d.sort_key)), archives, coverage=coverage, record=record,
+                 updates=updates)
 
 
 def _check_coverage(archives: dict[str, Archive], facts: dict[str, Fact], set_asides: dict, memo: Memo

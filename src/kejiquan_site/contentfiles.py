@@ -23,6 +23,8 @@ from .lint import check_chart_numbers, check_page_numbers
 from .memo import NO_MEMO, Memo, file_signature, listing_signature
 from .pages import RESERVED_NAMES, Page, parse_page
 from .provenance import check_values_in_evidence
+from .published import RECORD_FILE, Record, parse_record
+from .updates import LOG_FILE, Entry, parse_log
 from .textfiles import display_path, read_text
 from .yamlread import YamlDoc, parse_yaml
 
@@ -133,6 +135,28 @@ def _load_sources_file(project: Project, path: Path) -> tuple[dict[str, Source] 
         return None, problems, False
     sources, found = parse_sources(doc)
     return sources, problems + found, not found
+
+
+def load_record(project: Project, problems: list[Diagnostic], memo: Memo = NO_MEMO) -> Record | None:
+    """content/published.yaml, or None while nothing has been published (no file)."""
+    path = project.content / RECORD_FILE
+    if not os.path.lexists(path):
+        return None
+    record, found = _per_file(memo, "record", path, _where(project, project.content), None,
+                              lambda: _parse_file(project, path, parse_record))
+    problems += found
+    return record
+
+
+def load_log(project: Project, problems: list[Diagnostic], memo: Memo = NO_MEMO) -> list[Entry]:
+    """The entries of content/updates.yaml (none when there is no such file)."""
+    path = project.content / LOG_FILE
+    if not os.path.lexists(path):
+        return []
+    entries, found = _per_file(memo, "log", path, _where(project, project.content), None,
+                               lambda: _parse_file(project, path, parse_log))
+    problems += found
+    return entries or []
 
 
 Archive = tuple[str, str]  # (the path shown in messages, the archived text)

@@ -84,6 +84,7 @@ class Fact:
     value_en: Any = None
     period_en: str = ""
     language: str = "zh"
+    value_at: Location | None = None  # where 'value:' is given, for messages about a changed value
 
     def in_language(self, language: str) -> "Fact":
         """This fact as the edition in `language` shows it: English label, text and period where
@@ -343,4 +344,5 @@ def _make_fact(doc: YamlDoc, group: str, local_id: str, body: dict) -> Fact:
         label_en=(body.get("label_en") or "").strip(),
         value_en=tuple(body["value_en"]) if isinstance(body.get("value_en"), list) else body.get("value_en"),
         period_en=(body.get("period_en") or "").strip(),
+        value_at=Location(doc.path, *doc.value_at(local_id, "value")) if "value" in body else None,
     )

@@ -19,7 +19,8 @@ from markdown_it.token import Token
 
 ROLE = re.compile(r"\{(fact|label)\}`([^`\n]*)`")
 DIRECTIVE_INFO = re.compile(r"\{([a-z_]+)\}\s*(.*)")
-DIRECTIVES = ("cards", "chart", "timeline", "lists", "facttable", "sources", "downloads", "coverage")
+DIRECTIVES = ("cards", "chart", "timeline", "lists", "facttable", "sources", "downloads", "coverage",
+              "updates")
 _SAFE_SCHEMES = ("http://", "https://", "mailto:")
 
 

@@ -28,7 +28,7 @@ STAMP = ".kejiquan-site"
 STAMP_TEXT = b"This folder was written by kejiquan_site; every build replaces all of it.\n"
 # What a build writes at the top of the output folder besides page folders (each holding only
 # index.html): an output folder of an earlier release, written before the stamp, has only these.
-OUR_TOP_LEVEL = {"index.html", "404.html", "sitemap.xml", "robots.txt", "_headers", STAMP,
+OUR_TOP_LEVEL = {"index.html", "404.html", "sitemap.xml", "robots.txt", "_headers", "updates.xml", STAMP,
                  "assets", "data", "embed", "en"}
 
 

@@ -24,13 +24,17 @@ from .content import Project, Story
 from .diagnostics import Diagnostic, did_you_mean, error
 from .downloads import CSV_PATH, JSON_PATH
 from .limits import PageBudget, PageTooLarge, check_page_size, page_too_large
+from .manifest import BUILD_PATH
 from .facts import Fact
+from .feed import feed_path, update_sentences, with_updates
 from .figures import figure
 from .formatting import QUALIFIER_WORDS, QUALIFIER_WORDS_EN, format_date, format_period, join_list
 from .markdown_ext import ROLE, DirectiveItem
 from .memo import NO_MEMO, Memo, Reads, RecordingMap, chunks
 from .pages import TEXT_KEYS, Page
+from .published import History, published_version
 from .ui import ui
+from .updates import Update
 
 _JSON_ESCAPES = (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029"))
 
@@ -114,7 +118,8 @@ class PageRenderer:
     def __init__(self, story: Story, project: Project, assets: Assets, *, language: str = "zh",
                  share_images: dict[str, str] | None = None, other_labels: dict[str, str] | None = None,
                  alternates: dict[str, list[tuple[str, str]]] | None = None,
-                 env: jinja2.Environment | None = None, memo: Memo = NO_MEMO, templates_key: Any = None) -> None:
+                 env: jinja2.Environment | None = None, memo: Memo = NO_MEMO, templates_key: Any = None,
+                 histories: History | None = None) -> None:
         self.story = story
         self.project = project
         self.assets = assets
@@ -123,14 +128,79 @@ class PageRenderer:
         self.all_other_labels = other_labels or {}
         self.alternates = alternates or {}
         self.env = env or make_environment(project)
-        self.edition = edition_context(language)
         self.memo = memo
+        self._root: str | None = None  # the page being rendered: its way to the site root
+        self.histories = histories or {}  # fact id -> earlier published values (published.fact_histories)
+        self._updates_setup(story, language)
+        self.edition = {**edition_context(language), "fact_href": self._fact_href, "updated_facts": self.updated_facts}
         self._drawn: dict[str, dict[str, Any]] = {}  # chart id -> its figure, table and texts (cold builds)
         self.nav = [dataclasses.replace(p, nav=plain_text(p.nav, story.facts)) for p in story.pages if p.nav]
         # What every page shows besides its own content: a change here renders every page again.
         self.shared = (story.config, story.sources, tuple(p for p in story.pages if p.nav),
-                       tuple(p.nav for p in self.nav), assets.paths, templates_key, story.coverage)
+                       tuple(p.nav for p in self.nav), assets.paths, templates_key, story.updates,
+                       self.data_url, self.log_url, tuple(self._log_pages), self.data_version, story.record,
+                       story.coverage)
         self._start_recording()
+
+    def _updates_setup(self, story: Story, language: str) -> None:
+        """What the pages need to show the updates log and link numbers to their facts: where
+        the data table and the log are, which facts changed, and which pages show each change."""
+        def page_with(directive: str) -> str | None:
+            return next((p.url for p in story.pages if p.name != "404" and any(
+                r.kind == "directive" and r.id == directive for r in p.references)), None)
+
+        self.data_url, self.log_url = self.memo.get(("special-pages", language), story.pages,
+                                                    lambda: (page_with("facttable"), page_with("updates")))
+        self.sentences = update_sentences(story.updates, language)
+        self.updated_facts: dict[str, str] = {}
+        for update in story.updates:  # newest first: a fact is marked as its latest change
+            for fact_id in update.touches:
+                self.updated_facts.setdefault(fact_id, update.kind)
+        self._page_facts = self.memo.get(("page-facts", language), (story.pages, tuple(story.charts.items())), lambda: {
+            p.name: frozenset(p.fact_ids).union(*(story.charts[c].fact_ids for c in p.chart_ids if c in story.charts))
+            for p in story.pages if p.name != "404"})
+        self._log_pages = [(u.anchor, [(p.url, plain_text(p.title, story.facts)) for p in story.pages
+                                       if u.touches & self._page_facts.get(p.name, frozenset())])
+                           for u in story.updates]
+        self.data_version = self.memo.get("data-version", story.record, lambda: published_version(story.record))
+
+    def _fact_href(self, fact_id: str) -> str:
+        """The link from a number to its row in the data table ('' in embeds or without a table)."""
+        if self._root is None or self.data_url is None:
+            return ""
+        return f"{self._root}{self.data_url}#fact-{fact_id}"
+
+    def _page_updates(self, page: Page) -> list[Update]:
+        here = self._page_facts.get(page.name, frozenset())
+        return [update for update in self.story.updates if update.touches & here]
+
+    POPOVER_WORDS = ("source", "period_label", "qualifier_label", "computed", "history", "see_in_table", "close")
+
+    def _fact_details(self, page: Page) -> dict[str, Any] | None:
+        """What the popover of each number in the page's prose, cards and timelines shows (facts.js):
+        the evidence or formula, the source, period, qualifier and earlier published values."""
+        language = self.language
+        facts = {}
+        for fact_id in dict.fromkeys(page.fact_ids):
+            fact = self.facts[fact_id]
+            facts[fact_id] = {
+                "title": ui("fact_details", language, label=fact.label), "display": fact.display,
+                "evidence": fact.evidence, "formula": fact.formula, "source": self.source_names(fact),
+                "period": format_period(fact.period, language) if fact.period else "",
+                "qualifier": self.edition["qualifier_words"][fact.qualifier] or "",
+                "history": [[format_date(date, language), shown_en if language == "en" else shown]
+                            for date, _, shown, shown_en in self.histories.get(fact_id, ())]}
+        if not facts:
+            return None
+        return {"facts": facts, "words": {key: ui(key, language) for key in self.POPOVER_WORDS}}
+
+    def _update_views(self, updates: list[Update], root: str) -> list[dict[str, Any]]:
+        """The updates as the templates show them, with links to the log and the pages concerned."""
+        pages = dict(self._log_pages)
+        log = root + self.log_url if self.log_url is not None else None
+        return [{"anchor": u.anchor, "date": u.date, "kind": u.kind, "sentence": self.sentences[u.anchor],
+                 "href": f"{log}#{u.anchor}" if log is not None else None,
+                 "pages": [(root + url, title) for url, title in pages.get(u.anchor, [])]} for u in updates]
 
     def _start_recording(self) -> None:
         """Fresh views of the facts, charts and other-edition labels that note what is read."""
@@ -200,6 +270,7 @@ class PageRenderer:
         root = self.story.config.base_path if page.name == "404" else "../" * page.depth
         home = root + page.prefix  # the edition's own root: Markdown links stay within the edition
         charts_here: list[str] = []
+        self._root = root
         budget = PageBudget()  # raises PageTooLarge as soon as the roles and directives pass the limit
         body = Markup(page.compiled.fill(
             home, lambda role, fact_id: budget.spend(self._render_role(role, fact_id)),
@@ -211,11 +282,18 @@ class PageRenderer:
         share_image = config.base_url + share if share else None
         json_ld = page_json_ld(page.schema, config, page.title, page.description, canonical, share_image,
                                self.story.sources)
+        page_updates = self._page_updates(page) if page.name != "404" else []
+        details = self._fact_details(page) if self.data_url is not None and page.name != "404" else None
+        json_ld = with_updates(json_ld, page_updates, self.language, self.sentences)
         return self.env.get_template(page.template).render(
             **self.edition, site=config, page=page, body=body, root=root, home=home,
             nav=self.nav,
             has_charts=bool(charts_here), asset=self._asset_function(root),
             canonical=canonical, sources=self.story.sources, share_image=share_image,
+            page_updates=self._update_views(page_updates, root), feed_href=root + feed_path(self.language),
+            log_href=root + self.log_url if self.log_url is not None else None,
+            data_version=self.data_version, build_href=root + BUILD_PATH,
+            fact_details=script_json(details) if details else None,
             json_ld=script_json(json_ld) if json_ld else None,
             alternates=[(tag, root + url) for tag, url in self.alternates.get(page.name, [])],
             alternates_absolute=[(tag, config.base_url + url) for tag, url in self.alternates.get(page.name, [])],
@@ -234,6 +312,7 @@ class PageRenderer:
     def render_embed(self, chart: Chart) -> str:
         """A minimal page with only the chart, for <iframe> embeds at embed/CHART/."""
         root = "../" * embed_path(chart.id, self.language).count("/")
+        self._root = None  # an embedded chart's numbers do not link into the site
         context = {"root": root, "facts": self.facts, "sources": self.story.sources,
                    "source_names": self.source_names, **self._chart_context(chart, root)}
         figure_html = Markup(self.env.get_template("components/chart.html").render(context, **self.edition))
@@ -259,6 +338,8 @@ class PageRenderer:
             context.update(self._chart_context(self.charts[argument], root))
         elif name == "facttable":
             context["rows"] = self._fact_rows(root)
+        elif name == "updates":
+            context["updates"] = self._update_views(list(self.story.updates), root)
         elif name == "downloads":
             context.update(csv_href=root + CSV_PATH, json_href=root + JSON_PATH, count=len(facts))
         elif name == "coverage":
@@ -282,7 +363,7 @@ class PageRenderer:
         return parts
 
     def _fact_row_run(self, facts: tuple[Fact, ...], labels: dict[str, str], root: str) -> Markup:
-        context = {"root": root, "rows": [(fact, labels.get(fact.id, "")) for fact in facts],
+        context = {"root": root, "rows": [(fact, labels.get(fact.id, "")) for fact in facts], "histories": self.histories,
                    "source_names": self.source_names, "sources": self.story.sources, **self.edition}
         return Markup(self.env.get_template("components/facttable_rows.html").render(context).removesuffix("\n"))
 

@@ -1,0 +1,255 @@
+"""Stories that change in public: the record of what was published, the updates log, and what
+readers get when a published number changes (note, marked number, log page, JSON-LD, Atom feed,
+history in the downloads), in both editions."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import xml.etree.ElementTree as ElementTree
+from pathlib import Path
+
+import pytest
+
+from kejiquan_site.build import build_site
+from kejiquan_site.cli import main
+from kejiquan_site.content import Project
+from kejiquan_site.diagnostics import BuildFailed, format_diagnostic
+
+from conftest import REPO
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+RD = "content/facts/rd.yaml"
+ARCHIVE = "content/sources/xjb_kuowei.txt"
+ENTRY = """- date: "2027-03-02"
+  kind: {kind}
+  facts: [rd.jjj_2024]
+  note: 新数据
+  note_en: new data
+"""
+
+
+def _copy_real_site(tmp_path: Path) -> Project:
+    for folder in ("content", "templates"):
+        shutil.copytree(REPO / folder, tmp_path / folder)
+    if (REPO / "node_modules").is_dir():
+        (tmp_path / "node_modules").symlink_to(REPO / "node_modules")
+    return Project(tmp_path, tmp_path / "content", tmp_path / "templates")
+
+
+def _replace(root: Path, relative: str, old: str, new: str) -> None:
+    path = root / relative
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def _change_jjj_2024(root: Path) -> None:
+    """4.22% becomes 4.3%, in the fact, its evidence and the archived source it is quoted from."""
+    _replace(root, RD, "value: 4.22", "value: 4.3")
+    _replace(root, RD, "2024年的4.22%", "2024年的4.3%")
+    _replace(root, ARCHIVE, "2024年的4.22%", "2024年的4.3%")
+
+
+def _log(root: Path, text: str) -> None:
+    (root / "content/updates.yaml").write_text(text, encoding="utf-8")
+
+
+@pytest.fixture
+def published(tmp_path: Path) -> Project:
+    """The real story, published on 2026-11-30 (its record is in content/published.yaml)."""
+    project = _copy_real_site(tmp_path)
+    assert main(["publish", "--project", str(tmp_path), "--date", "2026-11-30", "-o", str(tmp_path / "_site")]) == 0
+    return project
+
+
+def _failure(project: Project) -> list[str]:
+    with pytest.raises(BuildFailed) as failed:
+        build_site(project, strict=True)
+    return [format_diagnostic(d, project.root) for d in failed.value.diagnostics]
+
+
+def test_updates_real_story_has_an_empty_log_and_feed(real_site):
+    for prefix in ("", "en/"):
+        page = real_site.files[f"{prefix}updates/index.html"].decode()
+        assert "update-log-empty" in page
+        feed = ElementTree.fromstring(real_site.files[f"{prefix}updates.xml"])
+        assert feed.tag == f"{ATOM}feed" and feed.findall(f"{ATOM}entry") == []
+        home = real_site.files[f"{prefix}index.html"].decode()
+        assert f'type="application/atom+xml" href="{"../" if prefix else ""}{prefix}updates.xml"' in home
+        assert "update-note" not in home
+
+
+def test_updates_silent_change_is_refused_at_the_value(published):
+    _change_jjj_2024(published.root)
+    messages = _failure(published)
+    assert messages == [
+        "content/facts/rd.yaml:33:10: error: 'rd.jjj_2024' changed since it was published on 2026-11-30 "
+        "(4.22% -> 4.3%), and content/updates.yaml has no entry for it: a published fact may not change silently\n"
+        "      value: 4.3\n"
+        "             ^\n"
+        "  expected: an entry in content/updates.yaml such as\n"
+        "    - date: \"2027-03-02\"\n"
+        "      kind: update          # or correction\n"
+        "      facts: [rd.jjj_2024]\n"
+        "      note: 新数据\n"
+        "      note_en: new data"]
+    site = build_site(published)  # without --strict: a warning, so the preview keeps working
+    assert [w.severity for w in site.story.warnings] == ["warning"]
+
+
+def test_updates_derived_facts_need_no_entry_of_their_own(published):
+    """rd.jjj_change_pp is computed from rd.jjj_2024: the entry for the input covers it."""
+    _change_jjj_2024(published.root)
+    _log(published.root, ENTRY.format(kind="update"))
+    site = build_site(published, strict=True)
+    assert "rd.jjj_change_pp" in site.story.updates[0].touches
+
+
+def test_updates_entry_shows_on_every_page_of_the_fact(published):
+    _change_jjj_2024(published.root)
+    _log(published.root, ENTRY.format(kind="update"))
+    files = build_site(published, strict=True).files
+    home, home_en = files["index.html"].decode(), files["en/index.html"].decode()
+    assert ('<p class="update-note update-note-update" id="note-update-2027-03-02-1">更新于 2027年3月2日：'
+            "京津冀地区平均研发投入强度由4.22%更新为4.3%（新数据）") in home
+    assert ("Updated March 2, 2027: Average R&amp;D intensity in Beijing-Tianjin-Hebei changed from 4.22% "
+            "to 4.3% (new data)") in home_en
+    assert re.search(r'<a class="fact fact-number fact-update fact-link" href="data/#fact-rd.jjj_2024" '
+                     r'data-fact="rd.jjj_2024">4.3%<span class="visually-hidden">（已更新）</span></a>', home)
+    assert '4.3%<span class="visually-hidden"> (updated)</span>' in home_en
+    assert "update-note" not in files["about/index.html"].decode()  # it shows no changed fact
+    for prefix in ("", "en/"):
+        log = files[f"{prefix}updates/index.html"].decode()
+        assert 'id="update-2027-03-02-1"' in log and "update-log-empty" not in log
+        json_ld = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>',
+                                       files[f"{prefix}index.html"].decode()).group(1))
+        assert json_ld["dateModified"] == "2027-03-02" and "correction" not in json_ld
+        feed = ElementTree.fromstring(files[f"{prefix}updates.xml"])
+        assert feed.find(f"{ATOM}updated").text == "2027-03-02T00:00:00Z"
+        [entry] = feed.findall(f"{ATOM}entry")
+        assert entry.find(f"{ATOM}link").get("href") == f"/{prefix}updates/#update-2027-03-02-1"
+        assert "4.22%" in entry.find(f"{ATOM}content").text
+
+
+def test_updates_correction_reads_as_a_correction(published):
+    _change_jjj_2024(published.root)
+    _log(published.root, ENTRY.format(kind="correction"))
+    files = build_site(published, strict=True).files
+    assert "更正于 2027年3月2日：京津冀地区平均研发投入强度由4.22%更正为4.3%（新数据）" in files["index.html"].decode()
+    assert "Corrected March 2, 2027:" in files["en/index.html"].decode()
+    json_ld = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>',
+                                   files["index.html"].decode()).group(1))
+    assert json_ld["correction"] == [{"@type": "CorrectionComment", "datePublished": "2027-03-02",
+                                      "text": "更正于 2027年3月2日：京津冀地区平均研发投入强度由4.22%更正为4.3%（新数据）"}]
+    assert "（已更正）" in files["index.html"].decode()
+
+
+def test_updates_publish_moves_the_record_on_and_keeps_history(published):
+    _change_jjj_2024(published.root)
+    _log(published.root, ENTRY.format(kind="update"))
+    before = build_site(published, strict=True).files
+    assert main(["publish", "--project", str(published.root), "--date", "2027-03-03",
+                 "-o", str(published.root / "_site")]) == 0
+    record = (published.content / "published.yaml").read_text(encoding="utf-8")
+    assert "published: '2027-03-03'" in record
+    assert "  rd.jjj_2024:\n  - date: '2026-11-30'\n    value: 4.22\n" in record
+    assert "  - date: '2027-03-02'\n    value: 4.3\n" in record  # dated by its entry
+    after = build_site(published, strict=True).files
+    assert _note(after["index.html"]) == _note(before["index.html"])  # the entry is now history
+    facts = {f["id"]: f for f in json.loads(after["data/facts.json"])["facts"]}
+    assert facts["rd.jjj_2024"]["history"] == [{"since": "2026-11-30", "value": 4.22, "display": "4.22%",
+                                              "display_en": "4.22%"}]
+    assert facts["rd.jjj_2014"]["history"] == []
+    assert "2026-11-30: 4.22%" in after["data/facts.csv"].decode("utf-8-sig")
+    assert '4.3%<span class="fact-was">（2026年11月30日发布为4.22%）</span>' in after["data/index.html"].decode()
+    assert "4.3%<span class=\"fact-was\"> (published as 4.22% on November 30, 2026)</span>" in \
+        after["en/data/index.html"].decode()
+    assert "2027年3月3日" in after["index.html"].decode()  # the footer's data version
+
+
+def _note(html: bytes) -> str:
+    return re.search(r'<aside class="update-notes".*?</aside>', html.decode(), re.S).group(0)
+
+
+@pytest.mark.parametrize("log, message", [
+    (ENTRY.format(kind="update").replace("rd.jjj_2024", "rd.jjj_2042"),
+     "content/updates.yaml:3:11: error: unknown fact 'rd.jjj_2042' (did you mean 'rd.jjj_2024'?)"),
+    (ENTRY.format(kind="update").replace("rd.jjj_2024", "rd.jjj_2014"),
+     "content/updates.yaml:3:11: error: 'rd.jjj_2014' has not changed: it is 3.5%, as published on 2026-11-30"),
+    (ENTRY.format(kind="fix"),
+     "content/updates.yaml:2:9: error: 'kind' must be update (更新: new information) or correction (更正: the "
+     "published value was wrong), got the text 'fix'"),
+    (ENTRY.format(kind="update").replace('"2027-03-02"', '"2026-11-01"'),
+     "content/updates.yaml:3:11: error: 'rd.jjj_2024' changed after the last publication (2026-11-30), but this "
+     "entry is dated 2026-11-01"),
+    ("date: 2027-03-02\n", "content/updates.yaml:1:1: error: updates.yaml must be a list of entries, got a block of keys"),
+])
+def test_updates_log_errors_are_located(published, log, message):
+    _change_jjj_2024(published.root)
+    _log(published.root, log)
+    assert any(text.startswith(message) for text in _failure(published)), _failure(published)
+
+
+def test_updates_entry_before_anything_was_published(tmp_path):
+    project = _copy_real_site(tmp_path)
+    (project.content / "published.yaml").unlink()
+    _log(tmp_path, ENTRY.format(kind="update"))
+    assert _failure(project)[0].startswith(
+        "content/updates.yaml:1:3: error: nothing has been published yet (there is no content/published.yaml), "
+        "so no fact can have changed")
+
+
+def test_updates_broken_record_is_located(published):
+    (published.content / "published.yaml").write_text("published: yesterday\nfacts: {}\n", encoding="utf-8")
+    assert _failure(published)[0].startswith(
+        "content/published.yaml:1:12: error: 'published' must be a date written as \"2027-03-02\", "
+        "got the text 'yesterday'")
+
+
+def test_updates_publish_refuses_a_silent_change_and_writes_nothing(published, capsys):
+    _change_jjj_2024(published.root)
+    record = (published.content / "published.yaml").read_bytes()
+    assert main(["publish", "--project", str(published.root), "--date", "2027-03-03",
+                 "-o", str(published.root / "_site")]) == 1
+    assert "may not change silently" in capsys.readouterr().err
+    assert (published.content / "published.yaml").read_bytes() == record
+
+
+def test_updates_publish_date_must_be_a_date(published, capsys):
+    with pytest.raises(SystemExit) as exited:
+        main(["publish", "--project", str(published.root), "--date", "3 March"])
+    assert exited.value.code == 2
+    assert "'3 March' is not a date written as 2027-03-02" in capsys.readouterr().err
+
+
+def test_updates_numbers_link_to_their_row_in_the_data_table(real_site):
+    for prefix in ("", "en/"):
+        home = real_site.files[f"{prefix}index.html"].decode()
+        data = real_site.files[f"{prefix}data/index.html"].decode()
+        links = re.findall(r'<a class="[^"]*fact-link" href="(?:\.\./en/)?data/#fact-([a-z0-9_.]+)"', home)
+        assert "rd.jjj_2024" in links and len(links) > 10
+        assert all(f'<tr id="fact-{fact_id}">' in data for fact_id in links)
+
+
+def test_updates_build_manifest_is_stable(real_site):
+    manifest = json.loads(real_site.files["data/build.json"])
+    assert set(manifest) == {"facts_sha256", "published", "updates", "git_commit", "engine", "plotly.js"}
+    assert manifest["published"]["facts_sha256"] == manifest["facts_sha256"]  # nothing changed since publishing
+    assert manifest["plotly.js"] == real_site.plotly.version
+    assert "数据版本：" in real_site.files["index.html"].decode()
+    assert "Data version: " in real_site.files["en/index.html"].decode()
+
+
+def test_updates_datapackage_is_a_valid_frictionless_package(real_site, tmp_path):
+    frictionless = pytest.importorskip("frictionless")
+    for path in ("data/datapackage.json", "data/facts.csv"):
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).write_bytes(real_site.files[path])
+    package = json.loads(real_site.files["data/datapackage.json"])
+    assert package["licenses"][0]["name"] == "CC-BY-4.0"
+    assert package["sources"][0]["title"].startswith("新京报: ")
+    report = frictionless.validate(str(tmp_path / "data/datapackage.json"))
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
+    assert report.tasks[0].stats["rows"] == len(real_site.story.facts)
