@@ -107,7 +107,7 @@ def _visit(browser, url: str, viewport: dict, color_scheme: str = "light") -> di
     seen["csp"] = page.evaluate("window.__csp")
     seen["background"] = page.evaluate("getComputedStyle(document.body).backgroundColor")
     seen["chart_text"] = page.evaluate(
-        "(() => { const t = document.querySelector('[data-chart] svg text'); return t ? getComputedStyle(t).fill : ''; })()")
+        "(() => { const t = document.querySelector('[data-chart] svg .annotation-text'); return t ? getComputedStyle(t).fill : ''; })()")
     if AXE.is_file():
         page.evaluate(AXE.read_text(encoding="utf-8"))
         result = page.evaluate("axe.run(document, {runOnly: {type: 'tag', values: "
@@ -203,20 +203,235 @@ def test_browser_preview_reloads_by_itself_and_overlays_errors(browser, preview)
     page.close()
 
 
-def test_browser_embed_snippet_resizes_its_iframe(browser, tmp_path):
-    """The snippet shown under a chart, pasted into another page, sizes the iframe to the chart."""
+def test_browser_embed_snippet_works_pasted_on_another_origin(browser, tmp_path):
+    """The snippet shown under a chart, pasted into a plain page on another site, loads the chart
+    from the publishing site (its absolute base URL) and sizes the iframe to it."""
     import html as html_module
 
-    files = build_site(Project(REPO, REPO / "content", REPO / "templates")).files
-    write_site(files, tmp_path / "site")
-    snippet = re.search(r'<textarea id="embed-rd_intensity"[^>]*>(.*?)</textarea>', files["index.html"].decode(), re.S)
-    host = '<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>host</title></head>' \
-           f'<body style="width: 360px">{html_module.unescape(snippet.group(1))}</body></html>'
-    (tmp_path / "site" / "host.html").write_text(host, encoding="utf-8")
-    with serve_folder(tmp_path / "site") as base:
+    (tmp_path / "site").mkdir()
+    (tmp_path / "partner").mkdir()
+    with serve_folder(tmp_path / "site") as publisher, serve_folder(tmp_path / "partner") as partner:
+        assert urlparse(publisher).netloc != urlparse(partner).netloc
+        files = build_site(Project(REPO, REPO / "content", REPO / "templates", publisher)).files
+        write_site(files, tmp_path / "site" / "out")
+        for path in (tmp_path / "site" / "out").iterdir():
+            path.rename(tmp_path / "site" / path.name)
+        snippet = re.search(r'<textarea id="embed-rd_intensity"[^>]*>(.*?)</textarea>', files["index.html"].decode(), re.S)
+        pasted = html_module.unescape(snippet.group(1))
+        assert f'src="{publisher}embed/rd_intensity/"' in pasted
+        host = '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>partner</title></head>' \
+               f'<body style="width: 360px"><p>A partner\'s story.</p>{pasted}</body></html>'
+        (tmp_path / "partner" / "story.html").write_text(host, encoding="utf-8")
         page = browser.new_page(viewport={"width": 400, "height": 900})
-        page.goto(base + "host.html")
-        _wait_until(page, "document.querySelector('iframe').style.height !== '620px'")
-        inner = page.frame_locator("iframe").locator("body").evaluate("b => Math.ceil(b.getBoundingClientRect().height)")
-        assert page.evaluate("document.querySelector('iframe').style.height") == f"{inner}px"
+        page.goto(partner + "story.html")
+        frame = page.frame_locator("iframe")
+        frame.locator(".chart-box.is-drawn svg.main-svg").first.wait_for(timeout=15000)
+        inner = lambda: frame.locator("body").evaluate("b => Math.ceil(b.getBoundingClientRect().height)")
+        deadline = time.monotonic() + 15
+        while page.evaluate("document.querySelector('iframe').style.height") != f"{inner()}px":
+            assert time.monotonic() < deadline, "the iframe never took the chart's height"
+            page.wait_for_timeout(50)
+        assert int(page.evaluate("document.querySelector('iframe').style.height")[:-2]) > 300
         page.close()
+
+
+# Every text of every drawn chart: its box, and the colour of every mark and text against the page.
+MEASURE_CHARTS = """(() => {
+  const rgb = text => (text.match(/[\\d.]+/g) || []).map(Number);
+  const luminance = ([r, g, b]) => [r, g, b].map(c => c / 255)
+    .map(c => c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4)
+    .reduce((sum, c, i) => sum + c * [0.2126, 0.7152, 0.0722][i], 0);
+  const contrast = (a, b) => { const [x, y] = [luminance(a), luminance(b)].sort((p, q) => q - p); return (x + 0.05) / (y + 0.05); };
+  const paper = rgb(getComputedStyle(document.body).backgroundColor);
+  const ratio = (colour) => Math.round(contrast(rgb(colour), paper) * 100) / 100;
+  return Array.from(document.querySelectorAll('[data-chart]')).map(box => {
+    const frame = box.getBoundingClientRect();
+    const texts = Array.from(box.querySelectorAll('svg text')).filter(t => t.textContent.trim()
+        && !t.closest('.hoverlayer') && getComputedStyle(t).display !== 'none').map(t => {
+      const r = t.getBoundingClientRect();
+      return {text: t.textContent, x0: r.left - frame.left, y0: r.top - frame.top, x1: r.right - frame.left,
+              y1: r.bottom - frame.top, contrast: ratio(getComputedStyle(t).fill)};
+    });
+    const marks = [];
+    box.querySelectorAll('.bars .point path').forEach(p => marks.push(['bar', ratio(getComputedStyle(p).fill)]));
+    box.querySelectorAll('.scatterlayer .point').forEach(p => marks.push(['point', ratio(getComputedStyle(p).fill)]));
+    box.querySelectorAll('.scatterlayer .js-line').forEach(p => marks.push(['line', ratio(getComputedStyle(p).stroke)]));
+    box.querySelectorAll('.annotation-arrow-g path').forEach(p => marks.push(['arrow', ratio(getComputedStyle(p).stroke)]));
+    box.querySelectorAll('.zerolinelayer path').forEach(p => marks.push(['axis', ratio(getComputedStyle(p).stroke)]));
+    return {id: box.id, width: frame.width, height: frame.height, texts, marks};
+  });
+})()"""
+CHART_WIDTHS = (320, 375, 1280)
+
+
+def _overlap(a: dict, b: dict) -> bool:
+    return min(a["x1"], b["x1"]) - max(a["x0"], b["x0"]) > 0.5 and min(a["y1"], b["y1"]) - max(a["y0"], b["y0"]) > 0.5
+
+
+@pytest.fixture(scope="module")
+def chart_pages(browser, server):
+    """What the charts of the story pages and the schematic's embed pages measure, for every
+    width and scheme: {(path, width, scheme): [chart measures]}."""
+    measured = {}
+    for scheme in ("light", "dark"):
+        for width in CHART_WIDTHS:
+            context = browser.new_context(viewport={"width": width, "height": 800}, color_scheme=scheme)
+            page = context.new_page()
+            for path in ("", "en/", "embed/layout_schematic/", "en/embed/layout_schematic/"):
+                page.goto(server + path)
+                for y in range(0, page.evaluate("document.body.scrollHeight") + 400, 400):
+                    page.evaluate(f"window.scrollTo(0, {y})")
+                    page.wait_for_timeout(30)
+                _wait_until(page, "Array.from(document.querySelectorAll('[data-chart]'))"
+                                  ".every(box => box.classList.contains('is-drawn'))")
+                measured[(path, width, scheme)] = page.evaluate(MEASURE_CHARTS)
+            context.close()
+    return measured
+
+
+def test_browser_chart_texts_stay_inside_their_chart_and_apart(chart_pages):
+    """At 320, 375 and 1280 px, light and dark, both editions: no label leaves its chart, none
+    overlaps another."""
+    problems = []
+    for (path, width, scheme), charts in sorted(chart_pages.items()):
+        assert charts, f"no chart on /{path}"
+        for chart in charts:
+            where = f"/{path} {chart['id']} at {width}px {scheme}"
+            texts = chart["texts"]
+            assert len(texts) >= 5, where
+            for t in texts:
+                if t["x0"] < -0.5 or t["y0"] < -0.5 or t["x1"] > chart["width"] + 0.5 or t["y1"] > chart["height"] + 0.5:
+                    problems.append(f"{where}: '{t['text']}' leaves the chart ({t['x0']:.0f}..{t['x1']:.0f} of "
+                                    f"{chart['width']:.0f}, {t['y0']:.0f}..{t['y1']:.0f} of {chart['height']:.0f})")
+            for index, a in enumerate(texts):
+                problems += [f"{where}: '{a['text']}' overlaps '{b['text']}'" for b in texts[index + 1:] if _overlap(a, b)]
+    assert problems == []
+
+
+def test_browser_chart_marks_keep_contrast_and_emphasis_in_both_schemes(chart_pages, server):
+    """Every mark at least 3:1 against the page (WCAG 1.4.11), every text at least 4.5:1, and the
+    highlighted bar the strongest bar, light and dark."""
+    problems = []
+    for (path, width, scheme), charts in sorted(chart_pages.items()):
+        for chart in charts:
+            where = f"/{path} {chart['id']} at {width}px {scheme}"
+            problems += [f"{where}: {kind} at {ratio}:1" for kind, ratio in chart["marks"] if ratio < 3]
+            problems += [f"{where}: text '{t['text']}' at {t['contrast']}:1" for t in chart["texts"] if t["contrast"] < 4.5]
+            bars = [ratio for kind, ratio in chart["marks"] if kind == "bar"]
+            if chart["id"] == "chart-rd_intensity":
+                assert len(bars) == 3, where
+                assert bars[2] > max(bars[:2]) + 1, f"{where}: Beijing's bar is not the strongest: {bars}"
+            assert chart["marks"], where
+    assert problems == []
+
+
+LINES_OF = """(() => Array.from(document.querySelectorAll('h1, .card-label, .chart-title, .chart-caption')).map(el => {
+  const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+  const lines = [];
+  while (walker.nextNode()) {
+    const node = walker.currentNode;
+    for (let i = 0; i < node.length; i++) {
+      const range = document.createRange();
+      range.setStart(node, i);
+      range.setEnd(node, i + 1);
+      const rect = range.getClientRects()[0];
+      if (!rect) continue;
+      const line = lines.find(l => Math.abs(l.top - rect.top) < rect.height / 2);
+      if (line) line.text += node.data[i]; else lines.push({top: rect.top, text: node.data[i]});
+    }
+  }
+  return lines.sort((a, b) => a.top - b.top).map(l => l.text);
+}))()"""
+
+
+def _letters(text: str) -> int:
+    import unicodedata
+
+    return sum(1 for c in text if not unicodedata.category(c).startswith(("P", "Z")))
+
+
+@pytest.mark.parametrize("width", [320, 375])
+@pytest.mark.parametrize("path", ["", "layout/", "data/", "about/", "en/", "en/layout/"])
+def test_browser_headlines_cards_and_captions_never_end_on_one_character(browser, server, path, width):
+    """BudouX's phrases and `word-break: keep-all`: on a phone no headline, card label or chart
+    caption leaves a lone character (or word part) on its last line, nor breaks inside a word."""
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    page = context.new_page()
+    page.goto(server + path)
+    blocks = page.evaluate(LINES_OF)
+    context.close()
+    assert blocks
+    for lines in blocks:
+        assert _letters(lines[-1]) >= 2, f"/{path} at {width}px: {lines}"
+
+
+TOUCH_TARGETS = """Array.from(document.querySelectorAll('.masthead a, summary, button, .chart-source a'))
+  .filter(el => el.offsetParent !== null)
+  .map(el => { const r = el.getBoundingClientRect(); return [el.textContent.trim(), Math.round(r.width), Math.round(r.height)]; })"""
+
+
+@pytest.mark.parametrize("path", ["", "en/", "data/"])
+def test_browser_touch_targets_are_at_least_44_px(browser, server, path):
+    context = browser.new_context(viewport=VIEWPORTS["phone"])
+    page = context.new_page()
+    page.goto(server + path)
+    targets = page.evaluate(TOUCH_TARGETS)
+    context.close()
+    assert len(targets) >= 4
+    small = [t for t in targets if t[1] < 44 or t[2] < 44]
+    assert small == []
+
+
+@pytest.mark.parametrize("path", ["en/", "en/layout/", "en/data/", "en/about/"])
+def test_browser_english_pages_use_a_latin_font_and_curly_quotes(browser, server, path):
+    context = browser.new_context(viewport=VIEWPORTS["phone"])
+    page = context.new_page()
+    page.goto(server + path)
+    family = page.evaluate("getComputedStyle(document.body).fontFamily")
+    text = page.evaluate("""(() => { const copy = document.body.cloneNode(true);
+        copy.querySelectorAll('script, style, textarea, code').forEach(el => el.remove());
+        return copy.textContent; })()""")
+    context.close()
+    assert family.index("Arial") < family.index("PingFang SC")
+    straight = [text[max(0, i - 20):i + 20] for i, c in enumerate(text) if c in "'\""]
+    assert straight == []
+
+
+def test_browser_embed_code_is_copied_with_the_keyboard_and_announced(browser, server):
+    context = browser.new_context(viewport=VIEWPORTS["phone"])
+    context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    page.goto(server)
+    summary = page.locator("#rd_intensity .chart-embed > summary")
+    summary.focus()
+    page.keyboard.press("Enter")
+    code = page.locator("#embed-rd_intensity")
+    assert code.is_visible()
+    box = code.bounding_box()
+    assert page.evaluate("document.getElementById('embed-rd_intensity').scrollHeight") <= box["height"] + 1, \
+        "the whole snippet is visible"
+    button = page.locator("#rd_intensity [data-copy]")
+    button.focus()
+    page.keyboard.press("Enter")
+    _wait_until(page, "document.querySelector('#rd_intensity .copy-status').textContent !== ''")
+    assert page.inner_text("#rd_intensity .copy-status") == "已复制到剪贴板"
+    assert page.evaluate("navigator.clipboard.readText()") == code.input_value()
+    context.close()
+
+
+@pytest.mark.parametrize("path", ["", "en/"])
+def test_browser_print_shows_address_and_date_and_no_controls(browser, server, path):
+    context = browser.new_context(viewport={"width": 800, "height": 1100})
+    page = context.new_page()
+    page.goto(server + path)
+    page.emulate_media(media="print")
+    page.evaluate("window.dispatchEvent(new Event('beforeprint'))")  # what printing does first
+    address = page.locator(".print-address")
+    assert address.is_visible() and "https://example.org/kejiquan/" + path in address.inner_text()
+    assert page.locator(".byline time").first.is_visible()
+    for control in (".chart-actions", ".chart-data > summary", ".masthead nav", ".site-footer", ".downloads"):
+        assert all(not element.is_visible() for element in page.locator(control).all()), control
+    assert page.locator("figure.chart table").first.is_visible(), "on paper a chart is its table"
+    pdf = page.pdf(format="A4")
+    context.close()
+    assert pdf.startswith(b"%PDF")

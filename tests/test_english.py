@@ -44,8 +44,8 @@ def test_english_twins_show_the_same_numbers(real_site):
 def test_english_pages_have_lang_hreflang_and_a_switcher(real_pages):
     home = real_pages["en/index.html"]
     assert '<html lang="en">' in home
-    assert '<link rel="alternate" hreflang="zh-CN" href="/">' in home
-    assert '<link rel="alternate" hreflang="en" href="/en/">' in home
+    assert '<link rel="alternate" hreflang="zh-CN" href="https://kejiquan.cn/jingjinji/">' in home
+    assert '<link rel="alternate" hreflang="en" href="https://kejiquan.cn/jingjinji/en/">' in home
     assert '<a href="../" hreflang="zh-CN" lang="zh-CN">中文</a>' in home
     assert '<a href="../en/layout/" hreflang="en" lang="en">English</a>' in real_pages["layout/index.html"]
     assert '<meta property="og:locale" content="en">' in home
@@ -65,14 +65,14 @@ def test_english_charts_are_localised(real_pages):
     figure = re.search(r'id="chart-data-rd_intensity">(.*?)</script>', real_pages["en/index.html"], re.S).group(1)
     assert "Jing-Jin-Ji average (2014)" in figure and "at least 6%" in figure and "R\\u0026D intensity" in figure
     schematic = re.search(r'id="chart-data-layout_schematic">(.*?)</script>', real_pages["en/layout/index.html"]).group(1)
-    assert "Schematic · positions approximate" in schematic and "Xiong'an New Area, Hebei" in schematic
+    assert "Xiong’an New Area, Hebei" in schematic and '"Hebei"' in schematic
 
 
 def test_english_downloads_carry_both_labels(real_site):
     rows = list(csv.DictReader(io.StringIO(real_site.files["data/facts.csv"].decode("utf-8-sig"))))
     beijing = next(row for row in rows if row["id"] == "rd.beijing_intensity")
     assert beijing["label"] == "北京全社会研发投入强度" and beijing["display"] == "6%以上"
-    assert beijing["label_en"].startswith("Beijing's R&D intensity") and beijing["display_en"] == "at least 6%"
+    assert beijing["label_en"].startswith("Beijing’s R&D intensity") and beijing["display_en"] == "at least 6%"
 
 
 @pytest.mark.parametrize("args, expected", [

@@ -177,7 +177,7 @@ def test_errors_template_typo_names_template_and_line(tmp_path, make_project, ca
     templates = tmp_path / "templates"
     shutil.copytree(REPO / "templates", templates)
     page = templates / "page.html"
-    page.write_text(page.read_text(encoding="utf-8").replace("{{ page.title }}", "{{ page.titel }}"), encoding="utf-8")
+    page.write_text(page.read_text(encoding="utf-8").replace("{{ page.title", "{{ page.titel"), encoding="utf-8")
     make_project(templates=templates)
     code = main(["build", "--project", str(tmp_path), "--templates", str(templates)])
     err = capsys.readouterr().err

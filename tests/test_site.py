@@ -51,21 +51,31 @@ def test_site_prose_numbers_come_from_facts(real_site, real_pages):
 
 def test_site_bar_chart_holds_fact_values_and_draws_the_lower_bound_open(real_pages):
     figure = chart_figure(real_pages["index.html"], "rd_intensity")
-    solid, open_end = figure["data"]
-    assert solid["x"] == [3.5, 4.22, 6]
-    assert open_end["text"] == ["3.5%", "4.22%", "6%以上"]
-    assert open_end["x"][0] == 0 and open_end["x"][1] == 0 and open_end["x"][2] > 0
-    assert open_end["marker"]["pattern"]["shape"] == "/"
+    [bars] = figure["data"]
+    assert bars["x"] == [3.5, 4.22, 6]
+    assert bars["y"] == ["京津冀平均（2014年）", "京津冀平均（2024年）", "北京"]
+    notes = figure["layout"]["annotations"]
+    values = [note for note in notes if note.get("yanchor") == "middle" and not note.get("showarrow")]
+    assert [note["text"] for note in values] == ["3.5%", "4.22%", "<b>6%以上</b>"]
+    [arrow] = [note for note in notes if note.get("showarrow")]  # from the bound onwards, no end drawn
+    assert arrow["x"] == 6 and arrow["y"] == "北京" and arrow["ax"] < 0 < arrow["xshift"]
+    assert values[2]["xshift"] > arrow["xshift"]  # the label after the arrow
+    top = figure["layout"]["xaxis"]["range"][1]
+    assert 6 <= top < 6.1, "the axis ends at the data"
+    assert "title" not in figure["layout"]["xaxis"], "no axis title repeating the chart's title"
     assert figure["config"]["scrollZoom"] is False and figure["layout"]["dragmode"] is False
     assert figure["layout"]["xaxis"]["fixedrange"] and figure["layout"]["yaxis"]["fixedrange"]
 
 
-def test_site_schematic_places_pivots_and_labels_it_schematic(real_pages, real_site):
+def test_site_schematic_labels_every_place_at_every_width_with_its_context(real_pages, real_site):
     figure = chart_figure(real_pages["layout/index.html"], "layout_schematic")
-    names = [name for trace in figure["data"] if trace["mode"] == "markers+text" for name in trace["text"]]
-    assert names == ["中关村", "天津滨海新区", "河北雄安新区", "石家庄"]
-    assert any("示意图" in note["text"] for note in figure["layout"]["annotations"])
     assert sum(1 for trace in figure["data"] if trace["mode"] == "lines") == 2
+    assert [trace["name"] for trace in figure["data"] if trace["mode"] == "markers"] == ["平台（主阵地）", "重要支点"]
+    assert [variant["width"] for variant in figure["variants"]] == sorted(v["width"] for v in figure["variants"])
+    for variant in figure["variants"]:
+        texts = [note["text"] for note in variant["annotations"]]
+        assert {"中关村", "天津滨海新区", "河北雄安新区", "石家庄", "京津走廊", "京雄走廊", "北京", "河北"} <= set(texts)
+    assert figure["dark"]["#ffffff"] == "#14161a"
 
 
 def test_site_every_chart_has_title_caption_table_source_and_fixed_id(real_pages):
@@ -147,11 +157,12 @@ def _normalise(path: str) -> str:
     return "/" + "/".join(parts) + ("/" if trailing else "")
 
 
-def test_site_pages_use_no_inline_script_and_no_third_party_host(real_pages):
+def test_site_pages_use_no_inline_script_and_no_third_party_host(real_pages, real_site):
+    own = real_site.story.config.base_url  # canonical and hreflang links name the site itself
     for path, html in real_pages.items():
         for tag in re.findall(r"<script[^>]*>", html):
             assert re.search(r'type="application/(ld\+)?json"', tag) or "src=" in tag, f"{path}: inline script {tag}"
-        assert not re.search(r'(src|href)="(https?:)?//', html.replace('rel="canonical" href="/"', "")), path
+        assert not re.search(r'(src|href)="(https?:)?//', html.replace(f'href="{own}', 'href="/').replace(f'src="{own}', 'src="/')), path
 
 
 def test_site_plotly_is_served_once_per_chart_page(real_site, real_pages):
@@ -182,3 +193,25 @@ def test_site_precompress_writes_a_gzip_copy_of_every_text_file_only_when_asked(
     for path in texts:
         copy = packed / path.relative_to(plain)
         assert gzip.decompress(copy.with_name(copy.name + ".gz").read_bytes()) == path.read_bytes()
+
+
+def test_site_data_page_reads_in_story_order_without_code(real_pages, real_site):
+    """Facts grouped by the section where a reader meets them, labels in the edition's language,
+    the source stated once and referred to, no fact ids or formula syntax on the page."""
+    facts = real_site.story.facts
+    for path, first_group, source_ref in (("data/index.html", "报道", "来源1"), ("en/data/index.html", "Story", "source 1")):
+        html = real_pages[path]
+        main = re.search(r'<section class="fact-sources".*</section>', html, re.S).group(0)  # the table of facts
+        visible = re.sub(r"<[^>]+>", " ", main)
+        headings = re.findall(r'<h2 id="facts-\d+">([^<]+)</h2>', main)
+        assert headings[0] == first_group and len(headings) >= 4
+        rows = re.findall(r'<tr id="fact-([^"]+)">', main)
+        assert rows[:3] == ["rd.beijing_intensity", "rd.basic_research_share", "rd.jjj_2014"]  # the first cards
+        assert sorted(rows) == sorted(facts)
+        assert not any(fact_id in visible for fact_id in facts), "a code id is visible"
+        assert not re.search(r"rd\.jjj_\d+ [-/*]", visible), "formula syntax is visible"
+        assert visible.count("新京报") + visible.count("The Beijing News") == 1, "the source is stated once"
+        assert visible.count(source_ref) == len(facts)
+    assert "计算：（4.22%（2024年） − 3.5%（2014年）） ÷ 3.5%（2014年） × 100" in real_pages["data/index.html"]
+    assert "count(" not in real_pages["en/data/index.html"] and "the number of items in “" in real_pages["en/data/index.html"]
+    assert "other-label" not in real_pages["data/index.html"]

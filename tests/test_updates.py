@@ -110,7 +110,8 @@ def test_updates_derived_facts_need_no_entry_of_their_own(published):
 def test_updates_entry_shows_on_every_page_of_the_fact(published):
     _change_jjj_2024(published.root)
     _log(published.root, ENTRY.format(kind="update"))
-    files = build_site(published, strict=True).files
+    site = build_site(published, strict=True)
+    files, base = site.files, site.story.config.base_url  # the feed's links leave the site: absolute
     home, home_en = files["index.html"].decode(), files["en/index.html"].decode()
     assert ('<p class="update-note update-note-update" id="note-update-2027-03-02-1">更新于 2027年3月2日：'
             "京津冀地区平均研发投入强度由4.22%更新为4.3%（新数据）") in home
@@ -129,7 +130,7 @@ def test_updates_entry_shows_on_every_page_of_the_fact(published):
         feed = ElementTree.fromstring(files[f"{prefix}updates.xml"])
         assert feed.find(f"{ATOM}updated").text == "2027-03-02T00:00:00Z"
         [entry] = feed.findall(f"{ATOM}entry")
-        assert entry.find(f"{ATOM}link").get("href") == f"/{prefix}updates/#update-2027-03-02-1"
+        assert entry.find(f"{ATOM}link").get("href") == f"{base}{prefix}updates/#update-2027-03-02-1"
         assert "4.22%" in entry.find(f"{ATOM}content").text
 
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from .diagnostics import Diagnostic, Location, did_you_mean
 from .facts import ID_EXPECTED, ID_PATTERN, Fact
-from .fields import FieldSpec, check_fields, describe, not_optional_text, not_text, one_of
+from .fields import FieldSpec, check_fields, describe, not_number, not_optional_text, not_text, one_of
 from .formatting import format_period, join_list
 from .ui import ui
 from .yamlread import YamlDoc
@@ -47,6 +47,16 @@ class ChartLine(_Translatable):
     english: tuple[tuple[str, str], ...] = ()
 
 
+@dataclass(frozen=True)
+class ChartContext(_Translatable):
+    """A name written on a schematic for orientation (a city, a province), with no mark."""
+
+    label: str
+    lon: float
+    lat: float
+    english: tuple[tuple[str, str], ...] = ()
+
+
 @dataclass(frozen=True, eq=False)
 class Chart(_Translatable):
     """One chart. Charts compare by identity, as facts do (see Fact)."""
@@ -64,13 +74,15 @@ class Chart(_Translatable):
     text_fields: tuple[tuple[Location, str], ...] = ()
     english: tuple[tuple[str, str], ...] = ()
     untranslated: tuple[tuple[Location, str], ...] = ()  # texts without an English twin
+    context: tuple[ChartContext, ...] = ()
 
     def in_language(self, language: str) -> "Chart":
         if language != "en":
             return self
         return dataclasses.replace(self, **dict(self.english),
                                    items=tuple(item.in_language(language) for item in self.items),
-                                   lines=tuple(line.in_language(language) for line in self.lines))
+                                   lines=tuple(line.in_language(language) for line in self.lines),
+                                   context=tuple(name.in_language(language) for name in self.context))
 
     @functools.cached_property
     def fact_ids(self) -> tuple[str, ...]:
@@ -99,6 +111,7 @@ CHART_FIELDS = {
     "bars": FieldSpec(_not_list_of_blocks, "a list of '- fact: id' blocks with 'label:'"),
     "places": FieldSpec(_not_list_of_blocks, "a list of '- fact: id' blocks with 'role:'"),
     "lines": FieldSpec(_not_list_of_blocks, "a list of '- from: id' blocks with 'to:' and 'label:'"),
+    "context": FieldSpec(_not_list_of_blocks, "a list of '- label: name' blocks with 'lon:' and 'lat:'"),
     "title_en": FieldSpec(not_text, "the chart's headline in English"),
     "caption_en": FieldSpec(not_text, "the caption in English"),
     "axis_title_en": FieldSpec(not_text, "the axis title in English"),
@@ -119,6 +132,13 @@ LINE_FIELDS = {
     "label_en": FieldSpec(not_text, "the line's name in English"),
 }
 
+CONTEXT_FIELDS = {
+    "label": FieldSpec(not_text, "the name written on the schematic, such as 河北", required=True),
+    "label_en": FieldSpec(not_text, "the name in English"),
+    "lon": FieldSpec(not_number, "the longitude in degrees where the name is written", required=True),
+    "lat": FieldSpec(not_number, "the latitude in degrees where the name is written", required=True),
+}
+
 
 def parse_chart(doc: YamlDoc, chart_id: str) -> tuple[Chart | None, list[Diagnostic]]:
     if not ID_PATTERN.fullmatch(chart_id):
@@ -132,7 +152,7 @@ def parse_chart(doc: YamlDoc, chart_id: str) -> tuple[Chart | None, list[Diagnos
     if list_key not in spec:
         return None, [doc.error_at((), f"a {spec['type']} chart needs '{list_key}:'",
                                    CHART_FIELDS[list_key].expected, at_key=True)]
-    other_keys = ("places", "lines") if spec["type"] == "bar" else ("bars",)
+    other_keys = ("places", "lines", "context") if spec["type"] == "bar" else ("bars",)
     misplaced = [key for key in other_keys if key in spec]
     if misplaced:  # they would be silently left out of the drawing
         return None, [doc.error_at((key,), f"'{key}' does not apply to a {spec['type']} chart",
@@ -150,12 +170,23 @@ def parse_chart(doc: YamlDoc, chart_id: str) -> tuple[Chart | None, list[Diagnos
         if not problems:
             lines.append(ChartLine(body["from"].strip(), body["to"].strip(), body["label"].strip(),
                                    Location(doc.path, *doc.value_at("lines", index, "from")), _english(body)))
+    context = []
+    for index, body in enumerate(spec.get("context", [])):
+        problems += check_fields(doc, ("context", index), body, CONTEXT_FIELDS, f"item {index + 1} of 'context'")
+        if not problems:
+            context.append(ChartContext(body["label"].strip(), float(body["lon"]), float(body["lat"]), _english(body)))
     if problems:
         return None, problems
+    default_height = bar_height(len(items)) if spec["type"] == "bar" else 480
     return Chart(chart_id, spec["type"], spec["title"].strip(), (spec.get("caption") or "").strip(),
                  (spec.get("axis_title") or "").strip(), (spec.get("note") or "").strip(),
-                 spec.get("height", 360 if spec["type"] == "bar" else 480), tuple(items), tuple(lines),
-                 Location(doc.path, 1, 1), _text_fields(doc), _english(spec), _untranslated(doc)), []
+                 spec.get("height", default_height), tuple(items), tuple(lines),
+                 Location(doc.path, 1, 1), _text_fields(doc), _english(spec), _untranslated(doc), tuple(context)), []
+
+
+def bar_height(count: int) -> int:
+    """The default height of a bar chart of `count` bars: a name line and a bar for each."""
+    return 36 + 68 * count
 
 
 TRANSLATED_TEXTS = ("title", "caption", "axis_title", "note", "label", "role")

@@ -40,6 +40,10 @@ def _parser() -> argparse.ArgumentParser:
         command.add_argument("--strict", action="store_true", help="treat warnings as errors")
         if name in ("build", "serve", "publish"):
             command.add_argument("--output", "-o", type=Path, help="output folder (default: PROJECT/_site)")
+        if name in ("build", "check"):
+            command.add_argument("--base-url", metavar="URL", default="",
+                                 help="the address to publish at (http:// or https://, ending in '/'), "
+                                      "instead of base_url in site.yaml: for a staging copy")
         if name == "build":
             command.add_argument("--precompress", action="store_true",
                                  help="also write NAME.gz next to every text file, for nginx's gzip_static")
@@ -168,6 +172,7 @@ def _interruptible(argv: list[str] | None) -> int:
 
 
 def _run(argv: list[str] | None, finished: dict[str, bool]) -> int:
+    from .config import base_url_problem
     from .content import Project
     from .output import OutputRefused, check_output_folder
 
@@ -179,8 +184,12 @@ def _run(argv: list[str] | None, finished: dict[str, bool]) -> int:
     if args.command == "new":
         return _new(args.directory)
     root = args.project.resolve()
+    base_url = getattr(args, "base_url", "")
+    if base_url and base_url_problem(base_url):
+        parser.error(f"--base-url: {base_url_problem(base_url)}; give the published address, such as "
+                     "https://example.org/kejiquan/")
     project = Project(root, (args.content or root / "content").resolve(),
-                      (args.templates or root / "templates").resolve())
+                      (args.templates or root / "templates").resolve(), base_url)
     output = (args.output or root / "_site").resolve() if args.command in ("build", "serve", "publish") else None
     try:
         if output is not None:

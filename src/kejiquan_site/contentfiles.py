@@ -15,7 +15,7 @@ from typing import Any, Callable, TypeVar
 from markdown_it import MarkdownIt
 
 from .charts import Chart, parse_chart
-from .config import SiteConfig, parse_config
+from .config import SiteConfig, check_publishing, parse_config, with_base_url
 from .diagnostics import Diagnostic, error
 from .coverage import SetAside, parse_set_asides, set_aside_path
 from .facts import Fact, Source, parse_fact_file, parse_sources
@@ -39,6 +39,7 @@ class Project:
     root: Path
     content: Path
     templates: Path
+    base_url: str = ""  # the published address given on the command line, over site.yaml's
 
     def shown(self, path: Path) -> str:
         return display_path(path, self.root)
@@ -112,6 +113,10 @@ def load_config(project: Project, problems: list[Diagnostic], memo: Memo = NO_ME
         return None
     config, found = _per_file(memo, "config", path, _where(project, project.content), None, lambda: _parse_file(project, path, parse_config))
     problems += found
+    if config is not None and project.base_url:
+        config = with_base_url(config, project.base_url)
+    if config is not None:
+        problems += check_publishing(config)
     return config
 
 

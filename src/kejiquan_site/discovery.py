@@ -36,13 +36,25 @@ def _based_on(sources: dict[str, Source]) -> list[dict[str, Any]]:
     return based
 
 
+def _authors(names: tuple[str, ...], publisher: str) -> list[dict[str, str]]:
+    """The byline for schema.org: the publisher's own name is an Organization, others Persons."""
+    return [_organisation(name) if name == publisher else {"@type": "Person", "name": name} for name in names]
+
+
 def page_json_ld(kind: str, config: SiteConfig, title: str, description: str, url: str, image: str | None,
-                 sources: dict[str, Source]) -> dict[str, Any] | None:
+                 sources: dict[str, Source], authors: tuple[str, ...] = (), published: str = "",
+                 updated: str = "") -> dict[str, Any] | None:
     """NewsArticle for a story, Dataset for the data page, None for other pages."""
     if kind == "article":
         data: dict[str, Any] = {"@context": "https://schema.org", "@type": "NewsArticle", "headline": title,
                                 "description": description, "inLanguage": config.language, "url": url,
-                                "publisher": _organisation(config.publisher), "isBasedOn": _based_on(sources)}
+                                "mainEntityOfPage": url, "publisher": _organisation(config.publisher),
+                                "isBasedOn": _based_on(sources)}
+        if authors:
+            data["author"] = _authors(authors, config.publisher)
+        if published:
+            data["datePublished"] = published
+            data["dateModified"] = updated or published
         if image:
             data["image"] = [image]
         return data

@@ -6,17 +6,32 @@ at `name/` (pretty URLs).
 
 from __future__ import annotations
 
+import datetime
 import functools
+import re
 from dataclasses import dataclass
 from markdown_it import MarkdownIt
 
 from .diagnostics import Diagnostic, Location, error
 from .limits import check_expansions, check_link_expansion, check_markup_density
-from .fields import FieldSpec, check_fields, not_number, not_optional_text, not_text, one_of
+from .fields import FieldSpec, check_fields, not_number, not_optional_text, not_text, not_text_list, one_of
 from .markdown_ext import ROLE, CompiledBody, DirectiveItem, Reference, compile_body, find_references
 from .yamlread import YamlDoc, parse_yaml
 
 SCHEMAS = ["article", "dataset"]
+
+
+def _not_day(value: object) -> str:
+    """A calendar date written as text, '2026-03-18' (YAML leaves unquoted dates as text here)."""
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        try:
+            datetime.date.fromisoformat(value)
+            return ""
+        except ValueError:
+            return f"got '{value}', which is not a day of the calendar"
+    return f"got {value!r}" if not isinstance(value, str) else f"got the text '{value}'"
+
+
 PAGE_FIELDS = {
     "title": FieldSpec(not_text, "the page title, shown in the browser tab and as the headline", required=True),
     "description": FieldSpec(not_text, "one sentence for search engines and link previews", required=True),
@@ -26,6 +41,9 @@ PAGE_FIELDS = {
     "order": FieldSpec(not_number, "a number: the page's place in the menu"),
     "template": FieldSpec(not_text, "a template file name in templates/, such as page.html"),
     "schema": FieldSpec(one_of(SCHEMAS), "article (a news story) or dataset (a data page), for search engines"),
+    "authors": FieldSpec(not_text_list, "the byline: a list of names, such as [科技圈数据新闻]"),
+    "published": FieldSpec(_not_day, "the day the story was first published, such as 2026-11-26"),
+    "updated": FieldSpec(_not_day, "the day of the last change readers should know of, such as 2026-11-30"),
 }
 
 TEXT_KEYS = ("title", "description", "standfirst", "kicker", "nav")
@@ -57,6 +75,9 @@ class Page:
     body: str = ""
     body_line: int = 1
     text_fields: tuple[tuple[Location, str], ...] = ()
+    authors: tuple[str, ...] = ()
+    published: str = ""
+    updated: str = ""
 
     @functools.cached_property
     def fact_ids(self) -> tuple[str, ...]:
@@ -121,15 +142,18 @@ def parse_page(text: str, path: str, name: str, md: MarkdownIt,
     problems = check_fields(doc, (), meta, PAGE_FIELDS, "the front matter")
     if problems:
         return None, problems
-    problems = check_markup_density(body, path, body_line)
-    if problems:
+    problems = _check_byline(doc, meta, path)
+    if any(problem.severity == "error" for problem in problems):
         return None, problems
+    beyond_limits = check_markup_density(body, path, body_line)  # before the parser sees it
+    if beyond_limits:
+        return None, problems + beyond_limits
     tokens = md.parse(body)
     references = find_references(tokens, body.split("\n"), body_line)
     references += _front_matter_references(doc, meta)
-    problems = check_link_expansion(tokens, path, body_line) + check_expansions(references, path)
-    if problems:
-        return None, problems
+    beyond_limits = check_link_expansion(tokens, path, body_line) + check_expansions(references, path)
+    if beyond_limits:
+        return None, problems + beyond_limits
     return Page(
         source=path, name=name, title=meta["title"].strip(), description=meta["description"].strip(),
         standfirst=(meta.get("standfirst") or "").strip(), kicker=(meta.get("kicker") or "").strip(),
@@ -138,7 +162,26 @@ def parse_page(text: str, path: str, name: str, md: MarkdownIt,
         schema=meta.get("schema", ""), language=language, body=body, body_line=body_line,
         text_fields=tuple((Location(path, *doc.value_at(key)), meta[key]) for key in TEXT_KEYS
                           if isinstance(meta.get(key), str)),
-    ), []
+        authors=tuple(name.strip() for name in meta.get("authors", [])), published=meta.get("published", ""),
+        updated=meta.get("updated", ""),
+    ), problems
+
+
+def _check_byline(doc: YamlDoc, meta: dict, path: str) -> list[Diagnostic]:
+    """An update cannot come before publication (an error); a story (schema: article) without a
+    byline or a date is a warning, an error with --strict."""
+    if meta.get("updated") and meta.get("published") and meta["updated"] < meta["published"]:
+        return [Diagnostic(Location(path, *doc.value_at("updated")), f"'updated' ({meta['updated']}) is before "
+                           f"'published' ({meta['published']})", "the day of the last change, on or after 'published'")]
+    if meta.get("schema") != "article":
+        return []
+    missing = [key for key in ("authors", "published") if key not in meta]
+    if not missing:
+        return []
+    return [Diagnostic(Location(path, *doc.value_at("schema")), "a story (schema: article) needs "
+                       + " and ".join(f"'{key}'" for key in missing) + ": readers and search engines look for who "
+                       "wrote it and when", "authors: [a name] and published: 2026-11-26 in the front matter",
+                       "warning")]
 
 
 def _front_matter_references(doc: YamlDoc, meta: dict) -> list[Reference]:

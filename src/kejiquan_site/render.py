@@ -27,12 +27,14 @@ from .limits import PageBudget, PageTooLarge, check_page_size, page_too_large
 from .manifest import BUILD_PATH
 from .facts import Fact
 from .feed import feed_path, update_sentences, with_updates
-from .figures import figure
+from .figures import box_style, figure
 from .formatting import QUALIFIER_WORDS, QUALIFIER_WORDS_EN, format_date, format_period, join_list
 from .markdown_ext import ROLE, DirectiveItem
 from .memo import NO_MEMO, Memo, Reads, RecordingMap, chunks
 from .pages import TEXT_KEYS, Page
 from .published import History, published_version
+from .storyorder import facts_by_section, readable_formula
+from .typography import with_break_points
 from .ui import ui
 from .updates import Update
 
@@ -78,6 +80,12 @@ def _date_filter(context: Any, text: str) -> str:
 
 
 @jinja2.pass_context
+def _phrases_filter(context: Any, text: str) -> Markup:
+    """Chinese text with <wbr> between its phrases (typography.py); other text as it is."""
+    return with_break_points(text, context.get("keep_together", ()))
+
+
+@jinja2.pass_context
 def _period_filter(context: Any, text: str) -> str:
     return format_period(text, context.get("lang", "zh"))
 
@@ -102,6 +110,7 @@ def make_environment(project: Project) -> jinja2.Environment:
     )
     env.filters["date"] = _date_filter
     env.filters["period"] = _period_filter
+    env.filters["phrases"] = _phrases_filter
     env.filters["sentence_case"] = lambda text: text[:1].upper() + text[1:]
     env.globals["content_security_policy"] = Markup(CONTENT_SECURITY_POLICY)  # no quotes to escape
     return env
@@ -132,7 +141,8 @@ class PageRenderer:
         self._root: str | None = None  # the page being rendered: its way to the site root
         self.histories = histories or {}  # fact id -> earlier published values (published.fact_histories)
         self._updates_setup(story, language)
-        self.edition = {**edition_context(language), "fact_href": self._fact_href, "updated_facts": self.updated_facts}
+        self.edition = {**edition_context(language), "fact_href": self._fact_href, "updated_facts": self.updated_facts,
+                        "keep_together": story.config.keep_together}
         self._drawn: dict[str, dict[str, Any]] = {}  # chart id -> its figure, table and texts (cold builds)
         self.nav = [dataclasses.replace(p, nav=plain_text(p.nav, story.facts)) for p in story.pages if p.nav]
         # What every page shows besides its own content: a change here renders every page again.
@@ -281,7 +291,7 @@ class PageRenderer:
         share = self.share_images.get(page.output_path)
         share_image = config.base_url + share if share else None
         json_ld = page_json_ld(page.schema, config, page.title, page.description, canonical, share_image,
-                               self.story.sources)
+                               self.story.sources, page.authors, page.published, page.updated)
         page_updates = self._page_updates(page) if page.name != "404" else []
         details = self._fact_details(page) if self.data_url is not None and page.name != "404" else None
         json_ld = with_updates(json_ld, page_updates, self.language, self.sentences)
@@ -337,7 +347,9 @@ class PageRenderer:
             charts_here.append(argument)
             context.update(self._chart_context(self.charts[argument], root))
         elif name == "facttable":
-            context["rows"] = self._fact_rows(root)
+            context["groups"] = self._fact_rows(root)
+            numbers = self._source_numbers(dict(facts.items()))
+            context["numbered_sources"] = [(number, self.story.sources[i]) for i, number in numbers.items()]
         elif name == "updates":
             context["updates"] = self._update_views(list(self.story.updates), root)
         elif name == "downloads":
@@ -348,23 +360,38 @@ class PageRenderer:
             context["items"] = [{"facts": [facts[i] for i in item.ids], "text": item.text} for item in items]
         return self.env.get_template(f"components/{name}.html").render(context, **self.edition)
 
-    def _fact_rows(self, root: str) -> list[Markup]:
-        """The rows of the table of all facts, in runs: a run is reused while its facts and their
-        words are unchanged."""
-        labels = dict(self.other_labels.items())  # the table shows every fact and label
-        facts = dict(self.facts.items())
-        derived_sources = tuple(self.source_names(fact) for fact in facts.values() if fact.inputs)
+    def _fact_rows(self, root: str) -> list[tuple[str, Markup]]:
+        """The table of all facts as (section heading, rows) in story order (storyorder.py); a
+        section's rows are reused while its facts and their sources are unchanged."""
+        facts = dict(self.facts.items())  # the table shows every fact
+        sources = self._source_numbers(facts)
+        groups = facts_by_section(self.story.pages, facts, ui("other_facts", self.language))
         parts = []
-        for number, ids in enumerate(chunks(list(facts))):
+        for heading, ids in groups:
             run = tuple(map(facts.__getitem__, ids))
-            inputs = (run, tuple(map(labels.get, ids)), derived_sources, root, self.shared)
-            parts.append(self.memo.get(("fact-rows", self.language, number), inputs,
-                                       lambda: self._fact_row_run(run, labels, root)))
+            inputs = (run, tuple(sources.items()), tuple(facts[i] for fact in run for i in fact.inputs), self.shared)
+            parts.append((heading, self.memo.get(("fact-rows", self.language, heading), inputs,
+                                                 lambda: self._fact_row_run(run, sources, facts))))
         return parts
 
-    def _fact_row_run(self, facts: tuple[Fact, ...], labels: dict[str, str], root: str) -> Markup:
-        context = {"root": root, "rows": [(fact, labels.get(fact.id, "")) for fact in facts], "histories": self.histories,
-                   "source_names": self.source_names, "sources": self.story.sources, **self.edition}
+    def _source_numbers(self, facts: dict[str, Fact]) -> dict[str, int]:
+        """Each source a number, in the order of first use, to refer to it from a row."""
+        used = [source_id for fact in facts.values() for source_id in self._source_ids(fact)]
+        return {source_id: number for number, source_id in enumerate(dict.fromkeys(used), 1)}
+
+    def _source_ids(self, fact: Fact) -> list[str]:
+        pending, ids = [fact], []
+        while pending:
+            item = pending.pop(0)
+            if item.source:
+                ids.append(item.source)
+            pending += [self.facts[i] for i in item.inputs]
+        return list(dict.fromkeys(ids))
+
+    def _fact_row_run(self, facts: tuple[Fact, ...], sources: dict[str, int], all_facts: dict[str, Fact]) -> Markup:
+        rows = [(fact, [(sources[i], i) for i in self._source_ids(fact)],
+                 readable_formula(fact.formula, all_facts, self.language) if fact.formula else "") for fact in facts]
+        context = {"rows": rows, "histories": self.histories, **self.edition}
         return Markup(self.env.get_template("components/facttable_rows.html").render(context).removesuffix("\n"))
 
     def _chart_context(self, chart: Chart, root: str) -> dict[str, Any]:
@@ -380,7 +407,7 @@ class PageRenderer:
     def _draw_chart(self, chart: Chart) -> dict[str, Any]:
         facts, language = self.facts, self.language
         used = [facts[fact_id] for fact_id in chart.fact_ids]
-        return {"figure_json": script_json(figure(chart, facts, language)), "table": chart_table(chart, facts, language),
+        return {"figure_json": script_json(figure(chart, facts, language)), "box_style": box_style(chart), "table": chart_table(chart, facts, language),
                 "description": chart_description(chart, facts, language), "chart_sources": self.source_names(used)}
 
     def source_names(self, facts: list[Fact] | Fact) -> str:

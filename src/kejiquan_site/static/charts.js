@@ -3,6 +3,23 @@
    when a chart comes near the viewport. */
 (function () {
   "use strict";
+  // The embed code's copy button (shown only where JavaScript runs): the clipboard, or else the
+  // code selected for the reader to copy; a status line tells screen readers what happened.
+  Array.prototype.forEach.call(document.querySelectorAll("[data-copy]"), function (button) {
+    var code = document.getElementById(button.getAttribute("data-copy"));
+    var status = button.parentNode.querySelector(".copy-status");
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      var done = function () { status.textContent = button.getAttribute("data-copied"); };
+      var select = function () { code.focus(); code.select(); };
+      if (navigator.clipboard && window.isSecureContext) {
+        navigator.clipboard.writeText(code.value).then(done, select);
+      } else {
+        select();
+        try { if (document.execCommand("copy")) done(); } catch (e) { /* the code stays selected */ }
+      }
+    });
+  });
   var me = document.currentScript;
   var plotlySrc = me && me.getAttribute("data-plotly");
   var boxes = Array.prototype.slice.call(document.querySelectorAll("[data-chart]"));
@@ -35,23 +52,54 @@
     return window.matchMedia && window.matchMedia("(prefers-color-scheme: dark)").matches;
   }
 
-  function themed(figure) {
-    if (!dark()) return figure;
-    var text = JSON.stringify(figure)
-      .split("#1a1a1a").join("#e8e8e8")
-      .split("rgba(0,0,0,0.12)").join("rgba(255,255,255,0.16)")
-      .split("rgba(255,255,255,0.85)").join("rgba(20,22,26,0.85)");
-    return JSON.parse(text);
+  // The figure's colours are the light palette; figure.dark maps each to its dark twin.
+  function recolour(value, colours) {
+    if (typeof value === "string") return colours.hasOwnProperty(value) ? colours[value] : value;
+    if (Array.isArray(value)) return value.map(function (v) { return recolour(v, colours); });
+    if (value && typeof value === "object") {
+      var out = {};
+      Object.keys(value).forEach(function (key) { out[key] = recolour(value[key], colours); });
+      return out;
+    }
+    return value;
+  }
+
+  // Schematic labels come placed for several widths: take the widest not above the box's.
+  function labelsFor(figure, width) {
+    var chosen = null;
+    (figure.variants || []).forEach(function (variant) {
+      if (!chosen || variant.width <= width) chosen = variant;
+    });
+    return chosen;
+  }
+
+  function prepared(figure, box) {
+    var colours = dark() && figure.dark ? figure.dark : {};
+    var variant = labelsFor(figure, box.clientWidth);
+    var layout = recolour(figure.layout, colours);
+    if (variant) layout.annotations = recolour(variant.annotations, colours);
+    return { data: recolour(figure.data, colours), layout: layout, config: figure.config, variant: variant };
   }
 
   function draw(box) {
     if (box.getAttribute("data-drawn")) return;
     box.setAttribute("data-drawn", "1");
     var source = document.getElementById(box.getAttribute("data-chart"));
-    var figure = themed(JSON.parse(source.textContent));
+    var figure = JSON.parse(source.textContent);
     loadPlotly().then(function (Plotly) {
+      var ready = prepared(figure, box);
       box.textContent = "";
-      return Plotly.newPlot(box, figure.data, figure.layout, figure.config);
+      box._variant = ready.variant;
+      return Plotly.newPlot(box, ready.data, ready.layout, ready.config).then(function () {
+        if (!figure.variants) return;
+        var redraw = function () {  // a new width, or the scheme switched
+          var next = prepared(figure, box);
+          if (next.variant === box._variant && next.layout.font.color === box.layout.font.color) return;
+          box._variant = next.variant;
+          Plotly.react(box, next.data, next.layout, next.config);
+        };
+        window.addEventListener("resize", redraw);
+      });
     }).then(function () {
       box.classList.add("is-drawn");
     }).catch(function () {
