@@ -149,7 +149,7 @@ def preview(make_project, tmp_path):
     state = PreviewState()
     logs: list[str] = []
     rebuild(project, output, state, logs.append)
-    server = make_server(project, output, state, "127.0.0.1", 0)
+    server = make_server(state, "127.0.0.1", 0)
     stop = threading.Event()
     threading.Thread(target=server.serve_forever, daemon=True).start()
     threading.Thread(target=watch_and_rebuild, args=(project, output, state, stop, logs.append), daemon=True).start()

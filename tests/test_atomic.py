@@ -14,7 +14,7 @@ from pathlib import Path
 from kejiquan_site.build import build_site
 from kejiquan_site.cli import main
 from kejiquan_site.content import Project
-from kejiquan_site.output import output_lock, write_site
+from kejiquan_site.output import STAMP, output_lock, write_site
 
 from conftest import REPO
 
@@ -22,7 +22,10 @@ KILL_POINTS = 30
 
 
 def _snapshot(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+    """The site's files, without the stamp that marks the folder as written by a build."""
+    files = {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+    assert files.pop(STAMP, None) is not None, f"{folder} has no stamp"
+    return files
 
 
 def _changed_project(tmp_path: Path) -> Project:

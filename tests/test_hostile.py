@@ -32,6 +32,8 @@ FRONT = "---\ntitle: t\ndescription: d\n---\n\n"
 RD = textwrap.dedent(MINIMAL["facts/rd.yaml"]).lstrip("\n")
 BARS = textwrap.dedent(MINIMAL["charts/rd_bars.yaml"]).lstrip("\n")
 RLO = "\u202e"  # RIGHT-TO-LEFT OVERRIDE
+# 5,000 list items without digits (an archived source's digits must each be a fact)
+LONG_LIST = ["项" + chr(0x72AC + i // 100) + chr(0x72AC + i % 100) for i in range(5000)]
 
 
 def fact(value: str, unit: str = "number", evidence: str = "x", key: str = "r") -> str:
@@ -87,6 +89,16 @@ def edit_template(name: str, old: str, new: str) -> Callable[[Path], None]:
     def make(project: Path) -> None:
         path = project / "templates" / name
         path.write_text(path.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+    return make
+
+
+def hard_link(link: str, target: Callable[[Path], str]) -> Callable[[Path], None]:
+    """Replace `link` by a hard link to a file outside the content (the same file, two names)."""
+    def make(project: Path) -> None:
+        path = project / link
+        path.unlink(missing_ok=True)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        os.link(target(project), path)
     return make
 
 
@@ -204,6 +216,15 @@ CASES: dict[str, Hostile] = {
     "facts: id with a right-to-left override": Hostile(
         {"facts/more.yaml": fact("1", key=f"ab{RLO}c")}, "content/facts/more.yaml:1:1",
         "fact id 'ab<U+202E>c' is not allowed"),
+    "facts: id that is a Python keyword": Hostile(
+        {"facts/more.yaml": fact("1", key="import")}, "content/facts/more.yaml:1:1",
+        "fact id 'import' is a reserved word in formulas"),
+    "facts: file name that is a Python keyword": Hostile(
+        {"facts/global.yaml": fact("1")}, "content/facts/global.yaml:1:1",
+        "fact file name 'global' is a reserved word in formulas"),
+    "facts: a hard link to a file outside content": Hostile(
+        {}, "content/facts/secret.yaml", "this file is a hard link (the same file has 2 names",
+        setup=hard_link("content/facts/secret.yaml", outside_file), whole_file=True),
     "facts: file name with a space": Hostile(
         {"facts/my facts.yaml": fact("1")}, "content/facts/my facts.yaml:1:1",
         "fact file name 'my facts' cannot be used in fact ids"),
@@ -303,6 +324,52 @@ CASES: dict[str, Hostile] = {
     "pages: a link to a page outside content": Hostile(
         {}, "content/pages/about.md", "this file links to a place outside the content folder",
         setup=symlink("content/pages/about.md", lambda project: str(REPO / "README.md")), whole_file=True),
+    "pages: a page named like the English edition": Hostile(
+        {"pages/en.md": FRONT}, "content/pages/en.md:1:1",
+        "the page name 'en' is taken: its address en/ is the English edition's folder"),
+    "pages: a page named assets": Hostile(
+        {"pages/assets.md": FRONT}, "content/pages/assets.md:1:1",
+        "the page name 'assets' is taken: its address assets/ is the folder of styles, scripts and images"),
+    "pages: a page named embed": Hostile(
+        {"pages/embed.md": FRONT}, "content/pages/embed.md:1:1", "the page name 'embed' is taken"),
+    "pages: 1.9 MB of nested emphasis": Hostile(
+        {"pages/about.md": FRONT + "*a**a" * 380_000}, "content/pages/about.md:6:33334",
+        "the page has 1,140,000 '*' and '_' (emphasis), more than 20,000: Markdown this dense takes too long"),
+    "pages: 1.9 MB of image openers": Hostile(
+        {"pages/about.md": FRONT + "![" * 950_000}, "content/pages/about.md:6:20002",
+        "the page has 950,000 '[' (links and images), more than 10,000"),
+    "pages: one link reference used 9,000 times": Hostile(
+        {"pages/about.md": FRONT + "[x]: https://example.org/" + "a" * 1000 + "\n\n" + "[x] " * 9000},
+        "content/pages/about.md:8:1", "the links and images up to this paragraph repeat more than 5 MB"),
+    "pages: one link reference used 100,000 times": Hostile(
+        {"pages/about.md": FRONT + "[x]: https://example.org/" + "a" * 1000 + "\n\n" + "[x]" * 100_000},
+        "content/pages/about.md:8:29998", "the page has 100,001 '[' (links and images), more than 10,000"),
+    "pages: the table of all facts twice": Hostile(
+        {"pages/about.md": FRONT + "```{facttable}\n```\n\n" * 2000}, "content/pages/about.md:9:5",
+        "{facttable} is already shown on this page (line 6) (and 1,998 more times below)"),
+    "pages: 600 directive blocks": Hostile(
+        {"pages/about.md": FRONT + "```{cards}\n- rd.beijing\n```\n\n" * 600}, "content/pages/about.md:2006:5",
+        "the page has 600 directive blocks, more than 500"),
+    "pages: 12,000 fact roles": Hostile(
+        {"pages/about.md": FRONT + "{fact}`rd.beijing` " * 12_000}, "content/pages/about.md:6:190008",
+        "the page has 12,000 fact roles, more than 10,000"),
+    "pages: a rendered page over 5 MB": Hostile(
+        {"facts/more.yaml": "long:\n  label: " + "长" * 1000 + "\n  value: 1\n  unit: number\n  source: demo\n"
+                            "  evidence: '1'\n",
+         "pages/about.md": FRONT + "{label}`more.long` " * 2000},
+        "content/pages/about.md:1:1", "the page is 6.00 MB when rendered, more than 5 MB", seconds=8.0),
+    "pages: a list of 5,000 items shown 400 times": Hostile(
+        {"facts/more.yaml": "l:\n  label: l\n  value: [" + ", ".join(LONG_LIST) + "]\n"
+                            "  unit: list\n  source: demo\n  evidence: '" + "、".join(LONG_LIST) + "'\n",
+         "sources/demo.txt": textwrap.dedent(MINIMAL["sources/demo.txt"]).lstrip("\n") + "、".join(LONG_LIST) + "\n",
+         "pages/about.md": FRONT + "```{lists}\n- more.l\n```\n\n" * 400},
+        "content/pages/about.md:1:1", "the page grows beyond 5 MB when rendered", seconds=8.0),
+    "pages: a million short lines": Hostile(
+        {"pages/about.md": FRONT + "a\n" * 990_000}, "content/pages/about.md:20005:1",
+        "the page has 990,001 lines, more than 20,000"),
+    "pages: a table of 100,000 cells": Hostile(
+        {"pages/about.md": FRONT + "|" + "a|" * 10_000 + "\n|" + "-|" * 10_000 + "\n" + ("|" + "a|" * 10_000 + "\n") * 8},
+        "content/pages/about.md:7:19999", "the page has 100,010 '|' (table cells), more than 20,000"),
     # --- templates -----------------------------------------------------------------------------
     "templates: page template is a link to /etc/passwd": Hostile(
         {}, "templates/page.html", "this file links to a place outside the templates folder",
@@ -310,6 +377,9 @@ CASES: dict[str, Hostile] = {
     "templates: an asset that is a link to /etc/passwd": Hostile(
         {}, "templates/assets/passwd.css", "this file links to a place outside the templates folder",
         setup=symlink("templates/assets/passwd.css", "/etc/passwd"), whole_file=True),
+    "templates: an asset that is a hard link to a file outside": Hostile(
+        {}, "templates/assets/secret.css", "this file is a hard link",
+        setup=hard_link("templates/assets/secret.css", outside_file), whole_file=True),
     "templates: a component that is a named pipe": Hostile(
         {}, "templates/components/cards.html", "this is not a regular file",
         setup=fifo("templates/components/cards.html"), seconds=2.0, whole_file=True),
@@ -568,3 +638,161 @@ def test_hostile_messages_never_print_invisible_controls(built, tmp_path):
     code, err = build()
     assert code == 1
     assert RLO not in err and "x<U+202E>y" in err
+
+
+# --- the output folder: never a source, never someone else's files ---------------------------
+
+OUTPUTS = {
+    "the project folder": (".", "is the project folder: building would delete it"),
+    "the content folder": ("content", "is the content folder: building would delete it"),
+    "a folder inside content": ("content/pages/en", "is inside the content folder"),
+    "the templates folder": ("templates", "is the templates folder: building would delete it"),
+    "a folder that holds the project": ("..", "contains the project folder"),
+    "an existing file": ("NOTES.txt", "is an existing file, not a folder"),
+    "a folder of other files": ("notes", "holds files that no build wrote (a.txt)"),
+    "an unstamped site with a file added": ("_site_copy", "holds files that no build wrote (.kejiquan-site.bak"),
+}
+
+
+@pytest.mark.parametrize("name", list(OUTPUTS))
+def test_hostile_output_folder_that_is_not_a_built_site_is_refused(name, built, tmp_path, capsys):
+    output, message = OUTPUTS[name]
+    (tmp_path / "NOTES.txt").write_text("notes", encoding="utf-8")
+    (tmp_path / "notes").mkdir()
+    (tmp_path / "notes" / "a.txt").write_text("a", encoding="utf-8")
+    shutil.copytree(tmp_path / "_site", tmp_path / "_site_copy")
+    (tmp_path / "_site_copy" / ".kejiquan-site").rename(tmp_path / "_site_copy" / ".kejiquan-site.bak")
+    before = _snapshot(tmp_path)
+    code = main(["build", "--project", str(tmp_path), "--templates", str(tmp_path / "templates"),
+                 "--output", str(tmp_path / output)])
+    err = capsys.readouterr().err
+    assert code == 2 and message in err and err.startswith("error: ") and err.count("\n") == 1, err
+    assert _snapshot(tmp_path) == before
+    assert not [path for path in tmp_path.rglob(".*.new-*")]
+
+
+def test_hostile_output_of_an_earlier_release_without_the_stamp_is_replaced(built, tmp_path):
+    """Editors upgrading have a _site/ written before the stamp existed: it is recognised by
+    holding only what a build writes, and carries the stamp from then on."""
+    project, build = built
+    (tmp_path / "_site" / ".kejiquan-site").unlink()
+    code, err = build()
+    assert code == 0, err
+    assert (tmp_path / "_site" / ".kejiquan-site").is_file()
+
+
+def test_hostile_output_guard_knows_every_top_level_name_a_build_writes(real_site):
+    """An unstamped folder is taken for an earlier build only when it holds nothing else: a new
+    kind of output at the top of the site must be added to OUR_TOP_LEVEL."""
+    from kejiquan_site.output import OUR_TOP_LEVEL
+
+    top = {path.split("/")[0] for path in real_site.files}
+    page_folders = {path.split("/")[0] for path in real_site.files if re.fullmatch(r"[^/]+/index\.html", path)}
+    assert top - page_folders - OUR_TOP_LEVEL == set()
+
+
+def _failing_write(error_number: int):
+    """os.write that fails like a full disk for files of the new site being written."""
+    real_write = os.write
+
+    def write(descriptor: int, data) -> int:
+        if "._site.new-" in os.readlink(f"/proc/self/fd/{descriptor}"):
+            raise OSError(error_number, os.strerror(error_number))
+        return real_write(descriptor, data)
+    return write
+
+
+@pytest.mark.parametrize("error_number, said", [(28, "no space left on the device"),
+                                                (30, "the device is read-only"),
+                                                (13, "permission denied")])
+def test_hostile_system_errors_say_what_happened_and_keep_the_site(error_number, said, built, tmp_path,
+                                                                  monkeypatch):
+    project, build = built
+    before = _snapshot(tmp_path / "_site")
+    _apply(project.content, {"pages/about.md": FRONT + "新的一页。\n"})
+    monkeypatch.setattr(os, "write", _failing_write(error_number))
+    code, err = build()
+    monkeypatch.undo()
+    assert code == 1, err
+    assert re.fullmatch(rf"error: {said} while writing _site/\S+: the previous site is unchanged\n", err), err
+    assert _snapshot(tmp_path / "_site") == before
+    assert not [path for path in tmp_path.iterdir() if ".new-" in path.name]
+
+
+def _wait_until_signals_are_held(pid: int) -> None:
+    """Until the program holds Ctrl-C and SIGTERM (its first step): before, the interpreter is
+    still starting, and a signal there is the interpreter's own business."""
+    while True:
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+        except OSError:
+            return  # it has ended already
+        blocked = int(re.search(r"^SigBlk:\s*([0-9a-f]+)", status, re.M).group(1), 16)
+        caught = int(re.search(r"^SigCgt:\s*([0-9a-f]+)", status, re.M).group(1), 16)
+        if blocked & (1 << (signal.SIGINT - 1)) or caught & (1 << (signal.SIGTERM - 1)):
+            return
+        time.sleep(0.001)
+
+
+@pytest.mark.parametrize("signal_number", [signal.SIGTERM, signal.SIGINT])
+def test_hostile_interrupted_builds_say_one_line_and_leave_nothing_behind(signal_number, built, tmp_path):
+    """Interrupted at several moments of a build: one line, no traceback, the site old or new
+    and whole, and no staging folder left."""
+    import subprocess
+    import sys
+
+    project, build = built
+    command = [sys.executable, "-m", "kejiquan_site", "build", "--project", str(tmp_path),
+               "--templates", str(tmp_path / "templates")]
+    started = time.perf_counter()
+    subprocess.run(command, check=True, capture_output=True)
+    duration = time.perf_counter() - started
+    outcomes = set()
+    for moment in range(8):
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        _wait_until_signals_are_held(process.pid)
+        time.sleep(duration * moment / 8)
+        process.send_signal(signal_number)
+        _, err = process.communicate(timeout=30)
+        err = err.decode()
+        outcomes.add(process.returncode)
+        assert "Traceback" not in err, err
+        if process.returncode == 130:
+            assert err.startswith("interrupted: ") and err.count("\n") == 1, err
+        assert not [path.name for path in tmp_path.iterdir() if ".new-" in path.name or ".old-" in path.name]
+        assert (tmp_path / "_site" / "index.html").is_file()
+    assert 130 in outcomes
+
+
+def test_hostile_published_files_are_readable_whatever_the_umask(built, tmp_path):
+    project, build = built
+    (tmp_path / "_site").chmod(0o2775)
+    previous = os.umask(0o077)
+    try:
+        code, err = build()
+    finally:
+        os.umask(previous)
+    assert code == 0, err
+    site = tmp_path / "_site"
+    assert (site.stat().st_mode & 0o7777) == 0o2775  # the folder's own mode is kept
+    modes = {path.relative_to(site).as_posix(): path.stat().st_mode & 0o777 for path in site.rglob("*")}
+    assert modes and {mode for path, mode in modes.items() if (site / path).is_dir()} == {0o755}
+    assert {mode for path, mode in modes.items() if (site / path).is_file()} == {0o644}
+
+
+def test_hostile_template_assets_keep_subfolders_and_skip_junk(built, tmp_path):
+    assets = tmp_path / "templates" / "assets"
+    (assets / "img").mkdir()
+    (assets / "img" / "logo.svg").write_text("<svg/>", encoding="utf-8")
+    junk = ["site.css~", "#site.css#", "site.css.orig", "NOTES.md", "Thumbs.db", ".DS_Store", "x.swp", "a.bak"]
+    for name in junk:
+        (assets / name).write_text("junk", encoding="utf-8")
+    (assets / ".git").mkdir()
+    (assets / ".git" / "config").write_text("[core]", encoding="utf-8")
+    _build_ok(built, tmp_path, {})
+    published = sorted(path.relative_to(tmp_path / "_site" / "assets").as_posix()
+                       for path in (tmp_path / "_site" / "assets").rglob("*") if path.is_file())
+    assert [name for name in published if re.fullmatch(r"img/logo\.[0-9a-f]{10}\.svg", name)]
+    junk_output = [name for name in published if re.search(r"~|#|orig|NOTES|Thumbs|DS_Store|swp|bak|config", name)]
+    assert junk_output == []
+    assert all(not (tmp_path / "_site" / "assets" / name).read_bytes() == b"junk" for name in published)

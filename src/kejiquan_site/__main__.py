@@ -1,7 +1,16 @@
-"""`python -m kejiquan_site` runs the command line."""
+"""`python -m kejiquan_site` and the `kejiquan` program."""
 
-import sys
+import signal
 
-from .cli import main
 
-sys.exit(main())
+def start() -> None:
+    """Hold Ctrl-C and SIGTERM while the engine is imported: the command line takes them from
+    its first step on, and reports them in one line (cli.run)."""
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    from .cli import run
+
+    run()
+
+
+if __name__ == "__main__":
+    start()

@@ -14,6 +14,10 @@ from importlib import resources
 from pathlib import Path
 
 BASIC_BUNDLE = Path("node_modules/plotly.js-basic-dist-min/plotly-basic.min.js")
+# Left out of templates/assets/ (besides hidden files and folders such as .DS_Store or .git):
+# editors' backups and autosaves, merge leftovers, notes, and the files Windows writes.
+JUNK_SUFFIXES = ("~", ".bak", ".orig", ".rej", ".swp", ".swo", ".tmp", ".md")
+JUNK_NAMES = frozenset({"thumbs.db", "desktop.ini", "ehthumbs.db"})
 _VERSION = re.compile(rb"plotly\.js[^\n]*?v(\d+\.\d+\.\d+)")
 
 
@@ -57,6 +61,28 @@ def hashed_name(stem: str, suffix: str, content: bytes) -> str:
     return f"assets/{stem}.{digest}{suffix}"
 
 
+def published_asset(relative: Path) -> bool:
+    """Whether a file of templates/assets/ (path relative to it) is meant to be published."""
+    if any(part.startswith(".") for part in relative.parts):
+        return False
+    name = relative.name
+    return not (name.lower().endswith(JUNK_SUFFIXES) or name.lower() in JUNK_NAMES
+                or (name.startswith("#") and name.endswith("#")))
+
+
+def read_template_assets(folder: Path) -> dict[str, bytes]:
+    """{path relative to `folder`: bytes} of the files to publish, subfolders kept (img/logo.png).
+    Links and odd files were refused by the template check before the build got here."""
+    found: dict[str, bytes] = {}
+    if not folder.is_dir():
+        return found
+    for path in sorted(folder.rglob("*")):
+        relative = path.relative_to(folder)
+        if path.is_file() and published_asset(relative):
+            found[relative.as_posix()] = path.read_bytes()
+    return found
+
+
 def collect_assets(project_root: Path, templates: Path) -> Assets:
     """The engine's own static files, the templates' `assets/` folder, and plotly.js."""
     sources: dict[str, bytes] = {}
@@ -64,11 +90,7 @@ def collect_assets(project_root: Path, templates: Path) -> Assets:
     for item in sorted(engine_static.iterdir(), key=lambda entry: entry.name):
         if item.is_file() and not item.name.startswith("."):
             sources[item.name] = item.read_bytes()
-    template_assets = templates / "assets"
-    if template_assets.is_dir():
-        for path in sorted(template_assets.iterdir()):
-            if path.is_file() and not path.name.startswith("."):
-                sources[path.name] = path.read_bytes()
+    sources.update(read_template_assets(templates / "assets"))
     files: dict[str, bytes] = {}
     paths: dict[str, str] = {}
     for name, content in sources.items():

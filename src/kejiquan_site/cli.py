@@ -1,5 +1,6 @@
-"""The command line: `kejiquan build`, `check`, `serve`, `publish` and `new`. The only place that prints
-diagnostics and chooses exit codes (0 built, 1 content errors, 2 usage errors).
+"""The command line: `kejiquan build`, `check`, `serve`, `publish` and `new`. The only place that
+prints diagnostics and chooses exit codes (0 built, 1 content or system errors, 2 usage errors, 130
+interrupted by Ctrl-C or SIGTERM).
 """
 
 from __future__ import annotations
@@ -7,18 +8,15 @@ from __future__ import annotations
 import argparse
 import gc
 import os
+import signal
 import sys
 import traceback
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .build import Site, build_site
-from .changes import describe_changes, previous_values
-from .content import Project
-from .config import base_url_problem
-from .diagnostics import BuildFailed, format_report
-from .output import OutputBusy, write_site
-from .published import RECORD_FILE, next_record, render_record, write_record
-from .updates import entry_dates
+if TYPE_CHECKING:  # the engine is imported once Ctrl-C and SIGTERM are handled (see main)
+    from .build import Site
+    from .content import Project
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -76,6 +74,11 @@ def _publish(project: Project, output: Path, date: str | None) -> tuple[Site, st
     record (so the footer names this publication) and write the site. Returns the site and a line
     saying what was recorded. Nothing is written when the first build fails."""
     import datetime
+
+    from .build import build_site
+    from .output import write_site
+    from .published import RECORD_FILE, next_record, render_record, write_record
+    from .updates import entry_dates
 
     date = date or datetime.date.today().isoformat()
     site = build_site(project, strict=True, processes=_usable_cores())
@@ -139,7 +142,40 @@ def _usable_cores(most: int = 8) -> int:
     return max(1, min(cores, most))
 
 
+def _terminated(signum, frame) -> None:
+    raise KeyboardInterrupt  # SIGTERM ends a build the way Ctrl-C does: cleaned up, one line
+
+
 def main(argv: list[str] | None = None) -> int:
+    """Run one command; Ctrl-C and SIGTERM at any moment end it with one line (exit 130), the
+    previous site whole and no staging folder left behind."""
+    previous_handler = signal.signal(signal.SIGTERM, _terminated)
+    try:
+        return _interruptible(argv)
+    finally:
+        held = {signal.SIGINT, signal.SIGTERM}
+        mask = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+        signal.signal(signal.SIGTERM, previous_handler)
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+
+
+def _interruptible(argv: list[str] | None) -> int:
+    finished = {"written": False}
+    try:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})  # held by __main__.start
+        return _run(argv, finished)
+    except KeyboardInterrupt:
+        outcome = ("the new site was written" if finished["written"]
+                   else "nothing was written, the previous site is unchanged")
+        print(f"interrupted: {outcome}", file=sys.stderr)
+        return 130
+
+
+def _run(argv: list[str] | None, finished: dict[str, bool]) -> int:
+    from .config import base_url_problem
+    from .content import Project
+    from .output import OutputRefused, check_output_folder
+
     # A build allocates many small objects that live until it ends: collecting them over and over
     # cost a quarter of a 1,000-page build (measured with benchmarks/). Collect far less often.
     gc.set_threshold(50_000, 20, 1000)
@@ -154,32 +190,69 @@ def main(argv: list[str] | None = None) -> int:
                      "https://example.org/kejiquan/")
     project = Project(root, (args.content or root / "content").resolve(),
                       (args.templates or root / "templates").resolve(), base_url)
-    if args.command == "serve":
-        from .preview import serve
+    output = (args.output or root / "_site").resolve() if args.command in ("build", "serve", "publish") else None
+    try:
+        if output is not None:
+            check_output_folder(output, {"project": root, "content": project.content,
+                                         "templates": project.templates})
+        if args.command == "serve":
+            return _serve(project, output, args)
+        return _build(project, output, args, finished)
+    except OutputRefused as refused:
+        print(f"error: {refused}", file=sys.stderr)
+        return 2
 
-        serve(project, (args.output or root / "_site").resolve(), args.host, args.port,
-              lambda text: print(text, flush=True), strict=args.strict)
-        return 0
+
+def _serve(project: Project, output: Path, args: argparse.Namespace) -> int:
+    from .preview import ServeFailed, serve
+
+    try:
+        serve(project, output, args.host, args.port, lambda text: print(text, flush=True), strict=args.strict)
+    except ServeFailed as failed:
+        print(f"error: {failed}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def _build(project: Project, output: Path | None, args: argparse.Namespace, finished: dict[str, bool]) -> int:
+    """`build`, `publish`, `check` (output None), and `facts propose`, which reads the story as
+    they do."""
+    from .build import build_site
+    from .changes import describe_changes, previous_values
+    from .diagnostics import BuildFailed, describe_system_error, format_report
+    from .output import OutputBusy, WriteFailed, write_site
+    from .textfiles import display_path
+
+    root = project.root
     try:
         if args.command == "facts":
             return _propose(project, args.source_id)
+        changes: list[str] = []
         if args.command != "publish":
             site = build_site(project, strict=args.strict,
                               precompress=getattr(args, "precompress", False), processes=_usable_cores())
-        changes: list[str] = []
         if args.command == "publish":
-            output = (args.output or root / "_site").resolve()
             site, recorded = _publish(project, output, args.date)
             changes = [recorded]
-        if args.command == "build":
-            output = (args.output or root / "_site").resolve()
+            finished["written"] = True
+        elif output is not None:
             changes = describe_changes(previous_values(output), site.story)
             write_site(site.files, output)
+            finished["written"] = True
     except BuildFailed as failed:
         print(format_report(failed.diagnostics, root), file=sys.stderr)
         return 1
     except OutputBusy as busy:
         print(f"error: {busy}", file=sys.stderr)
+        return 1
+    except WriteFailed as failed:
+        shown = display_path(failed.path, root)
+        print(f"error: {describe_system_error(failed.error, 'writing', shown)}: the previous site is unchanged",
+              file=sys.stderr)
+        return 1
+    except OSError as exc:  # the system refused something outside the content (a folder, a device)
+        action = 'reading' if exc.filename else 'building'
+        print(f"error: {describe_system_error(exc, action, exc.filename or '')}", file=sys.stderr)
         return 1
     except Exception as exc:  # an engine bug, not an editor's mistake
         if args.debug:
@@ -188,6 +261,13 @@ def main(argv: list[str] | None = None) -> int:
             print(f"internal error: {type(exc).__name__}: {exc}\n(run with --debug for the traceback)",
                   file=sys.stderr)
         return 1
+    _report(site, output, changes, args.command, root)
+    return 0
+
+
+def _report(site: Site, output: Path | None, changes: list[str], command: str, root: Path) -> None:
+    from .diagnostics import format_report
+
     pages = sum(1 for path in site.files if path.endswith(".html"))
     story = site.story
     if story.warnings:
@@ -197,17 +277,31 @@ def main(argv: list[str] | None = None) -> int:
         print(f"note: {note}")
     for coverage in story.coverage:
         print(f"coverage: {coverage.summary}")
-    verb = "checked" if args.command == "check" else "built"
-    where = f" into {output}" if args.command in ("build", "publish") else ""
+    verb = "checked" if command == "check" else "built"
+    where = f" into {output}" if output is not None else ""
     print(f"{verb} {pages} pages, {len(story.charts)} charts, {len(story.facts)} facts{where}")
     print(f"read back: {site.verified[0]} numbers shown, each from a fact; {site.verified[1]} internal links, "
           "each to a file the build writes")
-    if args.command == "publish":
+    if command == "publish":
         print(changes[0])
     elif changes:
         print("changed since the last build:\n  " + "\n  ".join(changes))
-    return 0
+
+
+def run() -> None:
+    """The `kejiquan` program. A signal that comes as the command ends is not taken any more
+    (the interpreter's own clean-up would print a traceback for it)."""
+    signal.signal(signal.SIGTERM, _terminated)
+    try:
+        code = _interruptible(None)
+    except KeyboardInterrupt:  # between the command's last step and here: its work is done
+        code = 130
+    finally:
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    sys.exit(code)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    from .__main__ import start
+
+    start()

@@ -22,7 +22,7 @@ from .facts import Fact, Source, parse_fact_file, parse_sources
 from .images import IMAGE_FOLDER, Image, load_image
 from .lint import check_chart_numbers, check_page_numbers
 from .memo import NO_MEMO, Memo, file_signature, listing_signature
-from .pages import Page, parse_page
+from .pages import RESERVED_NAMES, Page, parse_page
 from .provenance import check_values_in_evidence
 from .published import RECORD_FILE, Record, parse_record
 from .updates import LOG_FILE, Entry, parse_log
@@ -307,6 +307,11 @@ def _load_pages(project: Project, md: MarkdownIt, problems: list[Diagnostic], la
         if not PAGE_NAME.fullmatch(path.stem):
             problems.append(error(project.shown(path), 1, 1, f"the page name '{path.stem}' cannot be used in an address",
                                   "lower-case letters, digits and '-', such as 'about.md'"))
+            continue
+        if path.stem in RESERVED_NAMES:
+            problems.append(error(project.shown(path), 1, 1, f"the page name '{path.stem}' is taken: "
+                                  f"its address {path.stem}/ is {RESERVED_NAMES[path.stem]}",
+                                  f"another name, such as '{path.stem}-page.md'"))
             continue
         page, found = _per_file(memo, "page", path, where, language, lambda: _load_page_file(project, path, md, language))
         problems += found

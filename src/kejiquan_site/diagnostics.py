@@ -62,7 +62,8 @@ def _visible(text: str) -> str:
 
 def _file_lines(path: str, project_root: Path | None) -> list[str]:
     """The lines of a file as the content reader counts them (LF, CRLF or CR ends a line); nothing
-    for pipes, devices, huge files, text that is not UTF-8, and links out of the project."""
+    for pipes, devices, huge files, text that is not UTF-8, links out of the project and hard
+    links (which may be a system file under another name)."""
     candidate = Path(path) if project_root is None else project_root / path
     try:
         if project_root is not None:
@@ -70,7 +71,7 @@ def _file_lines(path: str, project_root: Path | None) -> list[str]:
             if lexically_inside and not candidate.resolve().is_relative_to(project_root.resolve()):
                 return []
         status = candidate.stat()
-        if not stat.S_ISREG(status.st_mode) or status.st_size > _MAX_SHOWN_FILE:
+        if not stat.S_ISREG(status.st_mode) or status.st_size > _MAX_SHOWN_FILE or status.st_nlink > 1:
             return []
         text = candidate.read_bytes().decode("utf-8-sig")
     except (OSError, RuntimeError, UnicodeDecodeError):
@@ -130,3 +131,19 @@ def did_you_mean(name: str, candidates: list[str] | set[str]) -> str:
 
     close = difflib.get_close_matches(name, sorted(candidates), n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+# What the system said, in words an editor acts on (strerror's are terse and sometimes odd).
+_SYSTEM_ERRORS = {"ENOSPC": "no space left on the device", "EDQUOT": "the disk quota is used up",
+                  "EROFS": "the device is read-only", "EACCES": "permission denied",
+                  "EPERM": "the operation is not permitted", "EMFILE": "too many open files",
+                  "ENAMETOOLONG": "a file name is too long", "EIO": "the device reported an input/output error"}
+
+
+def describe_system_error(exc: OSError, action: str, path: str) -> str:
+    """'no space left on the device while writing _site/index.html'."""
+    import errno
+
+    name = errno.errorcode.get(exc.errno or 0, "")
+    what = _SYSTEM_ERRORS.get(name) or (exc.strerror or str(exc)).lower()
+    return f"{what} while {action} {_visible(str(path))}" if path else f"{what} while {action}"

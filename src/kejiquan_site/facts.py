@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import keyword
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,6 +21,11 @@ from .yamlread import YamlDoc
 
 ID_PATTERN = re.compile(r"[a-z][a-z0-9_]*")
 ID_EXPECTED = "lower-case letters, digits and '_', starting with a letter, such as 'jjj_2024'"
+
+
+def reserved_word(name: str) -> bool:
+    """Words a formula cannot use as a part of a fact id (`trade.import`, `global.x`)."""
+    return keyword.iskeyword(name)
 
 
 @dataclass(frozen=True)
@@ -251,6 +257,9 @@ def parse_fact_file(doc: YamlDoc, group: str, sources: dict[str, Source] | None)
     if not ID_PATTERN.fullmatch(group):
         return [], [doc.error_at((), f"fact file name '{group}' cannot be used in fact ids",
                                  ID_EXPECTED + ", then '.yaml'")]
+    if reserved_word(group):
+        return [], [doc.error_at((), f"fact file name '{group}' is a reserved word in formulas",
+                                 f"another file name, such as '{group}_data.yaml'")]
     if not isinstance(doc.data, dict) or not doc.data:
         return [], [doc.error_at((), "a fact file must hold facts by id, got " + describe(doc.data),
                                  "blocks such as 'jjj_2024:' with label, value, unit, source, evidence")]
@@ -260,6 +269,10 @@ def parse_fact_file(doc: YamlDoc, group: str, sources: dict[str, Source] | None)
         if not ID_PATTERN.fullmatch(local_id):
             problems.append(doc.error_at((local_id,), f"fact id '{local_id}' is not allowed", ID_EXPECTED,
                                          at_key=True))
+            continue
+        if reserved_word(local_id):
+            problems.append(doc.error_at((local_id,), f"fact id '{local_id}' is a reserved word in formulas",
+                                         f"another id, such as '{local_id}_value'", at_key=True))
             continue
         found = check_fields(doc, (local_id,), body, FACT_FIELDS, f"fact '{group}.{local_id}'")
         if not found:

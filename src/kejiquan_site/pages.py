@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from markdown_it import MarkdownIt
 
 from .diagnostics import Diagnostic, Location, error
+from .limits import check_expansions, check_link_expansion, check_markup_density
 from .fields import FieldSpec, check_fields, not_number, not_optional_text, not_text, not_text_list, one_of
 from .markdown_ext import ROLE, CompiledBody, DirectiveItem, Reference, compile_body
 from .references import find_references, front_matter_near_misses
@@ -47,6 +48,11 @@ PAGE_FIELDS = {
 }
 
 TEXT_KEYS = ("title", "description", "standfirst", "kicker", "nav")
+# Folders the build writes next to the pages: a page of one of these names would be built into
+# them (`_headers` tells hosts to keep assets/ for a year unchanged). `data` is free: the data
+# page lives at data/, next to the downloads.
+RESERVED_NAMES = {"en": "the English edition's folder", "assets": "the folder of styles, scripts and images",
+                  "embed": "the folder of the chart embeds"}
 
 
 @dataclass(frozen=True, eq=False)
@@ -140,11 +146,17 @@ def parse_page(text: str, path: str, name: str, md: MarkdownIt,
     problems = _check_byline(doc, meta, path)
     if any(problem.severity == "error" for problem in problems):
         return None, problems
+    beyond_limits = check_markup_density(body, path, body_line)  # before the parser sees it
+    if beyond_limits:
+        return None, problems + beyond_limits
     tokens = md.parse(body)
     references, near_misses = find_references(tokens, body.split("\n"), body_line, path)
     problems += near_misses
     references += _front_matter_references(doc, meta)
     problems += _front_matter_near_misses(doc, meta, path)  # the page is still checked: all errors at once
+    beyond_limits = check_link_expansion(tokens, path, body_line) + check_expansions(references, path)
+    if beyond_limits:
+        return None, problems + beyond_limits
     return Page(
         source=path, name=name, title=meta["title"].strip(), description=meta["description"].strip(),
         standfirst=(meta.get("standfirst") or "").strip(), kicker=(meta.get("kicker") or "").strip(),

@@ -1,33 +1,31 @@
-"""The live preview: serve the output folder on 127.0.0.1, rebuild when content or templates
-change, and make open browser tabs reload by themselves, or show the diagnostics over the page
-when a rebuild fails (the last good pages stay served).
+"""The live preview: rebuild when content or templates change, serve the last good site on
+127.0.0.1 (previewserver.py), and make open browser tabs reload by themselves, or show the
+diagnostics over the page when a rebuild fails (the last good pages stay served, whole).
 
-The reload script is added to HTML responses by the server only; built files never contain it.
+Pages are served from memory, from the last rebuild that was built and written without error;
+the output folder is written as by `build`, so it holds the same site. The reload script is
+added to HTML responses by the server only; built files never contain it.
 """
 
 from __future__ import annotations
 
 import gc
-import json
 import threading
 import time
 from dataclasses import dataclass, field
-from functools import partial
-from http import HTTPStatus
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
-from importlib import resources
 from pathlib import Path
 from typing import Any, Callable
 
 from .build import build_site
 from .changes import describe_changes, previous_values
 from .content import Project
-from .diagnostics import BuildFailed, format_report
+from .diagnostics import BuildFailed, describe_system_error, format_report
 from .memo import Memo
-from .output import OutputBusy, update_site, write_site
+from .output import OutputBusy, OutputRefused, WriteFailed, update_site, write_site
+from .previewserver import ServeFailed, make_server
+from .textfiles import display_path
 
-PREFIX = "/__kejiquan/"
-LIVE_SCRIPT = '<script src="' + PREFIX + 'live.js" data-generation="{generation}" defer></script>'
+__all__ = ["PreviewState", "ServeFailed", "make_server", "rebuild", "serve", "watch_and_rebuild"]
 
 
 @dataclass
@@ -37,25 +35,33 @@ class PreviewState:
     generation: int = 0
     report: str = ""  # diagnostics of a failed rebuild, '' when the last one succeeded
     changed: threading.Condition = field(default_factory=threading.Condition)
-    written: dict[str, bytes] | None = None  # what the last good rebuild wrote, for incremental writes
+    written: dict[str, bytes] | None = None  # what the output folder holds, for incremental writes
+    served: dict[str, bytes] | None = None  # the last good site, served to browsers
     memo: Memo = field(default_factory=Memo)  # what the last rebuild made, reused where its inputs are unchanged
     facts: dict[str, Any] | None = None  # the facts of the last good rebuild, for "what changed"
 
-    def publish(self, report: str) -> None:
+    def publish(self, report: str, served: dict[str, bytes] | None = None) -> None:
         with self.changed:
             self.generation += 1
             self.report = report
+            if served is not None:
+                self.served = served
             self.changed.notify_all()
 
 
 def rebuild(project: Project, output: Path, state: PreviewState, log: Callable[[str], None],
             **build_options: Any) -> None:
-    """Build and write the site; on errors keep the last good site and publish the diagnostics.
+    """Build and write the site; on any error keep serving the last good site and publish the
+    report. Never raises: the watcher must live through every mistake, and rebuild the next edit.
     `build_options` go to `build_site` (strict)."""
     collecting = gc.isenabled()
     gc.disable()  # the memo holds a build's worth of objects: collecting mid-build only adds pauses
     try:
         _rebuild(project, output, state, log, **build_options)
+    except Exception as exc:  # noqa: BLE001 - an engine bug: said, and the preview goes on
+        report = f"internal error: {type(exc).__name__}: {exc} (run 'kejiquan --debug build' for the traceback)"
+        log(report)
+        state.publish(report)
     finally:
         if collecting:
             gc.enable()
@@ -74,98 +80,35 @@ def _rebuild(project: Project, output: Path, state: PreviewState, log: Callable[
         return
     state.memo.finish(succeeded=True)
     changes = describe_changes(state.facts if state.facts is not None else previous_values(output), site.story)
-    state.facts = site.story.facts
     try:
-        if state.written is not None and output.is_dir():
-            count = update_site(site.files, output, state.written)
-        else:
-            write_site(site.files, output)
-            count = len(site.files)
-    except OutputBusy as busy:
-        log(f"error: {busy}")
+        count = _write(site.files, output, state)
+    except (OutputBusy, OutputRefused, WriteFailed) as exc:
+        state.written = None  # the folder may hold part of this build: the next write is whole
+        report = "error: " + (describe_system_error(exc.error, "writing", display_path(exc.path, project.root))
+                              if isinstance(exc, WriteFailed) else str(exc))
+        report += "; the preview keeps showing the last good site"
+        log(report)
+        state.publish(report)
         return
-    state.written = site.files
+    state.facts = site.story.facts
     elapsed = (time.perf_counter() - started) * 1000
     if site.story.warnings:
         log(format_report(list(site.story.warnings), project.root, failed=False))
     log(f"rebuilt in {elapsed:.0f} ms, {count} of {len(site.files)} files written"
         + "".join(f"\n  {line}" for line in changes))
-    state.publish("")
+    state.publish("", site.files)
 
 
-class PreviewHandler(SimpleHTTPRequestHandler):
-    """Files of the output folder, plus the event stream and script of the live reload."""
-
-    state: PreviewState
-
-    def __init__(self, *args, state: PreviewState, **kwargs) -> None:
-        self.state = state
-        super().__init__(*args, **kwargs)
-
-    def log_message(self, format: str, *args) -> None:  # quiet: the terminal is for build reports
-        pass
-
-    def list_directory(self, path):  # never list folders
-        self.send_error(HTTPStatus.NOT_FOUND)
-        return None
-
-    def do_GET(self) -> None:
-        if self.path == PREFIX + "events":
-            return self._events()
-        if self.path == PREFIX + "live.js":
-            return self._send(resources.files("kejiquan_site").joinpath("live", "live.js").read_bytes(),
-                              "text/javascript; charset=utf-8")
-        path = Path(self.translate_path(self.path))
-        if path.is_dir():
-            path = path / "index.html"
-        if path.suffix == ".html" and path.is_file():
-            html = path.read_text(encoding="utf-8")
-            script = LIVE_SCRIPT.format(generation=self.state.generation)
-            return self._send(html.replace("</head>", script + "\n</head>", 1).encode("utf-8"),
-                              "text/html; charset=utf-8")
-        return super().do_GET()
-
-    def _send(self, body: bytes, content_type: str) -> None:
-        self.send_response(HTTPStatus.OK)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body)))
-        self.send_header("Cache-Control", "no-store")
-        self.end_headers()
-        self.wfile.write(body)
-
-    def _events(self) -> None:
-        """Server-sent events: 'state' now, then one per rebuild (reload, or the diagnostics)."""
-        self.send_response(HTTPStatus.OK)
-        self.send_header("Content-Type", "text/event-stream")
-        self.send_header("Cache-Control", "no-store")
-        self.end_headers()
-        state = self.state
-        seen = state.generation
-        try:
-            self._event("state", state.report, seen)
-            while True:
-                with state.changed:
-                    state.changed.wait_for(lambda: state.generation != seen, timeout=15)
-                    if state.generation == seen:
-                        self.wfile.write(b": keep-alive\n\n")
-                        self.wfile.flush()
-                        continue
-                    seen, report = state.generation, state.report
-                self._event("failed" if report else "reload", report, seen)
-        except (BrokenPipeError, ConnectionResetError):
-            return
-
-    def _event(self, name: str, report: str, generation: int) -> None:
-        data = json.dumps({"report": report, "generation": generation})
-        self.wfile.write(f"event: {name}\ndata: {data}\n\n".encode("utf-8"))
-        self.wfile.flush()
-
-
-def make_server(project: Project, output: Path, state: PreviewState, host: str, port: int) -> ThreadingHTTPServer:
-    handler = partial(PreviewHandler, directory=str(output), state=state)
-    server = ThreadingHTTPServer((host, port), handler)
-    server.daemon_threads = True
-    return server
+def _write(files: dict[str, bytes], output: Path, state: PreviewState) -> int:
+    """Write the site: only what changed when the folder holds the last preview build, else all
+    of it, atomically. Returns how many files were written."""
+    if state.written is not None and output.is_dir():
+        count = update_site(files, output, state.written)
+    else:
+        write_site(files, output)
+        count = len(files)
+    state.written = files
+    return count
 
 
 def watch_and_rebuild(project: Project, output: Path, state: PreviewState, stop: threading.Event,
@@ -180,22 +123,26 @@ def watch_and_rebuild(project: Project, output: Path, state: PreviewState, stop:
 
 def serve(project: Project, output: Path, host: str, port: int, log: Callable[[str], None],
           **build_options: Any) -> None:
-    """Build, serve and watch until interrupted (Ctrl-C)."""
+    """Listen, build, serve and watch until interrupted (Ctrl-C). Raises ServeFailed when the
+    preview cannot listen; nothing is built or written then."""
     state = PreviewState()
-    rebuild(project, output, state, log, **build_options)
-    if not output.is_dir():
-        log("nothing to serve yet: fix the errors above, the preview keeps watching")
-        output.mkdir(parents=True)
-    server = make_server(project, output, state, host, port)
-    stop = threading.Event()
-    watcher = threading.Thread(target=watch_and_rebuild, args=(project, output, state, stop, log),
-                               kwargs=build_options, daemon=True)
-    watcher.start()
-    log(f"preview at http://{host}:{server.server_address[1]}/ (Ctrl-C to stop)")
+    server = make_server(state, host, port)
     try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
+        rebuild(project, output, state, log, **build_options)
+        if state.served is None:
+            log("nothing to serve yet: fix the errors above, the preview keeps watching")
+        stop = threading.Event()
+        watcher = threading.Thread(target=watch_and_rebuild, args=(project, output, state, stop, log),
+                                   kwargs=build_options, daemon=True)
+        watcher.start()
+        shown = f"[{host}]" if ":" in host else host
+        log(f"preview at http://{shown}:{server.server_address[1]}/ (Ctrl-C to stop)")
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            log("preview stopped")
+        finally:
+            stop.set()
+            watcher.join(timeout=60)  # a rebuild being written finishes, leaving no staging folder
     finally:
-        stop.set()
         server.server_close()

@@ -23,6 +23,7 @@ from .discovery import CONTENT_SECURITY_POLICY, page_json_ld
 from .content import Project, Story
 from .diagnostics import Diagnostic, did_you_mean, error
 from .downloads import CSV_PATH, JSON_PATH
+from .limits import PageBudget, PageTooLarge, check_page_size, page_too_large
 from .manifest import BUILD_PATH
 from .facts import Fact
 from .feed import feed_path, update_sentences, with_updates
@@ -244,7 +245,11 @@ class PageRenderer:
         for page in self.story.pages if pages is None else pages:
             inputs = (page, self.share_images.get(page.output_path), tuple(self.alternates.get(page.name, ())))
             try:
-                files[page.output_path] = self._memo_render(page.output_path, inputs, lambda: self.render_page(page))
+                html = self._memo_render(page.output_path, inputs, lambda: self.render_page(page))
+                problems += check_page_size(html, page.source)
+                files[page.output_path] = html
+            except PageTooLarge:
+                problems.append(page_too_large(page.source))
             except (jinja2.TemplateError, ArithmeticError, LookupError, TypeError, ValueError,
                     RecursionError) as exc:  # a template's mistake, located by its traceback
                 problems.append(self._template_problem(exc, page))
@@ -279,8 +284,12 @@ class PageRenderer:
         home = root + page.prefix  # the edition's own root: Markdown links stay within the edition
         charts_here: list[str] = []
         self._root = root
-        body = Markup(page.compiled.fill(home, self._render_role, lambda name, argument, items: self._render_directive(
-            name, argument, items, root, charts_here), lambda name, alt: self._render_image(name, alt, root)))
+        budget = PageBudget()  # raises PageTooLarge as soon as the roles and directives pass the limit
+        body = Markup(page.compiled.fill(
+            home, lambda role, fact_id: budget.spend(self._render_role(role, fact_id)),
+            lambda name, argument, items: budget.spend(self._render_directive(name, argument, items, root,
+                                                                              charts_here)),
+            lambda name, alt: self._render_image(name, alt, root)))
         config = self.story.config
         canonical = config.base_url + page.url
         share = self.share_images.get(page.output_path)

@@ -66,13 +66,22 @@ def check_file(path: Path, shown_as: str, allowed_root: Path, folder: str = "con
         return [error(shown_as, 0, 0, f"this file links to a place outside the {folder} folder",
                       f"a regular file inside the {folder} folder")]
     try:
-        mode = target.stat().st_mode
+        status = target.stat()
     except OSError as exc:
         return [error(shown_as, 0, 0, f"cannot read the file: {exc.strerror}")]
-    if not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
+    if not stat.S_ISREG(status.st_mode) and not stat.S_ISDIR(status.st_mode):
         return [error(shown_as, 0, 0, "this is not a regular file (a folder, pipe, socket or device)",
                       "a regular text file")]
+    if stat.S_ISREG(status.st_mode) and status.st_nlink > 1:
+        return [hard_link_problem(shown_as, status.st_nlink, folder)]
     return []
+
+
+def hard_link_problem(shown_as: str, names: int, folder: str) -> Diagnostic:
+    """A hard link is the same file under several names, one of which may be anywhere on the
+    disk (a system file, another project's draft): it is never read."""
+    return error(shown_as, 0, 0, f"this file is a hard link (the same file has {names} names, "
+                 f"perhaps outside the {folder} folder)", f"a file of its own: copy it instead of linking it")
 
 
 def read_text(path: Path, shown_as: str, allowed_root: Path,
@@ -112,6 +121,8 @@ def _read_regular_file(path: Path, shown_as: str) -> tuple[bytes | None, list[Di
         if not stat.S_ISREG(status.st_mode):
             return None, [error(shown_as, 0, 0, "this is not a regular file (a folder, pipe, socket or device)",
                                 "a regular text file")]
+        if status.st_nlink > 1:  # made a hard link since check_file looked
+            return None, [hard_link_problem(shown_as, status.st_nlink, "content")]
         if status.st_size > MAX_FILE_BYTES:
             return None, [error(shown_as, 1, 1, f"file is too large ({status.st_size:,} bytes)",
                                 f"a content file under {MAX_FILE_BYTES:,} bytes")]
