@@ -25,7 +25,10 @@ from .parallel import run_jobs
 from .published import History, fact_histories
 from .markdown_ext import DirectiveItem, make_markdown
 from .pages import Page
-from .render import PageRenderer, chart_csv_path, embed_path, make_environment, plain_text
+from .pictures import ChartPictures, KaleidoPainter, Request, chart_pictures
+from .figures import figure
+from .render import PageRenderer, chart_csv_path, edition_prefix, embed_path, make_environment, plain_text
+from .ui import ui
 from .shareimage import KeyNumber, render_share_image
 
 
@@ -41,7 +44,7 @@ PARALLEL_FROM = 100  # content files; below that a child process costs more than
 
 
 def build_site(project: Project, *, strict: bool = False, memo: Memo = NO_MEMO, precompress: bool = False,
-               processes: int = 1) -> Site:
+               processes: int = 1, painter: KaleidoPainter | None = None) -> Site:
     """Every output file in memory; raises BuildFailed with all problems of the content.
 
     `strict` makes warnings errors. `memo` (the preview's)
@@ -49,6 +52,8 @@ def build_site(project: Project, *, strict: bool = False, memo: Memo = NO_MEMO, 
     a .gz copy of every text file (for servers that send them as they are, such as nginx's
     gzip_static; most hosts compress on the fly, and each copy is one more file to write).
     `processes` > 1 reads and renders a large site on that many cores (not with a memo).
+    `painter` draws the charts' static pictures (pictures.py); without one (the preview, most
+    tests) pages draw their charts with plotly.js only.
     """
     if memo is not NO_MEMO or count_content_files(project) < PARALLEL_FROM:
         processes = 1
@@ -68,6 +73,8 @@ def build_site(project: Project, *, strict: bool = False, memo: Memo = NO_MEMO, 
                                                    memo, templates_key, history)
         files.update(share_images)
         renderers.append(renderer)
+    if painter is not None:
+        files.update(_chart_pictures(renderers, painter, assets, notes))
     rendered = run_jobs(_render_jobs(renderers, story, editions.get("en"), memo, history, each_page_apart=processes > 1),
                         processes)
     problems = [problem for _, found in rendered for problem in found]
@@ -97,6 +104,33 @@ def _edition_renderer(story: Story, editions: dict[str, Story], language: str, p
                             other_labels=other_labels, env=env, memo=memo, templates_key=templates_key,
                             alternates=twin_urls(story), histories=history)
     return files, renderer
+
+
+def _chart_pictures(renderers: list[PageRenderer], painter: KaleidoPainter, assets: Assets,
+                    notes: list[str]) -> dict[str, bytes]:
+    """The static pictures of every chart in every edition, drawn in one go; each renderer
+    learns where its charts' pictures are. Nothing, and a note, when they cannot be drawn."""
+    requests: dict[str, Request] = {}
+    found: list[dict[str, ChartPictures]] = []
+    for renderer in renderers:
+        local, language = renderer.story, renderer.language
+        pictures = {}
+        for chart in local.charts.values():
+            credit = (ui("source", language) + renderer.source_names([local.facts[i] for i in chart.fact_ids])
+                      + (f" · {chart.note}" if chart.note else "") + f" · {local.config.title}")
+            asked, pictures[chart.id] = chart_pictures(chart.id, edition_prefix(language),
+                                                       figure(chart, local.facts, language), chart.title, credit)
+            requests.update(asked)
+        found.append(pictures)
+    if not requests:
+        return {}
+    drawn, note = painter.paint(requests, assets.plotly.content, assets.plotly.version)
+    if note:
+        notes.append(note)
+        return {}
+    for renderer, pictures in zip(renderers, found):
+        renderer.pictures = pictures
+    return drawn
 
 
 Rendered = tuple[dict[str, bytes], list[Diagnostic]]

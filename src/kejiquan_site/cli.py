@@ -17,6 +17,7 @@ from .content import Project
 from .config import base_url_problem
 from .diagnostics import BuildFailed, format_report
 from .output import OutputBusy, write_site
+from .pictures import CACHE_FOLDER, KaleidoPainter
 from .published import RECORD_FILE, next_record, render_record, write_record
 from .updates import entry_dates
 
@@ -78,13 +79,13 @@ def _publish(project: Project, output: Path, date: str | None) -> tuple[Site, st
     import datetime
 
     date = date or datetime.date.today().isoformat()
-    site = build_site(project, strict=True, processes=_usable_cores())
+    site = build_site(project, strict=True, processes=_usable_cores(), painter=_painter(project))
     story = site.story
     record = next_record(story.facts, story.record, date, entry_dates(story.updates))
     changed = sum(1 for key, versions in record.facts.items()
                   if story.record is None or versions != story.record.facts.get(key))
     write_record(project.content / RECORD_FILE, render_record(record))
-    site = build_site(project, strict=True, processes=_usable_cores())
+    site = build_site(project, strict=True, processes=_usable_cores(), painter=_painter(project))
     write_site(site.files, output)
     return site, (f"published {len(story.facts)} facts on {date} ({changed} new or changed) in "
                   f"{project.shown(project.content / RECORD_FILE)}")
@@ -139,6 +140,11 @@ def _usable_cores(most: int = 8) -> int:
     return max(1, min(cores, most))
 
 
+def _painter(project: Project) -> KaleidoPainter:
+    """The charts' static pictures, cached in the project's .cache/ (see pictures.py)."""
+    return KaleidoPainter(project.root / CACHE_FOLDER)
+
+
 def main(argv: list[str] | None = None) -> int:
     # A build allocates many small objects that live until it ends: collecting them over and over
     # cost a quarter of a 1,000-page build (measured with benchmarks/). Collect far less often.
@@ -164,7 +170,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "facts":
             return _propose(project, args.source_id)
         if args.command != "publish":
-            site = build_site(project, strict=args.strict,
+            site = build_site(project, strict=args.strict, painter=_painter(project) if args.command == "build" else None,
                               precompress=getattr(args, "precompress", False), processes=_usable_cores())
         changes: list[str] = []
         if args.command == "publish":

@@ -161,12 +161,15 @@ def browser_path() -> str:
 class KaleidoPainter:
     """Draws pictures with Kaleido in the browser at `browser`, keeping them in `cache`."""
 
-    def __init__(self, cache: Path, plotly_js: bytes, plotly_version: str, browser: str | None = None):
-        self.cache, self.plotly_js, self.browser = cache, plotly_js, browser or browser_path()
-        self.versions = f"kaleido {_kaleido_version()} plotly.js {plotly_version}"
+    def __init__(self, cache: Path, browser: str | None = None):
+        self.cache, self.browser = cache, browser or browser_path()
+        self.plotly_js, self.versions = b"", ""
 
-    def paint(self, requests: dict[str, Request]) -> tuple[dict[str, bytes], str | None]:
-        """{name: picture bytes} for every request, or ({}, a note) when they cannot be drawn."""
+    def paint(self, requests: dict[str, Request], plotly_js: bytes, plotly_version: str
+              ) -> tuple[dict[str, bytes], str | None]:
+        """{name: picture bytes} for every request, drawn with this plotly.js, or ({}, a note)
+        when they cannot be drawn."""
+        self.plotly_js, self.versions = plotly_js, f"kaleido {_kaleido_version()} plotly.js {plotly_version}"
         keys = {name: request.key(self.versions) for name, request in requests.items()}
         found = {name: self._cached(key, request) for name, (key, request) in
                  ((name, (keys[name], requests[name])) for name in requests)}
