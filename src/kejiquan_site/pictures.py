@@ -89,7 +89,9 @@ def _at_width(figure: dict[str, Any], width: int) -> tuple[dict[str, Any], int]:
         layout["annotations"] = copy.deepcopy(variant["annotations"])
     height = int(layout.get("height") or schematic_box(width)[1])
     layout.update(width=width, height=height, autosize=False)
-    return {"data": copy.deepcopy(figure["data"]), "layout": layout}, height
+    # Plotly names each trace's group by its uid, random unless given: fixed, for stable bytes.
+    data = [{**copy.deepcopy(trace), "uid": f"t{index}"} for index, trace in enumerate(figure["data"])]
+    return {"data": data, "layout": layout}, height
 
 
 def svg_request(figure: dict[str, Any], width: int, dark: bool) -> Request:
