@@ -52,7 +52,7 @@ def test_pictures_every_chart_edition_and_scheme_has_its_pictures_in_the_pages(p
             assert files[f"{prefix}data/charts/{chart_id}-chart.png"].startswith(b"\x89PNG")
     named = set()
     for path, content in files.items():
-        if path.endswith(".html"):
+        if path.endswith(".html") and not path.endswith("wechat/index.html"):  # 公众号 pages: absolute (below)
             root = path.count("/") * "../"
             for found in re.findall(r'(?:srcset|src|href)="([^"]*data/charts/[^"]+\.(?:svg|png))"', content.decode()):
                 assert found.startswith(root), (path, found)
@@ -138,3 +138,25 @@ def test_pictures_without_a_browser_the_build_is_todays_with_one_note(tmp_path):
     assert [note for note in without.notes if "no browser at /nonexistent/chromium" in note]
     assert not any(b"<picture" in content for path, content in without.files.items() if path.endswith(".html"))
     assert not list(Path(tmp_path).iterdir()), "nothing cached when nothing was drawn"
+
+
+def test_wechat_pages_are_inline_styled_without_scripts_and_name_only_existing_pictures(pictured_site):
+    files, base = pictured_site.files, pictured_site.story.config.base_url
+    pages = {path: content.decode("utf-8") for path, content in files.items() if path.endswith("wechat/index.html")}
+    assert set(pages) == {"wechat/index.html", "layout/wechat/index.html", "en/wechat/index.html",
+                          "en/layout/wechat/index.html"}
+    for path, text in pages.items():
+        assert "<script" not in text and 'rel="stylesheet"' not in text and "<style" not in text, path
+        assert " class=" not in text and " id=" not in text and "<a " not in text, path
+        images = re.findall(r'<img src="([^"]+)"', text)
+        assert images and all(src.startswith(base) and src[len(base):] in files for src in images), (path, images)
+        story = base + path.removesuffix("wechat/index.html")
+        assert story in text, f"{path} names the full story's address"
+    zh = pages["wechat/index.html"]
+    assert "来源：新京报" in zh and "6%以上" in zh, "the source line and the key numbers, as text"
+
+
+def test_wechat_page_keeps_the_data_table_of_a_chart_without_picture():
+    site = build_site(PROJECT)
+    text = site.files["layout/wechat/index.html"].decode("utf-8")
+    assert "<img" not in text and "<table" in text and "中关村" in text

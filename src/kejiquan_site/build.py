@@ -27,7 +27,8 @@ from .markdown_ext import DirectiveItem, make_markdown
 from .pages import Page
 from .pictures import ChartPictures, KaleidoPainter, Request, chart_pictures
 from .figures import figure
-from .render import PageRenderer, chart_csv_path, edition_prefix, embed_path, make_environment, plain_text
+from .render import PageRenderer, chart_csv_path, edition_prefix, embed_path, make_environment, plain_text, wechat_path
+from .wechat import render_wechat
 from .ui import ui
 from .shareimage import KeyNumber, render_share_image
 
@@ -161,9 +162,26 @@ def _render_jobs(renderers: list[PageRenderer], story: Story, english: Story | N
 def _page_job(renderer: PageRenderer, pages: list[Page] | None, charts: list[Chart] | None) -> Rendered:
     """Pages and embed pages (all of the edition for None), and the charts' CSV tables."""
     files, problems = renderer.render_all(pages, charts)
+    files.update(_wechat_pages(renderer, files, pages))
     for chart in renderer.story.charts.values() if charts is None else charts:
         files.update(_chart_csv(renderer, chart))
     return files, problems
+
+
+def _wechat_pages(renderer: PageRenderer, files: dict[str, bytes], pages: list[Page] | None) -> dict[str, bytes]:
+    """The 公众号 edition of every rendered page that shows a chart (wechat.py)."""
+    config, found = renderer.story.config, {}
+    credit = " · ".join(part for part in (config.title, config.publisher, config.copyright) if part)
+    for page in renderer.story.pages if pages is None else pages:
+        rendered = files.get(page.output_path)
+        if not page.chart_ids or rendered is None:
+            continue
+        pictures = {chart_id: config.base_url + renderer.pictures[chart_id].png
+                    for chart_id in page.chart_ids if chart_id in renderer.pictures}
+        text = rendered.decode("utf-8") if isinstance(rendered, bytes) else rendered
+        found[wechat_path(page)] = render_wechat(text, pictures, config.base_url + page.url, credit,
+                                                 renderer.language).encode("utf-8")
+    return found
 
 
 def _chart_csv(renderer: PageRenderer, chart: Chart) -> dict[str, bytes]:

@@ -59,6 +59,11 @@ def embed_path(chart_id: str, language: str = "zh") -> str:
     return f"{edition_prefix(language)}embed/{chart_id}/index.html"
 
 
+def wechat_path(page: Page) -> str:
+    """The 公众号 edition of a story page: `wechat/` inside the page's folder."""
+    return f"{page.url}wechat/index.html"
+
+
 def chart_csv_path(chart_id: str, language: str = "zh") -> str:
     return f"{edition_prefix(language)}data/charts/{chart_id}.csv"
 
