@@ -155,12 +155,13 @@ def test_browser_dark_mode_follows_the_system_including_charts(browser, server, 
     assert seen["axe"] == [] if AXE.is_file() else True
 
 
-def test_browser_without_javascript_charts_are_their_tables(browser, server):
+def test_browser_without_javascript_charts_are_their_pictures_and_tables(browser, server):
     context = browser.new_context(viewport=VIEWPORTS["phone"], java_script_enabled=False)
     page = context.new_page()
     page.goto(server)
     assert page.locator("figure.chart details.chart-data table").first.is_visible()
-    assert page.locator(".chart-fallback").first.is_visible()
+    assert page.locator("figure.chart .chart-picture img").first.is_visible()
+    assert page.locator(".chart-fallback").count() == 0, "the picture takes the fallback sentence's place"
     context.close()
 
 

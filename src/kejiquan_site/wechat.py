@@ -6,6 +6,7 @@ classes. Charts become their PNG at an absolute address; links become plain text
 from __future__ import annotations
 
 import html
+import re
 from html.parser import HTMLParser
 
 INK, MUTED, ACCENT, RULE, WASH = "#1a1a1a", "#5b6270", "#1f4e9c", "#d9dee7", "#f4f6fa"
@@ -130,9 +131,13 @@ def render_wechat(page_html: str, pictures: dict[str, str], canonical: str, sour
                  "WeChat editor; charts are pictures. Set “Read more” to the story's address before publishing.")
     full = "阅读全文：" if zh else "Read the full story: "
     title = page_html[page_html.find("<title>") + 7:page_html.find("</title>")] if "<title>" in page_html else ""
+    found = re.search(r'<meta name="description" content="[^"]*">', page_html)
+    description = found.group(0) + "\n" if found else ""
+    lang = re.search(r'<html lang="([^"]+)"', page_html)
+    language = lang.group(1) if lang else language
     return (f'<!doctype html>\n<html lang="{language}">\n<head>\n<meta charset="utf-8">\n'
             '<meta name="viewport" content="width=device-width, initial-scale=1">\n<meta name="robots" content="noindex">\n'
-            f'<title>{title}</title>\n<link rel="canonical" href="{html.escape(canonical)}">\n</head>\n'
+            f'<title>{title}</title>\n{description}<link rel="canonical" href="{html.escape(canonical)}">\n</head>\n'
             f'<body style="margin:0;padding:16px;background:#ffffff;color:{INK};font-family:-apple-system,\'PingFang SC\','
             '\'Microsoft YaHei\',\'Noto Sans CJK SC\',sans-serif;">\n'
             f'<p style="font-size:14px;color:{MUTED};max-width:640px;margin:0 auto 12px;">{html.escape(help_text)}</p>\n'
