@@ -16,7 +16,9 @@ CLASS_STYLES = {
     "kicker": f"font-size:14px;color:{ACCENT};margin:0 0 6px;",
     "standfirst": f"font-size:16px;color:{MUTED};margin:0 0 12px;line-height:1.7;",
     "byline": f"font-size:13px;color:{MUTED};margin:0 0 16px;",
-    "cards": "margin:16px 0;",
+    "cards": "list-style:none;padding:0;margin:16px 0;",
+    "byline-authors": "margin-right:10px;",
+    "byline-date": "margin-right:10px;",
     "card": f"border:1px solid {RULE};border-radius:6px;background:{WASH};padding:10px 12px;margin:0 0 10px;",
     "card-value": f"font-size:24px;font-weight:700;color:{ACCENT};margin:0;line-height:1.3;",
     "card-label": "font-size:15px;margin:4px 0 0;line-height:1.5;",
@@ -71,7 +73,7 @@ class _Rewriter(HTMLParser):
             return
         if tag == "figure" and "chart" in classes:
             self.chart = attributes.get("id") or ""
-        left_out = tag in SKIPPED_TAGS or SKIPPED_CLASSES.intersection(classes)
+        left_out = tag in SKIPPED_TAGS or ("chart-title" in classes and self.chart in self.pictures)  # the PNG has it or SKIPPED_CLASSES.intersection(classes)
         if "chart-box" in classes:
             chart_id = (attributes.get("id") or "").removeprefix("chart-")
             if chart_id in self.pictures:
