@@ -15,6 +15,7 @@ import hashlib
 import json
 import os
 import re
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -159,7 +160,9 @@ def normalise_svg(svg: bytes, name: str) -> bytes:
 
 
 def browser_path() -> str:
-    return os.environ.get(BROWSER_ENV, DEFAULT_BROWSER)
+    """KEJIQUAN_BROWSER, else the Chromium (or Chrome) on the PATH, else Debian's path."""
+    found = (shutil.which(name) for name in ("chromium", "chromium-browser", "google-chrome"))
+    return os.environ.get(BROWSER_ENV) or next((path for path in found if path), DEFAULT_BROWSER)
 
 
 class KaleidoPainter:
