@@ -10,6 +10,7 @@ on without pictures and says so once.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import copy
 import hashlib
 import json
@@ -18,7 +19,7 @@ import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from .figures import LIGHT, schematic_box
 from .labelplace import text_size
@@ -187,7 +188,7 @@ class KaleidoPainter:
             return {}, (f"no browser at {self.browser} (install chromium, or set {BROWSER_ENV}): charts have "
                         "no pictures or PNG downloads; pages draw them with plotly.js as before")
         try:
-            drawn = asyncio.run(self._draw(missing))
+            drawn = _in_own_thread(lambda: asyncio.run(self._draw(missing)))
         except Exception as exc:  # Kaleido or the browser failed: the site is still whole without pictures
             return {}, f"the chart pictures could not be drawn ({type(exc).__name__}: {exc}); pages draw charts with plotly.js"
         for name, picture in drawn.items():
@@ -221,6 +222,13 @@ class KaleidoPainter:
                     picture = normalise_svg(picture, request.key(self.versions)[:8])
                 drawn[name] = picture
         return drawn
+
+
+def _in_own_thread(work: Callable[[], Any]) -> Any:
+    """`work()` in a thread of its own, so Kaleido's event loop never meets a caller's (a build
+    called from asyncio code or from Playwright's sync API, which runs one)."""
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(work).result()
 
 
 def _kaleido_version() -> str:
