@@ -15,12 +15,11 @@ from urllib.parse import urlparse
 
 import pytest
 
+from browser import launch_chromium, require_chromium, serve_folder
+from conftest import REPO
 from kejiquan_site.build import build_site
 from kejiquan_site.content import Project
 from kejiquan_site.output import write_site
-
-from browser import launch_chromium, require_chromium, serve_folder
-from conftest import REPO
 from test_preview import _edit
 
 VIEWPORTS = {"phone": {"width": 375, "height": 812}, "desktop": {"width": 1280, "height": 800}}
@@ -226,7 +225,8 @@ def test_browser_embed_snippet_works_pasted_on_another_origin(browser, tmp_path)
         page.goto(partner + "story.html")
         frame = page.frame_locator("iframe")
         frame.locator(".chart-box.is-drawn svg.main-svg").first.wait_for(timeout=15000)
-        inner = lambda: frame.locator("body").evaluate("b => Math.ceil(b.getBoundingClientRect().height)")
+        def inner():
+            return frame.locator("body").evaluate("b => Math.ceil(b.getBoundingClientRect().height)")
         deadline = time.monotonic() + 15
         while page.evaluate("document.querySelector('iframe').style.height") != f"{inner()}px":
             assert time.monotonic() < deadline, "the iframe never took the chart's height"

@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from conftest import REPO
 from kejiquan_site.charts import CHART_FIELDS, CHART_TYPES, ITEM_FIELDS, LINE_FIELDS
 from kejiquan_site.cli import _parser
 from kejiquan_site.config import SITE_FIELDS
@@ -15,8 +16,6 @@ from kejiquan_site.facts import FACT_FIELDS, SOURCE_FIELDS
 from kejiquan_site.formatting import QUALIFIERS, UNITS
 from kejiquan_site.markdown_ext import DIRECTIVES, ROLE
 from kejiquan_site.pages import PAGE_FIELDS
-
-from conftest import REPO
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
 

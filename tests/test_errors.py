@@ -10,9 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from kejiquan_site.cli import main
-
 from conftest import REPO
+from kejiquan_site.cli import main
 
 CASES = {
     "yaml syntax": (

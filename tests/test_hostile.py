@@ -15,18 +15,17 @@ import os
 import re
 import shutil
 import signal
-import time
 import textwrap
+import time
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 import pytest
 
-from kejiquan_site.cli import main
-
 from conftest import MINIMAL, REPO
+from kejiquan_site.cli import main
 
 FRONT = "---\ntitle: t\ndescription: d\n---\n\n"
 RD = textwrap.dedent(MINIMAL["facts/rd.yaml"]).lstrip("\n")
@@ -668,13 +667,13 @@ def test_hostile_output_folder_that_is_not_a_built_site_is_refused(name, built, 
     err = capsys.readouterr().err
     assert code == 2 and message in err and err.startswith("error: ") and err.count("\n") == 1, err
     assert _snapshot(tmp_path) == before
-    assert not [path for path in tmp_path.rglob(".*.new-*")]
+    assert not list(tmp_path.rglob(".*.new-*"))
 
 
 def test_hostile_output_of_an_earlier_release_without_the_stamp_is_replaced(built, tmp_path):
     """Editors upgrading have a _site/ written before the stamp existed: it is recognised by
     holding only what a build writes, and carries the stamp from then on."""
-    project, build = built
+    _project, build = built
     (tmp_path / "_site" / ".kejiquan-site").unlink()
     code, err = build()
     assert code == 0, err
@@ -741,7 +740,7 @@ def test_hostile_interrupted_builds_say_one_line_and_leave_nothing_behind(signal
     import subprocess
     import sys
 
-    project, build = built
+    _project, _build = built
     command = [sys.executable, "-m", "kejiquan_site", "build", "--project", str(tmp_path),
                "--templates", str(tmp_path / "templates")]
     started = time.perf_counter()
@@ -765,7 +764,7 @@ def test_hostile_interrupted_builds_say_one_line_and_leave_nothing_behind(signal
 
 
 def test_hostile_published_files_are_readable_whatever_the_umask(built, tmp_path):
-    project, build = built
+    _project, build = built
     (tmp_path / "_site").chmod(0o2775)
     previous = os.umask(0o077)
     try:
@@ -795,4 +794,4 @@ def test_hostile_template_assets_keep_subfolders_and_skip_junk(built, tmp_path):
     assert [name for name in published if re.fullmatch(r"img/logo\.[0-9a-f]{10}\.svg", name)]
     junk_output = [name for name in published if re.search(r"~|#|orig|NOTES|Thumbs|DS_Store|swp|bak|config", name)]
     assert junk_output == []
-    assert all(not (tmp_path / "_site" / "assets" / name).read_bytes() == b"junk" for name in published)
+    assert all((tmp_path / "_site" / "assets" / name).read_bytes() != b"junk" for name in published)

@@ -4,13 +4,12 @@ shows its diagnostics while the last good site stays served."""
 from __future__ import annotations
 
 import json
-import re
 import os
+import re
 import time
 import urllib.error
 import urllib.request
 from pathlib import Path
-
 
 
 def _get(url: str) -> tuple[int, str]:
@@ -170,7 +169,7 @@ def test_preview_head_has_the_headers_of_get(preview):
 
 
 def test_preview_answers_unknown_paths_with_404(preview):
-    status, _, body = _request(preview["url"], "/no-such-page/")
+    status, _, _body = _request(preview["url"], "/no-such-page/")
     assert status == 404
     assert _request(preview["url"], "/../../etc/passwd")[0] == 404
 
@@ -179,6 +178,7 @@ def test_preview_survives_a_failed_write_and_rebuilds_the_next_edit(preview, mon
     """A full disk during a rebuild: the error in the terminal and the overlay, the last good site
     still served whole, and the next edit (once there is room) rebuilt and shown."""
     import errno
+
     import kejiquan_site.output as output_module
 
     before = _get(preview["url"])[1]

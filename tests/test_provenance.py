@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import unicodedata
 
-import pytest
-
-from kejiquan_site.provenance import evidence_in_source, missing_value
-
 from conftest import REPO, SEED
+from kejiquan_site.provenance import evidence_in_source, missing_value
 
 
 def test_provenance_every_value_occurs_in_its_evidence(real_site):

@@ -12,12 +12,11 @@ from pathlib import PurePosixPath
 
 import pytest
 
+from conftest import REPO
 from kejiquan_site.build import build_site
 from kejiquan_site.cli import main
 from kejiquan_site.content import Project
 from kejiquan_site.output import write_site
-
-from conftest import REPO
 
 
 def chart_figure(html: str, chart_id: str) -> dict:

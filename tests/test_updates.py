@@ -12,12 +12,11 @@ from pathlib import Path
 
 import pytest
 
+from conftest import REPO
 from kejiquan_site.build import build_site
 from kejiquan_site.cli import main
 from kejiquan_site.content import Project
 from kejiquan_site.diagnostics import BuildFailed, format_diagnostic
-
-from conftest import REPO
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 RD = "content/facts/rd.yaml"

@@ -9,11 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from browser import launch_chromium, require_chromium, serve_folder
 from kejiquan_site.build import build_site
 from kejiquan_site.cli import main
 from kejiquan_site.output import write_site
-
-from browser import launch_chromium, require_chromium, serve_folder
 from test_browser import AXE
 from test_updates import ENTRY, _change_jjj_2024, _copy_real_site, _log
 

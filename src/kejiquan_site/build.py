@@ -7,27 +7,29 @@ tests and `check` can use it freely.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from .assets import Assets, PlotlyBundle, collect_assets, hashed_name
 from .charts import Chart, chart_table
 from .content import Project, Story, load_story
 from .contentfiles import count_content_files
+from .diagnostics import BuildFailed, Diagnostic
 from .discovery import gzip_siblings, render_headers_file, render_robots, render_sitemap
 from .downloads import CSV_PATH, JSON_PATH, render_facts_csv, render_facts_json, render_table_csv
+from .facts import Fact, Source
 from .feed import feed_path, render_feed, update_sentences
 from .i18n import edition, twin_urls
 from .manifest import BUILD_PATH, PACKAGE_PATH, git_commit, render_build_manifest, render_datapackage
-from .diagnostics import BuildFailed, Diagnostic
+from .markdown_ext import DirectiveItem, make_markdown
 from .memo import NO_MEMO, Memo, folder_signature
+from .outputcheck import OutputReport, Producer, allowed_numbers, check_output, read_producer
+from .pages import Page
 from .parallel import run_jobs
 from .published import History, fact_histories
-from .markdown_ext import DirectiveItem, make_markdown
-from .pages import Page
-from .facts import Fact, Source
-from .outputcheck import OutputReport, Producer, allowed_numbers, check_output, read_producer
 from .render import THEME, PageRenderer, chart_csv_path, embed_path, make_environment, plain_text
 from .shareimage import KeyNumber, render_share_image
 
@@ -194,15 +196,15 @@ def _render_jobs(renderers: list[PageRenderer], story: Story, english: Story | N
     jobs: list[tuple[float, Callable[[], Rendered]]] = [(rows, lambda: (_data_files(story, english, memo, history), []))]
     for renderer in renderers:
         if not each_page_apart:
-            jobs.append((0, lambda renderer=renderer: _page_job(renderer, None, None)))
+            jobs.append((0, functools.partial(_page_job, renderer, None, None)))
             continue
         charts = dict(renderer.story.charts)
         for page in renderer.story.pages:
             shown = [charts.pop(chart_id) for chart_id in dict.fromkeys(page.chart_ids) if chart_id in charts]
             cost = 1 + 0.6 * len(shown) + (rows if any(ref.id == "facttable" for ref in page.references) else 0)
-            jobs.append((cost, lambda renderer=renderer, page=page, shown=shown: _page_job(renderer, [page], shown)))
+            jobs.append((cost, functools.partial(_page_job, renderer, [page], shown)))
         for chart in charts.values():
-            jobs.append((0.6, lambda renderer=renderer, chart=chart: _page_job(renderer, [], [chart])))
+            jobs.append((0.6, functools.partial(_page_job, renderer, [], [chart])))
     return jobs
 
 
@@ -252,7 +254,7 @@ def _update_feeds(story: Story, editions: dict[str, Story]) -> dict[str, bytes]:
     return feeds
 
 
-def _key_numbers(items: list[DirectiveItem], story: Story) -> list[KeyNumber]:
+def _key_numbers(items: Sequence[DirectiveItem], story: Story) -> list[KeyNumber]:
     numbers = []
     for item in items:
         facts = [story.facts[fact_id] for fact_id in item.ids]

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from .diagnostics import Diagnostic, Location, did_you_mean
 from .facts import ID_EXPECTED, ID_PATTERN, Fact
@@ -25,7 +26,8 @@ class _Translatable:
     english: tuple[tuple[str, str], ...]
 
     def in_language(self, language: str):
-        return dataclasses.replace(self, **dict(self.english)) if language == "en" else self
+        changes: dict[str, Any] = dict(self.english)
+        return dataclasses.replace(self, **changes) if language == "en" else self  # type: ignore[type-var]
 
 
 @dataclass(frozen=True)
@@ -76,10 +78,11 @@ class Chart(_Translatable):
     untranslated: tuple[tuple[Location, str], ...] = ()  # texts without an English twin
     context: tuple[ChartContext, ...] = ()
 
-    def in_language(self, language: str) -> "Chart":
+    def in_language(self, language: str) -> Chart:
         if language != "en":
             return self
-        return dataclasses.replace(self, **dict(self.english),
+        changes: dict[str, Any] = dict(self.english)
+        return dataclasses.replace(self, **changes,
                                    items=tuple(item.in_language(language) for item in self.items),
                                    lines=tuple(line.in_language(language) for line in self.lines),
                                    context=tuple(name.in_language(language) for name in self.context))
@@ -235,7 +238,7 @@ def _text_fields(doc: YamlDoc) -> tuple[tuple[Location, str], ...]:
     return tuple(found)
 
 
-def check_chart_facts(chart: Chart, facts: dict[str, Fact], hidden: Callable[[str], bool] = lambda _: False
+def check_chart_facts(chart: Chart, facts: Mapping[str, Fact], hidden: Callable[[str], bool] = lambda _: False
                       ) -> list[Diagnostic]:
     """Unknown fact ids, facts of the wrong kind, and bars that mix units. An unknown id for which
     `hidden` is true (its own file has errors) is not reported again."""
@@ -274,7 +277,7 @@ def item_name(item: ChartItem, fact: Fact) -> str:
     return ui("item_with_period", fact.language, name=name, period=format_period(fact.period, fact.language))
 
 
-def chart_table(chart: Chart, facts: dict[str, Fact], language: str = "zh") -> dict[str, Any]:
+def chart_table(chart: Chart, facts: Mapping[str, Fact], language: str = "zh") -> dict[str, Any]:
     """The chart's data as a table: the same facts, formatted as in the chart."""
     if chart.type == "bar":
         rows = [[item_name(item, facts[item.fact]), facts[item.fact].display] for item in chart.items]
@@ -282,7 +285,7 @@ def chart_table(chart: Chart, facts: dict[str, Fact], language: str = "zh") -> d
     rows = []
     for item in chart.items:
         fact = facts[item.fact]
-        spot = fact.coordinates
+        spot = fact.place
         position = ui("position", language, lon=f"{spot.lon:.2f}", lat=f"{spot.lat:.2f}")
         rows.append([fact.display, item.role, position + (ui("approximate", language) if spot.approximate else "")])
     rows += [[line.label, ui("link", language), f"{facts[line.start].display} — {facts[line.end].display}"]
@@ -291,7 +294,7 @@ def chart_table(chart: Chart, facts: dict[str, Fact], language: str = "zh") -> d
             "rows": rows}
 
 
-def chart_description(chart: Chart, facts: dict[str, Fact], language: str = "zh") -> str:
+def chart_description(chart: Chart, facts: Mapping[str, Fact], language: str = "zh") -> str:
     """One sentence a screen reader (or a reader without JavaScript) gets instead of the picture."""
     separator, end = ui("list_separator", language), ui("sentence_end", language)
     if chart.type == "bar":

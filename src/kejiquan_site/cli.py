@@ -196,6 +196,7 @@ def _run(argv: list[str] | None, finished: dict[str, bool]) -> int:
             check_output_folder(output, {"project": root, "content": project.content,
                                          "templates": project.templates})
         if args.command == "serve":
+            assert output is not None
             return _serve(project, output, args)
         return _build(project, output, args, finished)
     except OutputRefused as refused:
@@ -232,6 +233,7 @@ def _build(project: Project, output: Path | None, args: argparse.Namespace, fini
             site = build_site(project, strict=args.strict,
                               precompress=getattr(args, "precompress", False), processes=_usable_cores())
         if args.command == "publish":
+            assert output is not None  # publish writes the site: main() chose the folder
             site, recorded = _publish(project, output, args.date)
             changes = [recorded]
             finished["written"] = True

@@ -64,10 +64,11 @@ class SiteConfig:
         """'zh' (the site root) and, when site.yaml has an 'english:' block, 'en' (under en/)."""
         return ("zh", "en") if self.english else ("zh",)
 
-    def in_language(self, language: str) -> "SiteConfig":
+    def in_language(self, language: str) -> SiteConfig:
         if language != "en":
             return self
-        return dataclasses.replace(self, language="en", **dict(self.english))
+        changes: dict[str, Any] = dict(self.english)
+        return dataclasses.replace(self, language="en", **changes)
 
     @property
     def base_path(self) -> str:

@@ -8,22 +8,37 @@ content/pages/*.md.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import PurePosixPath
+from typing import Any
 
 from markdown_it import MarkdownIt
 
 from .charts import Chart, check_chart_facts
 from .config import SiteConfig
-from .contentfiles import (Archive, FactFile, Project, list_files, load_archives, load_config, load_images,
-                           load_log, load_record, load_set_asides, load_sources, read_data, read_pages)
+from .contentfiles import (
+    Archive,
+    FactFile,
+    Project,
+    list_files,
+    load_archives,
+    load_config,
+    load_images,
+    load_log,
+    load_record,
+    load_set_asides,
+    load_sources,
+    read_data,
+    read_pages,
+)
 from .coverage import Coverage, check_coverage
-from .images import IMAGE_FOLDER, Image
 from .derive import derive_facts
 from .diagnostics import BuildFailed, Diagnostic, Location, did_you_mean, error
 from .facts import Fact, Source
 from .handtyped import check_templates
 from .i18n import check_translations, check_twin_numbers, check_twins
+from .images import IMAGE_FOLDER, Image
 from .lint import check_unused_facts, shown_facts
 from .markdown_ext import DIRECTIVES, Reference
 from .memo import NO_MEMO, Memo
@@ -31,10 +46,10 @@ from .pages import Page
 from .parallel import run_parts
 from .provenance import check_evidence_in_sources, check_unarchived_sources
 from .published import Record
-from .updates import Update, check_log
 from .textfiles import check_file, forget_folders, read_text
+from .updates import Update, check_log
 
-__all__ = ["Project", "Story", "load_story", "check_pages", "check_template_files"]  # Project: from contentfiles
+__all__ = ["Project", "Story", "check_pages", "check_template_files", "load_story"]  # Project: from contentfiles
 
 MAX_ITEM_IDS = {"{cards}": 2, "{lists}": 2, "{timeline}": 1}
 
@@ -72,8 +87,9 @@ def load_story(project: Project, md: MarkdownIt, strict: bool = False, memo: Mem
     set_asides = load_set_asides(project, sources, problems, memo)
     images = load_images(project, problems, memo)
     languages = ("zh", "en") if config is not None and "en" in config.editions else ("zh",)
-    (pages, found_in_pages), (fact_files, chart_files, found_in_data) = run_parts(
-        [lambda: read_pages(project, md, languages, memo), lambda: read_data(project, sources, memo)], processes)
+    parts: list[Callable[[], Any]] = [lambda: read_pages(project, md, languages, memo),
+                                      lambda: read_data(project, sources, memo)]
+    (pages, found_in_pages), (fact_files, chart_files, found_in_data) = run_parts(parts, processes)
     problems += found_in_data + found_in_pages
     facts, broken_facts = _combine_facts(fact_files, problems, memo)
     problems += check_evidence_in_sources(list(facts.values()), archives)
@@ -175,7 +191,7 @@ def _broken_charts(chart_files: list[tuple[Chart | None, list[Diagnostic]]]) -> 
 
 
 def _check_charts(chart_files: list[tuple[Chart | None, list[Diagnostic]]], facts: dict[str, Fact],
-                  problems: list[Diagnostic], memo: Memo, unusable: "Unusable") -> dict[str, Chart]:
+                  problems: list[Diagnostic], memo: Memo, unusable: Unusable) -> dict[str, Chart]:
     """The charts by id, each checked against the facts it shows."""
     charts: dict[str, Chart] = {}
     for chart, found in chart_files:
@@ -208,7 +224,7 @@ def check_template_files(project: Project) -> list[Diagnostic]:
 
 
 def check_pages(pages: list[Page], facts: dict[str, Fact], charts: dict[str, Chart],
-                project: Project, memo: Memo = NO_MEMO, unusable: "Unusable | None" = None,
+                project: Project, memo: Memo = NO_MEMO, unusable: Unusable | None = None,
                 images: dict[str, Image] | None = None) -> list[Diagnostic]:
     """Every id a page uses exists and suits the place it is used in; every template exists."""
     problems: list[Diagnostic] = []
@@ -225,7 +241,7 @@ def check_pages(pages: list[Page], facts: dict[str, Fact], charts: dict[str, Cha
 
 
 def _check_page(page: Page, facts: dict[str, Fact], charts: dict[str, Chart], templates: frozenset[str],
-                unusable: "Unusable") -> list[Diagnostic]:
+                unusable: Unusable) -> list[Diagnostic]:
     problems: list[Diagnostic] = []
     if page.template not in templates:
         problems.append(error(page.source, 2, 1, f"unknown template '{page.template}'"
@@ -271,7 +287,7 @@ def _repeated_charts(page: Page) -> list[Diagnostic]:
 
 
 def _check_reference(ref: Reference, path: str, facts: dict[str, Fact], charts: dict[str, Chart],
-                     unusable: "Unusable") -> list[Diagnostic]:
+                     unusable: Unusable) -> list[Diagnostic]:
     where = Location(path, ref.line, ref.column)
     if (ref.kind == "fact" and ref.id not in facts and unusable.hides_fact(ref.id)) or \
             (ref.kind == "chart" and ref.id not in charts and ref.id in unusable.charts):

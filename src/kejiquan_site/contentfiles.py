@@ -8,16 +8,17 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, TypeVar
+from typing import Any, TypeVar
 
 from markdown_it import MarkdownIt
 
 from .charts import Chart, parse_chart
 from .config import SiteConfig, check_publishing, parse_config, with_base_url
-from .diagnostics import Diagnostic, error
 from .coverage import SetAside, parse_set_asides, set_aside_path
+from .diagnostics import Diagnostic, error
 from .facts import Fact, Source, parse_fact_file, parse_sources
 from .images import IMAGE_FOLDER, Image, load_image
 from .lint import check_chart_numbers, check_page_numbers
@@ -25,8 +26,8 @@ from .memo import NO_MEMO, Memo, file_signature, listing_signature
 from .pages import RESERVED_NAMES, Page, parse_page
 from .provenance import check_values_in_evidence
 from .published import RECORD_FILE, Record, parse_record
-from .updates import LOG_FILE, Entry, parse_log
 from .textfiles import display_path, read_text
+from .updates import LOG_FILE, Entry, parse_log
 from .yamlread import YamlDoc, parse_yaml
 
 T = TypeVar("T")
@@ -93,7 +94,7 @@ def _per_file(memo: Memo, kind: str, path: Path, where: tuple[str, str], inputs:
     """What `compute` makes of one content file, reused while the file (and `inputs`) stay the
     same, and while its folder still leads `where` it did (see _where)."""
     name = os.fspath(path)
-    signature = file_signature(name)
+    signature = file_signature(path)
     if signature is None:  # links, pipes, folders: checked afresh every time
         return compute()
     return memo.get((kind, name), (signature, where, inputs), compute)
@@ -265,7 +266,7 @@ def read_data(project: Project, sources: dict[str, Source] | None, memo: Memo
 
 
 def _load_fact_file(project: Project, path: Path, sources: dict[str, Source] | None
-                    ) -> tuple[dict[str, Fact], list[Diagnostic], list[Fact]]:
+                    ) -> tuple[dict[str, Fact], list[Diagnostic], list[Fact], tuple[str, ...]]:
     """The facts of one file by id, with its problems (and the check that each value is in its
     evidence), and those of its facts that have a formula."""
     problems: list[Diagnostic] = []

@@ -164,7 +164,7 @@ def _stated(numbers: list[SourceNumber], facts: tuple[Fact, ...], text: str) -> 
     stated: dict[int, SourceNumber] = {}
     for fact in facts:
         for first, last in _occurrences(fact.evidence, text):
-            for start, end, number in starts[bisect.bisect_left(keys, first):bisect.bisect_left(keys, last)]:
+            for _start, end, number in starts[bisect.bisect_left(keys, first):bisect.bisect_left(keys, last)]:
                 if end <= last and id(number) not in stated and _states(fact, number.number):
                     stated[id(number)] = number
     return [n for n in numbers if id(n) in stated]

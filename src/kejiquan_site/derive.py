@@ -11,7 +11,8 @@ import ast
 import dataclasses
 import math
 import operator
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from .diagnostics import Diagnostic, did_you_mean, error
 from .facts import Fact
@@ -55,7 +56,7 @@ def parse_formula(text: str) -> tuple[ast.AST, list[str]]:
         raise FormulaError(f"the formula '{shown}' cannot be read") from exc
     _check_nodes(tree)
     names: list[str] = []
-    pending = [tree]
+    pending: list[ast.AST] = [tree]
     while pending:
         node = pending.pop(0)
         name = _dotted_name(node) or _counted_name(node)
@@ -89,7 +90,7 @@ def _evaluate(node: ast.AST, values: dict[str, Any]) -> float:
     if name is not None:
         return values[name]
     if isinstance(node, ast.Constant):
-        return node.value
+        return node.value  # type: ignore[return-value]  # _check_nodes lets only numbers through
     if isinstance(node, ast.UnaryOp):
         return -_evaluate(node.operand, values)
     assert isinstance(node, ast.BinOp)

@@ -7,8 +7,8 @@ from __future__ import annotations
 import gzip
 import os
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
 from html import escape
+from typing import Any
 
 from .config import SiteConfig
 from .downloads import CSV_PATH, JSON_PATH

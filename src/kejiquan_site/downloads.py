@@ -7,7 +7,8 @@ from __future__ import annotations
 import csv
 import io
 import json
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from .facts import Fact, Source
 from .memo import NO_MEMO, Memo, chunks
@@ -61,7 +62,7 @@ def _per_fact(facts: list[Fact], english: list[Fact] | None, memo: Memo, kind: s
               render: Callable[[dict[str, Any]], str], separator: str, history: History) -> bytes:
     """`render(record)` of every fact, joined by `separator`, in UTF-8; with the preview's memo
     each run of facts is reused (already encoded) while its facts are unchanged."""
-    others = english or [None] * len(facts)
+    others: list[Fact | None] = list(english) if english else [None] * len(facts)
     parts = []
     for number, (run, other_run) in enumerate(zip(chunks(facts), chunks(others))):
         inputs = (tuple(run), tuple(other_run), tuple(history.get(fact.id) for fact in run))

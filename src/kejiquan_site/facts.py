@@ -14,8 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .diagnostics import Diagnostic, Location, did_you_mean
-from .fields import (FieldSpec, check_fields, describe, not_number, not_optional_text, not_text,
-                     not_text_list, one_of)
+from .fields import FieldSpec, check_fields, describe, not_number, not_optional_text, not_text, not_text_list, one_of
 from .formatting import LIST_UNITS, NUMBER_UNITS, QUALIFIERS, UNITS, format_value
 from .yamlread import YamlDoc
 
@@ -42,11 +41,12 @@ class Source:
     archive: str = ""  # the archived text's path relative to content/, such as sources/xjb.txt
     archive_at: Location | None = None  # where 'archive:' is given, for messages about the file
 
-    def in_language(self, language: str) -> "Source":
+    def in_language(self, language: str) -> Source:
         """This source with its words in `language` (English where given, else as written)."""
         if language != "en":
             return self
-        return dataclasses.replace(self, **dict(self.english))
+        changes: dict[str, Any] = dict(self.english)
+        return dataclasses.replace(self, **changes)
 
 
 @dataclass(frozen=True)
@@ -87,7 +87,14 @@ class Fact:
     value_at: Location | None = None  # where 'value:' is given, for messages about a changed value
     evidence_marked: str = ""  # the part of the evidence marked [[like this]] as the value, if any
 
-    def in_language(self, language: str) -> "Fact":
+    @property
+    def place(self) -> Coordinates:
+        """The coordinates of a place (a fact of unit 'place'; the parser requires them there)."""
+        if self.coordinates is None:
+            raise ValueError(f"fact '{self.id}' has no coordinates")
+        return self.coordinates
+
+    def in_language(self, language: str) -> Fact:
         """This fact as the edition in `language` shows it: English label, text and period where
         given (a missing translation is a warning, see i18n.py), numbers formatted for it."""
         if language != "en":

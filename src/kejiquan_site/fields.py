@@ -4,8 +4,9 @@ missing required keys, and values of the wrong kind, each reported at its own li
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from .diagnostics import Diagnostic, did_you_mean
 from .yamlread import KeyPath, YamlDoc

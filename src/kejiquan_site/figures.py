@@ -11,13 +11,25 @@ No drag, no zoom: phones scroll the page.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from typing import Any
 
 from .charts import Chart, item_name
 from .facts import Fact
 from .formatting import LOWER_BOUNDS
-from .labelplace import (LINE_SPACING, Box, Label, Spot, place_labels, point_box, segment_boxes, spots_around,
-                         text_forms, text_size, wrap_in_two)
+from .labelplace import (
+    LINE_SPACING,
+    Box,
+    Label,
+    Spot,
+    place_labels,
+    point_box,
+    segment_boxes,
+    spots_around,
+    text_forms,
+    text_size,
+    wrap_in_two,
+)
 
 CJK_FONT = ('-apple-system, "PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", "Noto Sans CJK SC", '
             '"Source Han Sans SC", "WenQuanYi Micro Hei", sans-serif')
@@ -72,7 +84,7 @@ def _base_layout(chart: Chart, language: str) -> dict[str, Any]:
     }
 
 
-def figure(chart: Chart, facts: dict[str, Fact], language: str = "zh") -> dict[str, Any]:
+def figure(chart: Chart, facts: Mapping[str, Fact], language: str = "zh") -> dict[str, Any]:
     """The Plotly figure {data, layout, config} for `chart`, its words in `language`, with
     `dark` (light colour -> dark colour) and, for schematics, `variants` of the labels by width."""
     if chart.type == "bar":
@@ -82,7 +94,7 @@ def figure(chart: Chart, facts: dict[str, Fact], language: str = "zh") -> dict[s
     return {"data": data, "layout": layout, "config": CONFIG, "dark": DARK_COLOURS, "variants": variants}
 
 
-def _bar_figure(chart: Chart, facts: dict[str, Fact], language: str) -> tuple[list, dict]:
+def _bar_figure(chart: Chart, facts: Mapping[str, Fact], language: str) -> tuple[list, dict]:
     shown = [facts[item.fact] for item in chart.items]
     names = [_text(item_name(item, fact)) for item, fact in zip(chart.items, shown)]
     values = [float(fact.value) for fact in shown]
@@ -155,10 +167,10 @@ class _Projection:
                 self.height / 2 - (lat - self.yc) * self.scale * self.ratio)
 
 
-def _schematic_figure(chart: Chart, facts: dict[str, Fact], language: str) -> tuple[list, dict, list]:
+def _schematic_figure(chart: Chart, facts: Mapping[str, Fact], language: str) -> tuple[list, dict, list]:
     data: list[dict[str, Any]] = []
     for line in chart.lines:
-        start, end = facts[line.start].coordinates, facts[line.end].coordinates
+        start, end = facts[line.start].place, facts[line.end].place
         data.append({"type": "scatter", "mode": "lines", "x": [start.lon, end.lon], "y": [start.lat, end.lat],
                      "line": {"color": LIGHT["corridor"], "width": 5}, "hoverinfo": "skip",
                      "name": _text(line.label), "showlegend": False})
@@ -168,14 +180,14 @@ def _schematic_figure(chart: Chart, facts: dict[str, Fact], language: str) -> tu
         members = [facts[item.fact] for item in chart.items if item.role == role]
         data.append({
             "type": "scatter", "mode": "markers", "name": _text(role or chart.title),
-            "x": [m.coordinates.lon for m in members], "y": [m.coordinates.lat for m in members],
+            "x": [m.place.lon for m in members], "y": [m.place.lat for m in members],
             "marker": {"size": sizes[role], "color": LIGHT["warm"] if index == 0 else LIGHT["accent"],
                        "line": {"color": LIGHT["paper"], "width": 2}},
             "customdata": [_text(f"{m.display} · {role}" if role else m.display) for m in members],
             "hovertemplate": "%{customdata}<extra></extra>",
         })
-    lons = [facts[i.fact].coordinates.lon for i in chart.items] + [c.lon for c in chart.context]
-    lats = [facts[i.fact].coordinates.lat for i in chart.items] + [c.lat for c in chart.context]
+    lons = [facts[i.fact].place.lon for i in chart.items] + [c.lon for c in chart.context]
+    lats = [facts[i.fact].place.lat for i in chart.items] + [c.lat for c in chart.context]
     ratio = round(1 / math.cos(math.radians(sum(lats) / len(lats))), 3)
     xrange = [round(min(lons) - 0.12, 3), round(max(lons) + 0.12, 3)]
     yrange = [round(min(lats) - 0.12, 3), round(max(lats) + 0.12, 3)]
@@ -201,26 +213,26 @@ def _legend_box(roles: list[str], width: float, height: float) -> Box:
     return Box(width - text_width - 50, height - 26 * len(roles) - 8, width, height)
 
 
-def _schematic_labels(chart: Chart, facts: dict[str, Fact], roles: list[str], sizes: dict[str, int],
+def _schematic_labels(chart: Chart, facts: Mapping[str, Fact], roles: list[str], sizes: dict[str, int],
                       at: _Projection) -> list[dict[str, Any]]:
     width, height = at.width, at.height
     sizes_of = _label_sizes(width)
     obstacles = [_legend_box(roles, width, height)] if len(roles) > 1 else []
     for item in chart.items:
-        spot = facts[item.fact].coordinates
+        spot = facts[item.fact].place
         obstacles.append(point_box(*at(spot.lon, spot.lat), sizes[item.role] / 2 + 2))
     for line in chart.lines:
-        start, end = facts[line.start].coordinates, facts[line.end].coordinates
+        start, end = facts[line.start].place, facts[line.end].place
         obstacles += segment_boxes(at(start.lon, start.lat), at(end.lon, end.lat), 3)
     labels = []
     for item in chart.items:
         fact = facts[item.fact]
         text = _text(fact.display)
-        labels.append(Label(f"place:{item.fact}", *at(fact.coordinates.lon, fact.coordinates.lat),
+        labels.append(Label(f"place:{item.fact}", *at(fact.place.lon, fact.place.lat),
                             tuple(dict.fromkeys((text, wrap_in_two(text)))), sizes_of["place"],
                             tuple(spots_around(sizes[item.role] / 2 + 3))))
     for number, line in enumerate(chart.lines):
-        start, end = facts[line.start].coordinates, facts[line.end].coordinates
+        start, end = facts[line.start].place, facts[line.end].place
         text = _text(line.label)
         for share in (0.5, 0.35, 0.65):
             labels.append(Label(f"line:{number}:{share}", *at(start.lon + (end.lon - start.lon) * share,
@@ -232,8 +244,8 @@ def _schematic_labels(chart: Chart, facts: dict[str, Fact], roles: list[str], si
                for n, c in enumerate(chart.context)]
     # A corridor's name keeps well away from the other corridors, so it cannot be read as theirs.
     near_lines = {number: [box for other, line in enumerate(chart.lines) if other != number
-                           for box in segment_boxes(at(facts[line.start].coordinates.lon, facts[line.start].coordinates.lat),
-                                                    at(facts[line.end].coordinates.lon, facts[line.end].coordinates.lat), 22)]
+                           for box in segment_boxes(at(facts[line.start].place.lon, facts[line.start].place.lat),
+                                                    at(facts[line.end].place.lon, facts[line.end].place.lat), 22)]
                   for number in range(len(chart.lines))}
     placed = _place_lines_once(labels, obstacles, Box(0, 0, width, height), near_lines)
     taken = obstacles + [p.box for p in placed]

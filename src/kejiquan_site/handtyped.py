@@ -6,6 +6,7 @@ fact. Years and dates are fine. Found as warnings, which `--strict` turns into e
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from .diagnostics import Diagnostic, Location
@@ -101,12 +102,12 @@ def check_template(text: str, path: str) -> list[Diagnostic]:
     return [_warning(path, line + 1, column + 1, quantity) for line, column, quantity in find_quantities(masked)]
 
 
-def check_templates(folder: Path, shown: callable) -> list[Diagnostic]:
+def check_templates(folder: Path, shown: Callable[[Path], str]) -> list[Diagnostic]:
     problems: list[Diagnostic] = []
     for path in sorted(folder.rglob("*.html")):
         if any(part.startswith(".") for part in path.relative_to(folder).parts):
             continue
-        text, found = read_text(path, shown(path), folder, folder="templates")
+        text, _found = read_text(path, shown(path), folder, folder="templates")
         if text is not None:  # unreadable templates are reported by content.check_template_files
             problems += check_template(text, shown(path))
     return problems

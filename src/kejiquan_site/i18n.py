@@ -50,7 +50,7 @@ def check_translations(facts: dict[str, Fact], sources: dict[str, Source],
     return problems
 
 
-def check_twins(pages: list[Page], project: "Project") -> list[Diagnostic]:
+def check_twins(pages: list[Page], project: Project) -> list[Diagnostic]:
     """Every page has a twin in the other edition, with the same file name."""
     by_language: dict[str, set[str]] = {}
     for page in pages:
@@ -105,7 +105,7 @@ def _numbers_shown(page: Page, facts: dict[str, Fact], charts: dict[str, Chart])
     return shown
 
 
-def edition(story: "Story", language: str, memo: Memo = NO_MEMO) -> "Story":
+def edition(story: Story, language: str, memo: Memo = NO_MEMO) -> Story:
     """The story as the edition in `language` shows it: its pages, and every fact, source, chart
     and site text in its language. With the preview's `memo`, an unchanged fact or chart stays
     the same object from build to build."""
@@ -125,7 +125,7 @@ def edition(story: "Story", language: str, memo: Memo = NO_MEMO) -> "Story":
     )
 
 
-def twin_urls(story: "Story") -> dict[str, list[tuple[str, str]]]:
+def twin_urls(story: Story) -> dict[str, list[tuple[str, str]]]:
     """{page name: (language tag, url) of the page in every edition that has it}, for hreflang
     and the language switcher."""
     urls: dict[str, list[tuple[str, str]]] = {}

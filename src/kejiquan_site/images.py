@@ -59,7 +59,8 @@ def _size(content: bytes, suffix: str) -> tuple[int, int] | None:
     if suffix == ".svg":
         match = _SVG_SIZE.search(content[:4000]) or _SVG_VIEWBOX.search(content[:4000])
         return (round(float(match.group(1))), round(float(match.group(2)))) if match else None
-    from PIL import Image as PillowImage, UnidentifiedImageError
+    from PIL import Image as PillowImage
+    from PIL import UnidentifiedImageError
 
     try:
         with PillowImage.open(io.BytesIO(content)) as picture:

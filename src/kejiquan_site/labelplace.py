@@ -64,12 +64,12 @@ class Box:
     x1: float
     y1: float
 
-    def overlap(self, other: "Box") -> float:
+    def overlap(self, other: Box) -> float:
         width = min(self.x1, other.x1) - max(self.x0, other.x0)
         height = min(self.y1, other.y1) - max(self.y0, other.y0)
         return width * height if width > 0 and height > 0 else 0.0
 
-    def outside(self, frame: "Box") -> float:
+    def outside(self, frame: Box) -> float:
         """How far the box sticks out of `frame`, summed over the four sides."""
         return (max(0.0, frame.x0 - self.x0) + max(0.0, self.x1 - frame.x1)
                 + max(0.0, frame.y0 - self.y0) + max(0.0, self.y1 - frame.y1))

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from markdown_it import MarkdownIt
-from markdown_it.rules_inline import StateInline
 from markdown_it.common.utils import escapeHtml
+from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 
 ROLE = re.compile(r"\{(fact|label)\}`([^`\n{}]*)`")  # an id holds no braces: {fact}`a{fact}` is no role
@@ -179,7 +179,7 @@ def compile_body(md: MarkdownIt, tokens: list[Token]) -> CompiledBody:
 def make_markdown() -> MarkdownIt:
     """One shared parser: CommonMark with tables, raw HTML off, fact roles and directives."""
     md = MarkdownIt("commonmark", {"html": False, "typographer": False}).enable("table")
-    md.validateLink = _validate_link
+    md.validateLink = _validate_link  # type: ignore[method-assign]  # markdown-it-py documents this hook
     md.inline.ruler.before("backticks", "fact_role", _role_rule)
     md.add_render_rule("fact_role", _render_role)
     md.renderer.fence_default = md.renderer.rules["fence"]  # type: ignore[attr-defined]

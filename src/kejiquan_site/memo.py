@@ -8,10 +8,10 @@ from __future__ import annotations
 import os
 import stat
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Hashable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Hashable, Iterator, TypeVar
+from typing import Any, TypeVar
 
 T = TypeVar("T")
 
@@ -90,10 +90,10 @@ def file_signature(path: Path) -> tuple[Any, ...] | None:
     return signature
 
 
-def folder_signature(folder: Path) -> tuple[tuple[str, Any], ...]:
+def folder_signature(folder: Path) -> tuple[tuple[str, str | None, Any], ...]:
     """The signature of every file below `folder`, links followed (templates: one changed file
     renders all pages, and so does a link pointed elsewhere)."""
-    entries: list[tuple[str, Any]] = []
+    entries: list[tuple[str, str | None, Any]] = []
     seen: set[tuple[int, int]] = set()
     for base, folders, names in os.walk(folder, followlinks=True):
         try:
@@ -154,11 +154,11 @@ class RecordingMap(Mapping):
         self.everything = True
         return len(self._data)
 
-    def values(self):  # type: ignore[override]
+    def values(self):
         self.everything = True
         return self._data.values()
 
-    def items(self):  # type: ignore[override]
+    def items(self):
         self.everything = True
         return self._data.items()
 
@@ -175,7 +175,7 @@ class Reads:
     values: tuple[Any, ...]
 
     @staticmethod
-    def combined(*maps: RecordingMap) -> "Reads":
+    def combined(*maps: RecordingMap) -> Reads:
         return Reads(tuple((index, m._data) for index, m in enumerate(maps) if m.everything),
                      tuple((index, tuple(m.read)) for index, m in enumerate(maps) if m.read and not m.everything),
                      tuple(value for m in maps if not m.everything for value in m.read.values()))

@@ -20,9 +20,9 @@ import shutil
 import signal
 import stat
 import tempfile
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 STAMP = ".kejiquan-site"
 STAMP_TEXT = b"This folder was written by kejiquan_site; every build replaces all of it.\n"
@@ -87,7 +87,7 @@ def check_replaceable(output: Path) -> None:
     except FileNotFoundError:
         return
     except OSError as exc:
-        raise OutputRefused(f"the output folder {output} cannot be looked into ({exc.strerror.lower()})") from exc
+        raise OutputRefused(f"the output folder {output} cannot be looked into ({(exc.strerror or str(exc)).lower()})") from exc
     shown = ", ".join(foreign[:3]) + (", ..." if len(foreign) > 3 else "")
     raise OutputRefused(f"the output folder {output} holds files that no build wrote ({shown}): "
                         "choose a new or empty folder, or move those files out of it")

@@ -6,18 +6,19 @@ located in the file that produced them: the page's Markdown, a chart, or a templ
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable
 from urllib.parse import unquote, urlsplit
 
 from .diagnostics import Diagnostic, Location
+from .markdown_ext import DIRECTIVES
 from .memo import NO_MEMO, Memo
 from .readerview import NUMBER, number_key, numbers_in, scan_html
 from .references import ROLES
-from .markdown_ext import DIRECTIVES
 
 MOST_PER_FILE = 20  # unexplained numbers reported per file: the first ones show what is wrong
 _MARKUP = re.compile(r"[{｛]\s*(" + "|".join(ROLES + DIRECTIVES) + r")\s*[}｝]")
@@ -71,7 +72,7 @@ def _read(path: str, data: bytes, base_path: str, memo: Memo) -> _Read:
     blocks = ["<tr".join(rows[start:start + BLOCK_ROWS]) for start in range(0, len(rows), BLOCK_ROWS)]
     blocks = blocks[:1] + ["<tr" + block for block in blocks[1:]]
     parts = [memo.get(("reader-block", path, index), (block, base_path),
-                      lambda block=block: _read_text(path, block, base_path)) for index, block in enumerate(blocks)]
+                      functools.partial(_read_text, path, block, base_path)) for index, block in enumerate(blocks)]
     distinct = {number[0]: number for part in reversed(parts) for number in part.distinct}
     return _Read(sum(part.numbers for part in parts), tuple(distinct.values()),
                  tuple(shown for part in parts for shown in part.texts),
@@ -105,10 +106,10 @@ def check_output(files: dict[str, bytes], allowed: frozenset[str], producers: Ca
     the site lives on its host (links from /base/ on, as the 404 page writes them)."""
     problems: list[Diagnostic] = []
     reads = {path: memo.get(("reader-view", path), (data, base_path),
-                            lambda path=path, data=data: _read(path, data, base_path, memo))
+                            functools.partial(_read, path, data, base_path, memo))
              for path, data in files.items() if path.endswith(".html")}
     for path, read in reads.items():
-        origin = _Lazy(lambda path=path: producers(path))
+        origin = _Lazy(functools.partial(producers, path))
         here = (allowed_in or {}).get(path, frozenset())
         unexplained = [token for token, key in read.distinct if key not in allowed and key not in here]
         for token in unexplained[:MOST_PER_FILE]:

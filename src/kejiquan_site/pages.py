@@ -10,11 +10,12 @@ import datetime
 import functools
 import re
 from dataclasses import dataclass
+
 from markdown_it import MarkdownIt
 
 from .diagnostics import Diagnostic, Location, error
-from .limits import check_expansions, check_link_expansion, check_markup_density
 from .fields import FieldSpec, check_fields, not_number, not_optional_text, not_text, not_text_list, one_of
+from .limits import check_expansions, check_link_expansion, check_markup_density
 from .markdown_ext import ROLE, CompiledBody, DirectiveItem, Reference, compile_body
 from .references import find_references, front_matter_near_misses
 from .yamlread import YamlDoc, parse_yaml

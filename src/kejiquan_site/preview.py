@@ -12,9 +12,10 @@ from __future__ import annotations
 import gc
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from .build import build_site
 from .changes import describe_changes, previous_values
@@ -58,7 +59,7 @@ def rebuild(project: Project, output: Path, state: PreviewState, log: Callable[[
     gc.disable()  # the memo holds a build's worth of objects: collecting mid-build only adds pauses
     try:
         _rebuild(project, output, state, log, **build_options)
-    except Exception as exc:  # noqa: BLE001 - an engine bug: said, and the preview goes on
+    except Exception as exc:
         report = f"internal error: {type(exc).__name__}: {exc} (run 'kejiquan --debug build' for the traceback)"
         log(report)
         state.publish(report)

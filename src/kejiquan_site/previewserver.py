@@ -183,7 +183,7 @@ class PreviewHandler(BaseHTTPRequestHandler):
 
     def _event(self, name: str, report: str, generation: int) -> None:
         data = json.dumps({"report": report, "generation": generation})
-        self.wfile.write(f"event: {name}\ndata: {data}\n\n".encode("utf-8"))
+        self.wfile.write(f"event: {name}\ndata: {data}\n\n".encode())
         self.wfile.flush()
 
 

@@ -12,8 +12,7 @@ from .coverage import Coverage, SourceNumber, set_aside_path
 from .diagnostics import Location
 from .facts import Fact, Source
 from .formatting import format_number
-from .numbers import (CLAUSE_END, TIME_KINDS, Normalised, Number, find_numbers, normalise_with_map,
-                      sentence_bounds)
+from .numbers import CLAUSE_END, TIME_KINDS, Normalised, Number, find_numbers, normalise_with_map, sentence_bounds
 from .provenance import missing_value
 
 MAX_EVIDENCE = 40
@@ -163,11 +162,11 @@ def _label(normalised: Normalised, number: Number) -> str:
     """The words before the number in its clause (or the words after it), without filler such
     as 达到; the unit of an amount (万亿元) in brackets."""
     first, last = _extent(number)
-    start, end = _clause(normalised, number)
+    start, _end = _clause(normalised, number)
     before = _FILLER.sub("", normalised.text[start:first])[-20:]
     if len(before) < 2:
         after = normalised.text[last:].lstrip(CLAUSE_END)
-        before = re.match(f"[^{re.escape(CLAUSE_END)}]*", after).group()[:20]
+        before = re.match(f"[^{re.escape(CLAUSE_END)}]*", after).group()[:20]  # type: ignore[union-attr]  # * always matches
     label = before or number.text
     if number.kind == "amount":
         unit = re.sub(r"^[\d.零〇一二两三四五六七八九十百千]*", "", number.text)

@@ -105,7 +105,9 @@ def stated_numbers(text: str, unit: str) -> list[tuple[int, float, str]]:
     found = []
     for match in pattern.finditer(text):
         group = next(index for index in range(1, pattern.groups + 1) if match.group(index) is not None)
-        found.append((match.start(), _numeral_value(match.group(group)), match.group(0)))
+        value = _numeral_value(match.group(group))
+        if value is not None:  # the patterns match numerals only, so this is always so
+            found.append((match.start(), value, match.group(0)))
     return found
 
 
@@ -129,7 +131,7 @@ def unmarked_choice(fact: Fact) -> tuple[str, str] | None:
         return (f"the evidence of '{fact.id}' holds {len(numbers)} numbers ({shown}); it does not say which is "
                 "the value", _marking_advice(fact))
     if tied[1] != float(fact.value):
-        return (f"the evidence of '{fact.id}' gives {tied[2]} for its period {year.group()}, but the value is "
+        return (f"the evidence of '{fact.id}' gives {tied[2]} for its period {year.group() if year else ''}, but the value is "
                 f"{format_number(fact.value)}", f"'value: {format_number(tied[1])}', or the 'period:' the value is for")
     return None
 

@@ -10,8 +10,9 @@ import hashlib
 import json
 import os
 import re
-from pathlib import Path
+from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -135,7 +136,7 @@ def _plain(value: Any) -> Any:
 
 def render_record(record: Record) -> str:
     """published.yaml as `kejiquan publish` writes it (sorted, so diffs stay small)."""
-    facts = {}
+    facts: dict[str, list[Any]] = {}
     for fact_id, versions in record.facts.items():
         facts[fact_id] = []
         for version in versions:
@@ -161,7 +162,7 @@ def fact_histories(facts: dict[str, Fact], record: Record | None) -> History:
     """fact id -> its earlier published values, oldest first, as (date it was published from,
     value, Chinese display, English display): every recorded version but the one readers see
     today. `facts` as written (the Chinese edition's)."""
-    histories: dict[str, tuple[tuple[str, Any, str], ...]] = {}
+    histories: History = {}
     for fact_id, fact in facts.items():
         versions = record.facts.get(fact_id, ()) if record else ()
         if versions and not versions[-1].differs_from(fact):
@@ -177,7 +178,7 @@ def _fact_line(fact_id: str, item: Version | Fact) -> bytes:
                        ensure_ascii=False) + "\n").encode("utf-8")
 
 
-def facts_hash(versions: dict[str, Version | Fact], memo: Memo = NO_MEMO) -> str:
+def facts_hash(versions: Mapping[str, Version | Fact], memo: Memo = NO_MEMO) -> str:
     """A fingerprint of the facts' values, the same for the facts and their published record:
     SHA-256 over one line per fact in id order (with the preview's memo, runs of lines are reused)."""
     digest = hashlib.sha256()

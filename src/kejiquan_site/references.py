@@ -61,7 +61,7 @@ class _Finder:
         self.problems.append(error(self.path, self.first_line + line, column, message, expected))
 
     def fence(self, token: Token) -> None:
-        start, end = token.map  # type: ignore[misc]
+        start, _end = token.map  # type: ignore[misc]
         info = token.info.strip()
         match = DIRECTIVE_INFO.fullmatch(info)
         if not _is_closed(token, self.lines):
@@ -203,7 +203,7 @@ def _is_closed(token: Token, lines: list[str]) -> bool:
     if last <= start or last >= len(lines):
         return False
     closing = _CLOSING_FENCE.fullmatch(lines[last])
-    return bool(closing) and closing.group(1)[0] == token.markup[0] and len(closing.group(1)) >= len(token.markup)
+    return closing is not None and closing.group(1)[0] == token.markup[0] and len(closing.group(1)) >= len(token.markup)
 
 
 def front_matter_near_misses(text: str) -> list[tuple[int, str, str]]:

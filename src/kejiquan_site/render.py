@@ -9,28 +9,29 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from importlib import resources
 import re
+from collections.abc import Callable, Mapping
+from importlib import resources
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import jinja2
 from markupsafe import Markup, escape
 
 from .assets import Assets
 from .charts import Chart, chart_description, chart_table
-from .discovery import CONTENT_SECURITY_POLICY, page_json_ld
 from .content import Project, Story
 from .diagnostics import Diagnostic, did_you_mean, error
+from .discovery import CONTENT_SECURITY_POLICY, page_json_ld
 from .downloads import CSV_PATH, JSON_PATH
-from .limits import PageBudget, PageTooLarge, check_page_size, page_too_large
-from .manifest import BUILD_PATH
 from .facts import Fact
 from .feed import feed_path, update_sentences, with_updates
 from .figures import box_style, figure
 from .formatting import QUALIFIER_WORDS, QUALIFIER_WORDS_EN, format_date, format_period, join_list
+from .limits import PageBudget, PageTooLarge, check_page_size, page_too_large
+from .manifest import BUILD_PATH
 from .markdown_ext import ROLE, DirectiveItem
-from .memo import NO_MEMO, Memo, Reads, RecordingMap, chunks
+from .memo import NO_MEMO, Memo, Reads, RecordingMap
 from .pages import TEXT_KEYS, Page
 from .published import History, published_version
 from .storyorder import facts_by_section, readable_formula
@@ -41,7 +42,7 @@ from .updates import Update
 _JSON_ESCAPES = (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029"))
 
 
-def plain_text(text: str, facts: dict[str, Fact]) -> str:
+def plain_text(text: str, facts: Mapping[str, Fact]) -> str:
     """Front-matter text with fact roles replaced by plain values (for titles and meta tags)."""
     def value(match: re.Match[str]) -> str:
         fact = facts[match.group(2).strip()]
@@ -279,7 +280,8 @@ class PageRenderer:
         return plain_text(text, self.facts)
 
     def render_page(self, page: Page) -> str:
-        page = dataclasses.replace(page, **{key: self.plain(getattr(page, key)) for key in TEXT_KEYS})
+        plain: dict[str, Any] = {key: self.plain(getattr(page, key)) for key in TEXT_KEYS}
+        page = dataclasses.replace(page, **plain)
         root = self.story.config.base_path if page.name == "404" else "../" * page.depth
         home = root + page.prefix  # the edition's own root: Markdown links stay within the edition
         charts_here: list[str] = []

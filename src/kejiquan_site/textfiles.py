@@ -7,9 +7,9 @@ devices, and invisible direction controls are reported with a location instead o
 from __future__ import annotations
 
 import os
-from functools import lru_cache
 import re
 import stat
+from functools import lru_cache
 from pathlib import Path
 
 from .diagnostics import Diagnostic, Location, error
@@ -81,7 +81,7 @@ def hard_link_problem(shown_as: str, names: int, folder: str) -> Diagnostic:
     """A hard link is the same file under several names, one of which may be anywhere on the
     disk (a system file, another project's draft): it is never read."""
     return error(shown_as, 0, 0, f"this file is a hard link (the same file has {names} names, "
-                 f"perhaps outside the {folder} folder)", f"a file of its own: copy it instead of linking it")
+                 f"perhaps outside the {folder} folder)", "a file of its own: copy it instead of linking it")
 
 
 def read_text(path: Path, shown_as: str, allowed_root: Path,

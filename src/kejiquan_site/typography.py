@@ -13,7 +13,6 @@ import unicodedata
 
 from markupsafe import Markup, escape
 
-
 _NUMBER = re.compile(r"[0-9０-９][0-9０-９.,．，%％]*")
 
 

@@ -7,6 +7,7 @@ fact changes silently and no entry claims a change that did not happen.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 from dataclasses import dataclass
 from typing import Any
 
@@ -136,8 +137,11 @@ def check_log(entries: list[Entry], record: Record | None, facts: dict[str, Fact
         return (), [Diagnostic(entry.location, "nothing has been published yet (there is no content/published.yaml), "
                                "so no fact can have changed", "no entries until 'kejiquan publish' has recorded "
                                "what readers saw: 'updates.yaml' holding '[]'") for entry in entries]
-    pending = {fact_id: record.latest(fact_id) for fact_id, fact in facts.items()
-               if record.latest(fact_id) is not None and record.latest(fact_id).differs_from(fact)}
+    pending: dict[str, Version] = {}
+    for fact_id, fact in facts.items():
+        latest = record.latest(fact_id)
+        if latest is not None and latest.differs_from(fact):
+            pending[fact_id] = latest
     dependents = _dependents(facts)
     claimed: dict[str, Location] = {}
     updates, problems = [], []
@@ -177,7 +181,7 @@ def _resolve(fact_id: str, where: Location, entry: Entry, record: Record, facts:
         return None, Diagnostic(where, f"the change of '{fact_id}' already has an entry (line {claimed[fact_id].line})",
                                 "one entry per fact and change")
     versions = record.facts.get(fact_id, ())
-    for before, after in zip(versions, versions[1:]):
+    for before, after in itertools.pairwise(versions):
         if after.date == entry.date:
             return _change(fact, before, after), None
     latest = record.latest(fact_id)

@@ -120,7 +120,7 @@ class _TaglessResolver(yaml.resolver.BaseResolver):
 
 
 try:
-    from yaml.cyaml import CParser
+    from yaml.cyaml import CParser  # type: ignore[attr-defined]
 except ImportError:  # PyYAML built without libyaml: the strict (pure Python) loader reads everything
     _FAST_LOADER: type | None = None
 else:
@@ -139,12 +139,13 @@ def _fast_path_is_safe(text: str) -> bool:
         return False
     if text.count("[") + text.count("{") >= MAX_DEPTH:
         return False
-    return not re.search(r"^ {%d}" % (2 * MAX_DEPTH - 2), text, re.M)
+    return not re.search(rf"^ {{{2 * MAX_DEPTH - 2}}}", text, re.M)
 
 
 def _compose_fast(text: str) -> yaml.Node | None:
     """The node tree from libyaml, or None when it objects (the strict loader then gives the
     exact, located message)."""
+    assert _FAST_LOADER is not None  # _fast_path_is_safe said so
     loader = _FAST_LOADER(text)
     try:
         return loader.get_single_node()
@@ -203,7 +204,7 @@ def _full_width_syntax(text: str, path: str, first_line: int) -> list[Diagnostic
 class _Refused(Exception):
     """Something the strict loader will not compose, at `mark`."""
 
-    def __init__(self, mark: yaml.Mark, message: str, expected: str) -> None:
+    def __init__(self, mark: Any, message: str, expected: str) -> None:  # a yaml Mark (pure or libyaml)
         super().__init__(message)
         self.mark, self.message, self.expected = mark, message, expected
 
@@ -230,7 +231,7 @@ class _StrictLoader(yaml.SafeLoader):
             if self.depth > MAX_DEPTH:
                 raise _Refused(event.start_mark, f"the data is nested more than {MAX_DEPTH} levels deep",
                                "the few levels the content model uses: see README, 'The content model'")
-            return super().compose_node(parent, index)
+            return super().compose_node(parent, index)  # type: ignore[return-value]  # an event is waiting
         finally:
             self.depth -= 1
 
@@ -272,6 +273,7 @@ class _Converter:
             return self.mapping(node, keys)
         if isinstance(node, yaml.SequenceNode):
             return [self.convert(item, keys + (index,)) for index, item in enumerate(node.value)]
+        assert isinstance(node, yaml.ScalarNode)
         return self.scalar(node)
 
     def mapping(self, node: yaml.MappingNode, keys: KeyPath) -> dict[str, Any]:
