@@ -11,7 +11,7 @@ import sys
 import time
 from pathlib import Path
 
-from conftest import REPO
+from helpers import REPO
 from kejiquan_site.build import build_site
 from kejiquan_site.cli import main
 from kejiquan_site.content import Project

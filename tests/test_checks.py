@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import REPO
+from helpers import REPO
 from kejiquan_site.build import build_site
 from kejiquan_site.cli import main
 from kejiquan_site.handtyped import find_quantities

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import MINIMAL, REPO, write_files
+from helpers import MINIMAL, REPO, write_files
 from kejiquan_site.cli import main
 from kejiquan_site.content import Project, load_story
 from kejiquan_site.markdown_ext import make_markdown

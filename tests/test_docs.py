@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from conftest import REPO
+from helpers import REPO
 from kejiquan_site.charts import CHART_FIELDS, CHART_TYPES, ITEM_FIELDS, LINE_FIELDS
 from kejiquan_site.cli import _parser
 from kejiquan_site.config import SITE_FIELDS

@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from conftest import REPO
+from helpers import REPO
 from kejiquan_site.cli import main
 from kejiquan_site.formatting import format_value
 

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import MINIMAL, REPO
+from helpers import MINIMAL, REPO
 from kejiquan_site.cli import main
 
 FRONT = "---\ntitle: t\ndescription: d\n---\n\n"
@@ -120,7 +120,6 @@ class Hostile:
     where: str
     message: str
     setup: Callable[[Path], None] | None = None
-    seconds: float = 5.0
     whole_file: bool = field(default=False)
 
 
@@ -159,7 +158,7 @@ CASES: dict[str, Hostile] = {
         "content/sources.yaml:4:3", "duplicate key 'title' (first given on line 2)"),
     "sources: billion laughs alias bomb": Hostile(
         {"sources.yaml": billion_laughs()},
-        "content/sources.yaml:5:10", "YAML aliases (*name) are not supported", seconds=1.0),
+        "content/sources.yaml:5:10", "YAML aliases (*name) are not supported"),
     "sources: a link that points at itself": Hostile(
         {"sources.yaml": None}, "content/sources.yaml", "this file is a link that leads back to itself",
         setup=symlink("content/sources.yaml", "sources.yaml"), whole_file=True),
@@ -179,7 +178,7 @@ CASES: dict[str, Hostile] = {
         "content/facts/more.yaml:1:1", "a fact file must hold facts by id, got a list"),
     "facts: a 50 MB file": Hostile(
         {"facts/more.yaml": b"a: " + b"x" * 50_000_000 + b"\n"},
-        "content/facts/more.yaml:1:1", "file is too large (50,000,004 bytes)", seconds=2.0),
+        "content/facts/more.yaml:1:1", "file is too large (50,000,004 bytes)"),
     "facts: binary bytes": Hostile(
         {"facts/more.yaml": b"r:\n  label: \x00\x01\x02\xff\n"},
         "content/facts/more.yaml:2:1", "this is not a text file (it contains NUL bytes)"),
@@ -204,8 +203,7 @@ CASES: dict[str, Hostile] = {
         {}, "content/facts/secret.yaml", "this file links to a place outside the content folder",
         setup=symlink("content/facts/secret.yaml", outside_file), whole_file=True),
     "facts: a named pipe": Hostile(
-        {}, "content/facts/pipe.yaml", "this is not a regular file", setup=fifo("content/facts/pipe.yaml"),
-        seconds=2.0, whole_file=True),
+        {}, "content/facts/pipe.yaml", "this is not a regular file", setup=fifo("content/facts/pipe.yaml"), whole_file=True),
     "facts: id with ../": Hostile(
         {"facts/more.yaml": fact("1", key="../etc")}, "content/facts/more.yaml:1:1", "fact id '../etc' is not allowed"),
     "facts: id with a slash": Hostile(
@@ -305,10 +303,10 @@ CASES: dict[str, Hostile] = {
         "unknown directive '{cardz}' (did you mean 'cards'?)"),
     "pages: unknown fact at the end of a 100,000-character line": Hostile(
         {"pages/about.md": FRONT + "北京" * 50_000 + "{fact}`rd.nope`\n"}, "content/pages/about.md:6:100008",
-        "unknown fact 'rd.nope'", seconds=3.0),
+        "unknown fact 'rd.nope'"),
     "pages: a 50 MB page": Hostile(
         {"pages/about.md": FRONT.encode() + b"x" * 50_000_000}, "content/pages/about.md:1:1",
-        "file is too large (50,000,033 bytes)", seconds=2.0),
+        "file is too large (50,000,033 bytes)"),
     "pages: binary bytes": Hostile(
         {"pages/about.md": b"\x89PNG\r\n\x1a\n\x00\x00"}, "content/pages/about.md:3:1", "this is not a text file"),
     "pages: CRLF line endings, error on the right line": Hostile(
@@ -356,13 +354,13 @@ CASES: dict[str, Hostile] = {
         {"facts/more.yaml": "long:\n  label: " + "长" * 1000 + "\n  value: 1\n  unit: number\n  source: demo\n"
                             "  evidence: '1'\n",
          "pages/about.md": FRONT + "{label}`more.long` " * 2000},
-        "content/pages/about.md:1:1", "the page is 6.00 MB when rendered, more than 5 MB", seconds=8.0),
+        "content/pages/about.md:1:1", "the page is 6.00 MB when rendered, more than 5 MB"),
     "pages: a list of 5,000 items shown 400 times": Hostile(
         {"facts/more.yaml": "l:\n  label: l\n  value: [" + ", ".join(LONG_LIST) + "]\n"
                             "  unit: list\n  source: demo\n  evidence: '" + "、".join(LONG_LIST) + "'\n",
          "sources/demo.txt": textwrap.dedent(MINIMAL["sources/demo.txt"]).lstrip("\n") + "、".join(LONG_LIST) + "\n",
          "pages/about.md": FRONT + "```{lists}\n- more.l\n```\n\n" * 400},
-        "content/pages/about.md:1:1", "the page grows beyond 5 MB when rendered", seconds=8.0),
+        "content/pages/about.md:1:1", "the page grows beyond 5 MB when rendered"),
     "pages: a million short lines": Hostile(
         {"pages/about.md": FRONT + "a\n" * 990_000}, "content/pages/about.md:20005:1",
         "the page has 990,001 lines, more than 20,000"),
@@ -381,7 +379,7 @@ CASES: dict[str, Hostile] = {
         setup=hard_link("templates/assets/secret.css", outside_file), whole_file=True),
     "templates: a component that is a named pipe": Hostile(
         {}, "templates/components/cards.html", "this is not a regular file",
-        setup=fifo("templates/components/cards.html"), seconds=2.0, whole_file=True),
+        setup=fifo("templates/components/cards.html"), whole_file=True),
     "templates: page template not UTF-8": Hostile(
         {}, "templates/page.html:1:1", "the file is not valid UTF-8 text",
         setup=write_template("page.html", b"\xff\xfe{% extends 'base.html' %}")),
@@ -392,6 +390,12 @@ CASES: dict[str, Hostile] = {
         {}, "templates/page.html:11", "template error while rendering content/pages/index.md:",
         setup=edit_template("page.html", "{{ body }}", "{{ body }}{% include '../../etc/passwd' %}")),
 }
+
+
+# Not a timing assertion: a bound far above any build here (a second or two), so that a build
+# that hangs (a named pipe) or goes quadratic (a regular expression retrying from every position)
+# fails instead of blocking the run. How fast hostile input is refused is measured in benchmarks/.
+HANG = 60.0
 
 
 @contextmanager
@@ -448,10 +452,8 @@ def test_hostile_input_is_refused_with_a_location(name, built, tmp_path):
     _apply(project.content, case.changes)
     if case.setup:
         case.setup(tmp_path)
-    started = time.perf_counter()
-    with deadline(max(case.seconds, 10.0)):
+    with deadline(HANG):
         code, err = build()
-    elapsed = time.perf_counter() - started
     assert code == 1, err
     assert "Traceback" not in err and "internal error" not in err, err
     assert f"{case.where}: error: {case.message}" in err, err
@@ -462,7 +464,6 @@ def test_hostile_input_is_refused_with_a_location(name, built, tmp_path):
     assert err.rstrip().endswith("nothing was written, the previous site is unchanged")
     assert "root:x:0:0" not in err  # a link to /etc/passwd is never read, not even for the source line
     assert "\x1b" not in err and RLO not in err  # nothing that rewrites the terminal or reorders its text
-    assert elapsed < case.seconds, f"{elapsed:.2f} s"
     assert _snapshot(tmp_path / "_site") == before
     assert not [path for path in tmp_path.iterdir()
                 if path.name.startswith("._site") and not path.name.endswith(".lock")]
@@ -480,7 +481,7 @@ def test_hostile_corpus_covers_every_kind_of_input_file():
 def _build_ok(built, tmp_path, changes: dict[str, str | bytes | None]) -> tuple[str, dict[str, str]]:
     project, build = built
     _apply(project.content, changes)
-    with deadline(10.0):
+    with deadline(HANG):
         code, err = build()
     assert code == 0, err
     pages = {path.relative_to(tmp_path / "_site").as_posix(): path.read_text(encoding="utf-8")
@@ -570,9 +571,8 @@ def test_hostile_long_lines_build_quickly(built, tmp_path):
     """100,000 characters on one line, in the shapes that make naive regular expressions retry
     from every position: digits, dotted digits, Chinese numerals, link brackets."""
     lines = ["三" * 100_000, "](" * 50_000, "北京" * 50_000]
-    started = time.perf_counter()
-    _, pages = _build_ok(built, tmp_path, {"pages/about.md": FRONT + "\n\n".join(lines) + "\n"})
-    assert time.perf_counter() - started < 5.0
+    with deadline(HANG):
+        _, pages = _build_ok(built, tmp_path, {"pages/about.md": FRONT + "\n\n".join(lines) + "\n"})
     assert "北京" * 50_000 in pages["about/index.html"]
 
 
@@ -580,10 +580,8 @@ def test_hostile_long_numbers_are_refused_quickly_and_shortly(built, tmp_path):
     """Numbers that come from no fact are errors: quickly found, and shortened in the message."""
     project, build = built
     _apply(project.content, {"pages/about.md": FRONT + "1" * 100_000 + "\n\n" + "1." * 50_000 + "\n"})
-    started = time.perf_counter()
-    with deadline(10.0):
+    with deadline(HANG):
         code, err = build()
-    assert time.perf_counter() - started < 5.0
     assert code == 1
     assert "content/pages/about.md:6:1: error: the number '11111111111111111111111…' is shown to readers" in err
     assert len(err) < 5_000

@@ -11,7 +11,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from conftest import REPO
+from helpers import REPO
 from kejiquan_site import memo as memo_module
 from kejiquan_site.build import Site, build_site
 from kejiquan_site.content import Project

@@ -88,6 +88,7 @@ def test_injection_payloads_stay_text_in_the_html(make_project):
         assert all(src.startswith(("../", "assets/", "x.png")) for src in tags.sources), tags.sources
 
 
+@pytest.mark.browser
 @pytest.mark.parametrize("path", ["", "embed/rd_bars/", "embed/map/"])
 def test_injection_runs_no_script_in_a_browser(make_project, tmp_path, path):
     require_chromium()

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import MINIMAL, REPO, write_files
+from helpers import MINIMAL, REPO, write_files
 from kejiquan_site.cli import main
 
 SITE_EN = MINIMAL["site.yaml"] + """

@@ -9,7 +9,7 @@ import plotly.graph_objects as go
 import pytest
 from plotly.offline.offline import get_plotlyjs_version
 
-from conftest import REPO
+from helpers import REPO
 from kejiquan_site.assets import BASIC_BUNDLE, bundle_version
 from kejiquan_site.figures import figure
 

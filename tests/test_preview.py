@@ -9,7 +9,8 @@ import re
 import time
 import urllib.error
 import urllib.request
-from pathlib import Path
+
+from helpers import REPO, edit_file
 
 
 def _get(url: str) -> tuple[int, str]:
@@ -29,15 +30,6 @@ def _wait_for(predicate, timeout: float = 10.0) -> None:
     raise AssertionError("timed out")
 
 
-def _edit(path: Path, replacements: dict[str, str]) -> None:
-    """Replace text in a file in one step (as editors' programs save), so the watcher never sees
-    a half-written file."""
-    text = path.read_text(encoding="utf-8")
-    for old, new in replacements.items():
-        text = text.replace(old, new)
-    temporary = path.with_name(path.name + ".tmp")
-    temporary.write_text(text, encoding="utf-8")
-    os.replace(temporary, path)
 
 
 RAISE_BEIJING = {"value: 6\n": "value: 7\n", "保持在6%以上": "保持在7%以上"}
@@ -61,7 +53,7 @@ def test_preview_rebuilds_on_an_edit_and_reports_what_changed(preview):
     untouched = [preview["output"] / "robots.txt", preview["output"] / "sitemap.xml",
                  *sorted((preview["output"] / "assets").glob("*.css"))]
     before = [path.stat().st_mtime_ns for path in untouched]
-    _edit(preview["project"].content / "facts" / "rd.yaml", RAISE_BEIJING)
+    edit_file(preview["project"].content / "facts" / "rd.yaml", RAISE_BEIJING)
     _wait_for(lambda: preview["state"].generation > generation and "7%以上" in _get(preview["url"])[1])
     assert any("rd.beijing: 6%以上 -> 7%以上 (shown in" in line for line in preview["logs"])
     rebuilt = [line for line in preview["logs"] if line.startswith("rebuilt in ")]
@@ -75,7 +67,7 @@ def test_preview_keeps_the_last_good_site_and_publishes_the_errors(preview):
         return re.sub(r'data-generation="\d+"', "", _get(preview["url"])[1])
 
     before = page()
-    _edit(preview["project"].content / "facts" / "rd.yaml", {"unit: percent\n": "unit: percnt\n"})
+    edit_file(preview["project"].content / "facts" / "rd.yaml", {"unit: percent\n": "unit: percnt\n"})
     _wait_for(lambda: preview["state"].report != "")
     assert "content/facts/rd.yaml:4:9: error: 'unit' must be one of" in preview["state"].report
     assert page() == before
@@ -87,13 +79,13 @@ def test_preview_event_stream_sends_state_then_reload(preview):
         assert stream.readline() == b"event: state\n"
         assert json.loads(stream.readline().decode()[len("data: "):]) == {"report": "", "generation": 1}
         stream.readline()
-        _edit(preview["project"].content / "facts" / "rd.yaml", RAISE_BEIJING)
+        edit_file(preview["project"].content / "facts" / "rd.yaml", RAISE_BEIJING)
         assert stream.readline() == b"event: reload\n"
 
 
 def test_preview_overlay_shows_the_root_cause_first(preview):
     """One full-width colon: the browser overlay names it first, and nothing it causes."""
-    _edit(preview["project"].content / "facts" / "rd.yaml", {"value: 4.22\n": "value：4.22\n"})
+    edit_file(preview["project"].content / "facts" / "rd.yaml", {"value: 4.22\n": "value：4.22\n"})
     _wait_for(lambda: preview["state"].report != "")
     report = preview["state"].report
     assert report.startswith("content/facts/rd.yaml:17:8: error: a full-width colon '：' after 'value'; "
@@ -190,14 +182,14 @@ def test_preview_survives_a_failed_write_and_rebuilds_the_next_edit(preview, mon
         return real_replace(source, target)
 
     monkeypatch.setattr(output_module.os, "replace", full_disk)
-    _edit(preview["project"].content / "facts" / "rd.yaml", RAISE_BEIJING)
+    edit_file(preview["project"].content / "facts" / "rd.yaml", RAISE_BEIJING)
     _wait_for(lambda: "no space left" in preview["state"].report)
     assert re.match(r"error: no space left on the device while writing _site/\S+; the preview keeps showing "
                     r"the last good site", preview["state"].report), preview["state"].report
     assert any(line.startswith("error: no space left") for line in preview["logs"])
     assert _get(preview["url"])[1].replace('data-generation="2"', 'data-generation="1"') == before
     monkeypatch.undo()
-    _edit(preview["project"].content / "facts" / "rd.yaml", {"保持在7%以上": "保持在7%以上。"})
+    edit_file(preview["project"].content / "facts" / "rd.yaml", {"保持在7%以上": "保持在7%以上。"})
     _wait_for(lambda: preview["state"].report == "" and "7%以上" in _get(preview["url"])[1])
     assert "7%以上" in (preview["output"] / "index.html").read_text(encoding="utf-8")
 
@@ -228,7 +220,6 @@ def _serve_command(tmp_path, *options: str) -> tuple[int, str]:
     import subprocess
     import sys
 
-    from conftest import REPO
 
     done = subprocess.run([sys.executable, "-m", "kejiquan_site", "serve", "--project", str(tmp_path),
                            "--templates", str(REPO / "templates"), *options],
@@ -267,8 +258,8 @@ def test_preview_survives_an_engine_bug_in_a_rebuild(preview, monkeypatch):
         return real_build(*args, **kwargs)
 
     monkeypatch.setattr(preview_module, "build_site", broken_once)
-    _edit(preview["project"].content / "facts" / "rd.yaml", RAISE_BEIJING)
+    edit_file(preview["project"].content / "facts" / "rd.yaml", RAISE_BEIJING)
     _wait_for(lambda: "internal error: RuntimeError: something the engine did not expect" in preview["state"].report)
     assert "6%以上" in _get(preview["url"])[1]  # the last good site
-    _edit(preview["project"].content / "facts" / "rd.yaml", {"保持在7%以上": "保持在7%以上。"})
+    edit_file(preview["project"].content / "facts" / "rd.yaml", {"保持在7%以上": "保持在7%以上。"})
     _wait_for(lambda: preview["state"].report == "" and "7%以上" in _get(preview["url"])[1])

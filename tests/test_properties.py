@@ -12,7 +12,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import MINIMAL, REPO, write_files
+from helpers import MINIMAL, REPO, write_files
 from kejiquan_site.build import build_site
 from kejiquan_site.content import Project
 from kejiquan_site.diagnostics import BuildFailed

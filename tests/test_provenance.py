@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from conftest import REPO, SEED
+from helpers import REPO, SEED
 from kejiquan_site.provenance import evidence_in_source, missing_value
 
 

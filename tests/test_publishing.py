@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from conftest import MINIMAL, REPO
+from helpers import MINIMAL, REPO
 from kejiquan_site.build import build_site
 from kejiquan_site.cli import main
 

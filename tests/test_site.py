@@ -12,7 +12,7 @@ from pathlib import PurePosixPath
 
 import pytest
 
-from conftest import REPO
+from helpers import REPO
 from kejiquan_site.build import build_site
 from kejiquan_site.cli import main
 from kejiquan_site.content import Project
