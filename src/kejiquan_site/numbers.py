@@ -4,7 +4,7 @@ place, its value and the words that qualify it.
 
 The text is compared after NFKC normalisation, character by character, so full-width digits and
 punctuation read as their ASCII forms, while every position still maps back to the file's line
-and column. Chinese numerals are read here (`chinese_value`): see the README, "Libraries, and why".
+and column. Chinese numerals are read here (`chinese_value`): see docs/development.md, "Libraries, and why".
 """
 
 from __future__ import annotations

@@ -274,7 +274,7 @@ class PageRenderer:
         if isinstance(exc, jinja2.TemplateNotFound):
             message = f"template '{exc.name}' not found"
         return error(where, line, 0, f"template error while rendering {rendering}: {message}",
-                     "names that the template context provides (see README, 'Templates')")
+                     "names that the template context provides (see docs/editors-guide.md, 'Templates')")
 
     def plain(self, text: str) -> str:
         return plain_text(text, self.facts)

@@ -230,7 +230,7 @@ class _StrictLoader(yaml.SafeLoader):
         try:
             if self.depth > MAX_DEPTH:
                 raise _Refused(event.start_mark, f"the data is nested more than {MAX_DEPTH} levels deep",
-                               "the few levels the content model uses: see README, 'The content model'")
+                               "the few levels the content model uses: see docs/editors-guide.md, 'The content model'")
             return super().compose_node(parent, index)  # type: ignore[return-value]  # an event is waiting
         finally:
             self.depth -= 1
