@@ -220,3 +220,13 @@ def test_updates_datapackage_is_a_valid_frictionless_package(real_site, tmp_path
     report = frictionless.validate(str(tmp_path / "data/datapackage.json"))
     assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
     assert report.tasks[0].stats["rows"] == len(real_site.story.facts)
+
+
+def test_updates_a_value_its_evidence_does_not_state_is_the_only_error(published):
+    """The editor typed the other number of the fact's own quote: that is the root cause, so the
+    change it seems to make and the source number it leaves uncovered are not reported too."""
+    _replace(published.root, RD, "value: 4.22", "value: 3.5")
+    messages = _failure(published)
+    assert [message.splitlines()[0] for message in messages] == [
+        "content/facts/rd.yaml:37:13: error: the evidence of 'rd.jjj_2024' gives 4.22% for its period 2024, "
+        "but the value is 3.5"]

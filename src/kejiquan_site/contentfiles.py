@@ -24,7 +24,7 @@ from .images import IMAGE_FOLDER, Image, load_image
 from .lint import check_chart_numbers, check_page_numbers
 from .memo import NO_MEMO, Memo, file_signature, listing_signature
 from .pages import RESERVED_NAMES, Page, parse_page
-from .provenance import check_values_in_evidence
+from .provenance import check_values_in_evidence, disputed_facts
 from .published import RECORD_FILE, Record, parse_record
 from .textfiles import display_path, read_text
 from .updates import LOG_FILE, Entry, parse_log
@@ -277,7 +277,7 @@ def _load_fact_file(project: Project, path: Path, sources: dict[str, Source] | N
     by_id = {fact.id: fact for fact in facts}
     given = [f"{path.stem}.{key}" for key in doc.data] if isinstance(doc.data, dict) else [f"{path.stem}.*"]
     return (by_id, problems + found + check_values_in_evidence(facts), [fact for fact in facts if fact.derived],
-            tuple(fact_id for fact_id in given if fact_id not in by_id))
+            tuple(fact_id for fact_id in given if fact_id not in by_id) + tuple(sorted(disputed_facts(facts))))
 
 
 def _load_chart_file(project: Project, path: Path) -> tuple[Chart | None, list[Diagnostic]]:

@@ -154,6 +154,12 @@ def _evidence_location(fact: Fact) -> Location:
     return fact.evidence_at or fact.location
 
 
+def disputed_facts(facts: list[Fact]) -> set[str]:
+    """The ids of stated facts whose value is not the one their evidence states: the root cause of
+    any change or uncovered number they would seem to make, so those are not reported as well."""
+    return {fact.id for fact in facts if not fact.derived and (missing_value(fact) or unmarked_choice(fact))}
+
+
 def check_values_in_evidence(facts: list[Fact]) -> list[Diagnostic]:
     """An error for each stated fact whose value does not occur in its own evidence."""
     problems: list[Diagnostic] = []
