@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import ENTRY, change_jjj_2024, copy_real_site, write_updates_log
+from helpers import ENTRY, RD, change_jjj_2024, copy_real_site, replace_in, write_updates_log
 from kejiquan_site.build import build_site
 from kejiquan_site.cli import main
 from kejiquan_site.content import Project
@@ -225,7 +225,7 @@ def test_updates_datapackage_is_a_valid_frictionless_package(real_site, tmp_path
 def test_updates_a_value_its_evidence_does_not_state_is_the_only_error(published):
     """The editor typed the other number of the fact's own quote: that is the root cause, so the
     change it seems to make and the source number it leaves uncovered are not reported too."""
-    _replace(published.root, RD, "value: 4.22", "value: 3.5")
+    replace_in(published.root, RD, "value: 4.22", "value: 3.5")
     messages = _failure(published)
     assert [message.splitlines()[0] for message in messages] == [
         "content/facts/rd.yaml:37:13: error: the evidence of 'rd.jjj_2024' gives 4.22% for its period 2024, "
