@@ -17,9 +17,9 @@ import pytest
 
 from browser import launch_chromium, require_chromium, serve_folder
 from helpers import AXE, REPO, edit_file
-from kejiquan_site.build import build_site
-from kejiquan_site.content import Project
-from kejiquan_site.output import write_site
+from kejiquan_site.build.output import write_site
+from kejiquan_site.build.site import build_site
+from kejiquan_site.story.content import Project
 
 pytestmark = pytest.mark.browser
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from helpers import REPO
-from kejiquan_site.build import build_site
+from kejiquan_site.build.site import build_site
+from kejiquan_site.check.handtyped import find_quantities
 from kejiquan_site.cli import main
-from kejiquan_site.handtyped import find_quantities
 
 
 def _check(tmp_path, *extra: str) -> list[str]:

@@ -9,14 +9,14 @@ import re
 import pytest
 
 from helpers import REPO
-from kejiquan_site.charts import CHART_FIELDS, CHART_TYPES, ITEM_FIELDS, LINE_FIELDS
+from kejiquan_site.check.coverage import SET_ASIDE_FIELDS
 from kejiquan_site.cli import _parser
-from kejiquan_site.config import SITE_FIELDS
-from kejiquan_site.coverage import SET_ASIDE_FIELDS
-from kejiquan_site.facts import FACT_FIELDS, SOURCE_FIELDS
-from kejiquan_site.formatting import QUALIFIERS, UNITS
-from kejiquan_site.markdown_ext import DIRECTIVES, ROLE
-from kejiquan_site.pages import PAGE_FIELDS
+from kejiquan_site.markdown.extensions import DIRECTIVES, ROLE
+from kejiquan_site.model.formatting import QUALIFIERS, UNITS
+from kejiquan_site.read.charts import CHART_FIELDS, CHART_TYPES, ITEM_FIELDS, LINE_FIELDS
+from kejiquan_site.read.config import SITE_FIELDS
+from kejiquan_site.read.facts import FACT_FIELDS, SOURCE_FIELDS
+from kejiquan_site.read.pages import PAGE_FIELDS
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
 GUIDE = (REPO / "docs" / "editors-guide.md").read_text(encoding="utf-8")
@@ -67,7 +67,7 @@ def test_docs_every_command_and_make_target_is_documented():
 
 
 def test_docs_every_updates_log_field_is_documented():
-    from kejiquan_site.updates import ENTRY_FIELDS, KINDS
+    from kejiquan_site.read.updates import ENTRY_FIELDS, KINDS
 
     for field in ENTRY_FIELDS:
         assert _documented(field), field

@@ -11,7 +11,7 @@ import pytest
 
 from helpers import REPO
 from kejiquan_site.cli import main
-from kejiquan_site.formatting import format_value
+from kejiquan_site.model.formatting import format_value
 
 EN_SITE = "english:\n  title: Test site\n  description: A small test site.\n  publisher: Test desk\n"
 

@@ -10,8 +10,8 @@ from html.parser import HTMLParser
 import pytest
 
 from browser import launch_chromium, require_chromium, serve_folder
-from kejiquan_site.build import build_site
-from kejiquan_site.output import write_site
+from kejiquan_site.build.output import write_site
+from kejiquan_site.build.site import build_site
 
 PAYLOAD = ("\"'><script>alert(origin)</script><img src=x onerror=alert(origin)><svg onload=alert(origin)>"
            "<a href=javascript:alert(origin)>x</a></script><!--{{ config }}\u202e")

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from kejiquan_site.markdown_ext import DirectiveItem, make_markdown
+from kejiquan_site.markdown.extensions import DirectiveItem, make_markdown
 
 FIXTURES = Path(__file__).parent / "fixtures" / "markdown"
 MD = make_markdown()

@@ -10,8 +10,8 @@ import pytest
 from plotly.offline.offline import get_plotlyjs_version
 
 from helpers import REPO
-from kejiquan_site.assets import BASIC_BUNDLE, bundle_version
-from kejiquan_site.figures import figure
+from kejiquan_site.render.assets import BASIC_BUNDLE, bundle_version
+from kejiquan_site.render.figures import figure
 
 
 def test_plotly_npm_pin_matches_the_python_package():

@@ -171,7 +171,7 @@ def test_preview_survives_a_failed_write_and_rebuilds_the_next_edit(preview, mon
     still served whole, and the next edit (once there is room) rebuilt and shown."""
     import errno
 
-    import kejiquan_site.output as output_module
+    import kejiquan_site.build.output as output_module
 
     before = _get(preview["url"])[1]
     real_replace = os.replace
@@ -198,7 +198,7 @@ def test_preview_drops_clients_that_never_finish_their_request(preview, monkeypa
     import socket
     from urllib.parse import urlsplit
 
-    from kejiquan_site.previewserver import PreviewHandler
+    from kejiquan_site.preview.server import PreviewHandler
 
     monkeypatch.setattr(PreviewHandler, "timeout", 0.5)
     address = urlsplit(preview["url"])
@@ -246,7 +246,7 @@ def test_preview_on_a_busy_port_or_a_strange_host_says_one_line(make_project, tm
 
 
 def test_preview_survives_an_engine_bug_in_a_rebuild(preview, monkeypatch):
-    import kejiquan_site.preview as preview_module
+    import kejiquan_site.preview.rebuild as preview_module
 
     real_build = preview_module.build_site
     calls = []

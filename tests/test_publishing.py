@@ -9,7 +9,7 @@ import re
 import pytest
 
 from helpers import MINIMAL, REPO
-from kejiquan_site.build import build_site
+from kejiquan_site.build.site import build_site
 from kejiquan_site.cli import main
 
 RELATIVE = MINIMAL["site.yaml"].replace("base_url: https://example.org/demo/", "base_url: /demo/")

@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 
 from helpers import ENTRY, RD, change_jjj_2024, copy_real_site, replace_in, write_updates_log
-from kejiquan_site.build import build_site
+from kejiquan_site.build.site import build_site
 from kejiquan_site.cli import main
-from kejiquan_site.content import Project
 from kejiquan_site.diagnostics import BuildFailed, format_diagnostic
+from kejiquan_site.story.content import Project
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 

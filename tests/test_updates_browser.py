@@ -11,9 +11,9 @@ import pytest
 
 from browser import launch_chromium, require_chromium, serve_folder
 from helpers import AXE, ENTRY, change_jjj_2024, copy_real_site, write_updates_log
-from kejiquan_site.build import build_site
+from kejiquan_site.build.output import write_site
+from kejiquan_site.build.site import build_site
 from kejiquan_site.cli import main
-from kejiquan_site.output import write_site
 
 pytestmark = pytest.mark.browser
 

@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # the engine is imported once Ctrl-C and SIGTERM are handled (see main)
-    from .build import Site
-    from .content import Project
+    from kejiquan_site.build.site import Site
+    from kejiquan_site.story.content import Project
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -75,10 +75,10 @@ def _publish(project: Project, output: Path, date: str | None) -> tuple[Site, st
     saying what was recorded. Nothing is written when the first build fails."""
     import datetime
 
-    from .build import build_site
-    from .output import write_site
-    from .published import RECORD_FILE, next_record, render_record, write_record
-    from .updates import entry_dates
+    from kejiquan_site.build.output import write_site
+    from kejiquan_site.build.site import build_site
+    from kejiquan_site.read.published import RECORD_FILE, next_record, render_record, write_record
+    from kejiquan_site.read.updates import entry_dates
 
     date = date or datetime.date.today().isoformat()
     site = build_site(project, strict=True, processes=_usable_cores())
@@ -101,10 +101,10 @@ def _project_arguments(command: argparse.ArgumentParser) -> None:
 
 def _propose(project: Project, source_id: str) -> int:
     """`kejiquan facts propose SOURCE_ID`: the proposals on stdout; problems on stderr."""
-    from .content import load_story
-    from .diagnostics import did_you_mean
-    from .markdown_ext import make_markdown
-    from .propose import propose_facts
+    from kejiquan_site.check.propose import propose_facts
+    from kejiquan_site.diagnostics import did_you_mean
+    from kejiquan_site.markdown.extensions import make_markdown
+    from kejiquan_site.story.content import load_story
 
     story = load_story(project, make_markdown())
     coverage = {c.source: c for c in story.coverage}
@@ -120,7 +120,7 @@ def _propose(project: Project, source_id: str) -> int:
 
 
 def _new(directory: Path) -> int:
-    from .starter_project import create_project
+    from kejiquan_site.starter_project import create_project
 
     try:
         files = create_project(directory)
@@ -172,9 +172,9 @@ def _interruptible(argv: list[str] | None) -> int:
 
 
 def _run(argv: list[str] | None, finished: dict[str, bool]) -> int:
-    from .config import base_url_problem
-    from .content import Project
-    from .output import OutputRefused, check_output_folder
+    from kejiquan_site.build.output import OutputRefused, check_output_folder
+    from kejiquan_site.read.config import base_url_problem
+    from kejiquan_site.story.content import Project
 
     # A build allocates many small objects that live until it ends: collecting them over and over
     # cost a quarter of a 1,000-page build (measured with benchmarks/). Collect far less often.
@@ -205,7 +205,7 @@ def _run(argv: list[str] | None, finished: dict[str, bool]) -> int:
 
 
 def _serve(project: Project, output: Path, args: argparse.Namespace) -> int:
-    from .preview import ServeFailed, serve
+    from kejiquan_site.preview.rebuild import ServeFailed, serve
 
     try:
         serve(project, output, args.host, args.port, lambda text: print(text, flush=True), strict=args.strict)
@@ -218,11 +218,11 @@ def _serve(project: Project, output: Path, args: argparse.Namespace) -> int:
 def _build(project: Project, output: Path | None, args: argparse.Namespace, finished: dict[str, bool]) -> int:
     """`build`, `publish`, `check` (output None), and `facts propose`, which reads the story as
     they do."""
-    from .build import build_site
-    from .changes import describe_changes, previous_values
-    from .diagnostics import BuildFailed, describe_system_error, format_report
-    from .output import OutputBusy, WriteFailed, write_site
-    from .textfiles import display_path
+    from kejiquan_site.build.changes import describe_changes, previous_values
+    from kejiquan_site.build.output import OutputBusy, WriteFailed, write_site
+    from kejiquan_site.build.site import build_site
+    from kejiquan_site.diagnostics import BuildFailed, describe_system_error, format_report
+    from kejiquan_site.read.textfiles import display_path
 
     root = project.root
     try:
@@ -268,7 +268,7 @@ def _build(project: Project, output: Path | None, args: argparse.Namespace, fini
 
 
 def _report(site: Site, output: Path | None, changes: list[str], command: str, root: Path) -> None:
-    from .diagnostics import format_report
+    from kejiquan_site.diagnostics import format_report
 
     pages = sum(1 for path in site.files if path.endswith(".html"))
     story = site.story
@@ -304,6 +304,6 @@ def run() -> None:
 
 
 if __name__ == "__main__":
-    from .__main__ import start
+    from kejiquan_site.__main__ import start
 
     start()
