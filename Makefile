@@ -61,4 +61,4 @@ plotly-js: package.json package-lock.json
 	else echo "npm not found: the build will use the full plotly.js bundle from the plotly Python package"; fi
 
 clean:
-	rm -rf _site .venv node_modules .pytest_cache
+	rm -rf _site .venv node_modules .pytest_cache .cache

@@ -16,7 +16,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from measure import BenchFailed, ColdBuild, scaling, time_cold_build, time_preview_edit
+from measure import BenchFailed, ColdBuild, scaling, time_cold_build, time_pictures, time_preview_edit
 from synth import write_project
 
 REPO = Path(__file__).resolve().parent.parent
@@ -65,6 +65,8 @@ def run(args: argparse.Namespace, sizes: list[int], workdir: Path) -> dict:
         builds[size] = time_cold_build(f"N = {size:,}", root, args.templates, workdir / f"n{size}-site", runs)
     print("building the real site ...", file=sys.stderr, flush=True)
     real = time_cold_build("real site", args.project, args.templates, workdir / "real-site", args.runs or 5)
+    print("building the real site with its chart pictures, cold and warm ...", file=sys.stderr, flush=True)
+    pictures = time_pictures(args.project, args.templates, workdir, args.runs or 3)
     largest = sizes[-1]
     print(f"timing the preview at N = {largest:,} ...", file=sys.stderr, flush=True)
     preview = time_preview_edit(workdir / f"n{largest}", args.templates, workdir / f"n{largest}-preview",
@@ -75,6 +77,7 @@ def run(args: argparse.Namespace, sizes: list[int], workdir: Path) -> dict:
         "scaling": scaling(builds),
         "real_site": real.as_json(),
         "preview": preview | {"size": largest},
+        "pictures": pictures,
     }
     results["targets"] = _verdicts(results, builds)
     return results
@@ -131,6 +134,10 @@ def report(results: dict) -> str:
               f"  {preview['rewritten']:,} of {preview['files']:,} files written again"
               + (" (all of them: write_site writes a whole new folder)" if preview["rewritten"] == preview["files"]
                  else ""),
+              "real site with its chart pictures (Kaleido in Chromium; the builds above draw none)",
+              f"  cold (empty picture cache): {results['pictures']['cold_s']:.2f} s for {results['pictures']['pictures']} "
+              f"pictures; warm: {results['pictures']['warm_s']:.2f} s" + (f"  [{results['pictures']['note']}]"
+                                                                     if results['pictures']['note'] else ""),
               "targets"]
     for target in results["targets"].values():
         value = "—" if target["measured"] is None else f"{target['measured']:.2f} {target['unit']}"

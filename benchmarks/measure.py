@@ -53,7 +53,10 @@ class ColdBuild:
         return {**asdict(self), "median_s": self.median, "min_s": min(self.seconds), "max_s": max(self.seconds)}
 
 
-def _run_build(command: list[str], log: Path) -> tuple[float, float, int]:
+NO_PICTURES = {**os.environ, "KEJIQUAN_BROWSER": "/nonexistent"}  # the engine alone (pictures timed apart)
+
+
+def _run_build(command: list[str], log: Path, env: dict[str, str] | None = None) -> tuple[float, float, int]:
     """(wall seconds, peak RSS in MB, exit code) of one build in a fresh process.
 
     os.wait4 gives the rusage of this child alone; getrusage(RUSAGE_CHILDREN) would report the
@@ -61,7 +64,7 @@ def _run_build(command: list[str], log: Path) -> tuple[float, float, int]:
     """
     with open(log, "wb") as out:
         started = time.perf_counter()
-        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, env=env or NO_PICTURES)
         _, status, usage = os.wait4(process.pid, 0)
         elapsed = time.perf_counter() - started
     process.returncode = os.waitstatus_to_exitcode(status)
@@ -103,6 +106,30 @@ def time_cold_build(label: str, project: Path, templates: Path, output: Path, ru
     result.output_bytes, result.output_files = folder_size(target)
     result.plain_copy_s = time_plain_copy(target, output.with_name(f"{output.name}-copy"))
     return result
+
+
+def time_pictures(project: Path, templates: Path, workdir: Path, runs: int) -> dict[str, Any]:
+    """The real site built with its chart pictures (Kaleido in Chromium): once with an empty
+    picture cache, then `runs` times with it warm. The content is copied to `workdir`, so the
+    project's own cache is left alone."""
+    root = workdir / "pictures-project"
+    shutil.rmtree(root, ignore_errors=True)
+    shutil.copytree(project / "content", root / "content")
+    if (project / "node_modules").is_dir():
+        (root / "node_modules").symlink_to(project / "node_modules")
+    log, env = workdir / "pictures.log", dict(os.environ)
+    command = [sys.executable, "-m", "kejiquan_site", "build", "--project", str(root), "--templates", str(templates)]
+    times = []
+    for run in range(runs + 1):
+        seconds, _, code = _run_build(command + ["--output", str(workdir / f"pictures-site-{run}")], log, env)
+        if code != 0:
+            raise BenchFailed(f"build with pictures failed (exit {code}):\n{log.read_text(encoding='utf-8')[-3000:]}")
+        times.append(seconds)
+    report = log.read_text(encoding="utf-8", errors="replace")
+    cache = root / ".cache" / "kejiquan" / "pictures"
+    drawn = sorted(path.name for path in cache.glob("*.*") if path.suffix in (".svg", ".png"))
+    return {"cold_s": times[0], "warm_s": statistics.median(times[1:]), "warm_runs": times[1:],
+            "pictures": len(drawn), "note": next((line for line in report.splitlines() if line.startswith("note:")), "")}
 
 
 def time_plain_copy(folder: Path, copy: Path, runs: int = 3) -> float:

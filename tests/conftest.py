@@ -16,10 +16,13 @@ from kejiquan_site.story.content import Project
 
 
 def _drives_chromium(item: pytest.Item) -> bool:
-    """Whether a test starts Chromium: it asks for a `browser` fixture or calls the launcher."""
-    function = getattr(item, "function", None)
-    source = inspect.getsource(function) if function is not None else ""
-    return "browser" in getattr(item, "fixturenames", ()) or "require_chromium(" in source
+    """Whether a test starts Chromium: it asks for a `browser` fixture, or it or one of its
+    fixtures calls require_chromium()."""
+    functions = [getattr(item, "function", None)]
+    fixtures = getattr(getattr(item, "_fixtureinfo", None), "name2fixturedefs", {})
+    functions += [definition.func for definitions in fixtures.values() for definition in definitions]
+    sources = [inspect.getsource(function) for function in functions if inspect.isfunction(function)]
+    return "browser" in getattr(item, "fixturenames", ()) or any("require_chromium(" in text for text in sources)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -37,7 +37,7 @@ def test_bench_smoke_run_writes_every_figure(tmp_path):
     assert done.returncode == 0, done.stderr
     assert "targets" in done.stdout
     results = json.loads(figures.read_text(encoding="utf-8"))
-    assert set(results) == {"machine", "synthetic", "scaling", "real_site", "preview", "targets"}
+    assert set(results) == {"machine", "synthetic", "scaling", "real_site", "preview", "pictures", "targets"}
     [build] = results["synthetic"]
     assert build["size"] == 10 and build["facts"] == 100 and build["warnings"] == 0
     assert {"median_s", "min_s", "max_s", "peak_rss_mb", "output_bytes", "output_files"} <= set(build)

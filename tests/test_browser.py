@@ -15,10 +15,11 @@ from urllib.parse import urlparse
 
 import pytest
 
-from browser import launch_chromium, require_chromium, serve_folder
+from browser import CHROMIUM, launch_chromium, require_chromium, serve_folder
 from helpers import AXE, REPO, edit_file
 from kejiquan_site.build.output import write_site
 from kejiquan_site.build.site import build_site
+from kejiquan_site.render.pictures import CACHE_FOLDER, KaleidoPainter
 from kejiquan_site.story.content import Project
 
 pytestmark = pytest.mark.browser
@@ -39,7 +40,8 @@ def server(tmp_path_factory):
     config = content / "site.yaml"
     config.write_text(re.sub(r"(?m)^base_url: .*$", "base_url: https://example.org/kejiquan/",
                              config.read_text(encoding="utf-8")), encoding="utf-8")
-    write_site(build_site(Project(REPO, content, REPO / "templates")).files, root / "kejiquan")
+    painter = KaleidoPainter(REPO / CACHE_FOLDER, CHROMIUM)  # the charts' static pictures too
+    write_site(build_site(Project(REPO, content, REPO / "templates"), painter=painter).files, root / "kejiquan")
     with serve_folder(root, not_found_site="kejiquan") as base:
         yield base + "kejiquan/"
 
@@ -152,12 +154,13 @@ def test_browser_dark_mode_follows_the_system_including_charts(browser, server, 
     assert seen["axe"] == [] if AXE.is_file() else True
 
 
-def test_browser_without_javascript_charts_are_their_tables(browser, server):
+def test_browser_without_javascript_charts_are_their_pictures_and_tables(browser, server):
     context = browser.new_context(viewport=VIEWPORTS["phone"], java_script_enabled=False)
     page = context.new_page()
     page.goto(server)
     assert page.locator("figure.chart details.chart-data table").first.is_visible()
-    assert page.locator(".chart-fallback").first.is_visible()
+    assert page.locator("figure.chart .chart-picture img").first.is_visible()
+    assert page.locator(".chart-fallback").count() == 0, "the picture takes the fallback sentence's place"
     context.close()
 
 
@@ -433,6 +436,109 @@ def test_browser_print_shows_address_and_date_and_no_controls(browser, server, p
     for control in (".chart-actions", ".chart-data > summary", ".masthead nav", ".site-footer", ".downloads"):
         assert all(not element.is_visible() for element in page.locator(control).all()), control
     assert page.locator("figure.chart table").first.is_visible(), "on paper a chart is its table"
+    pictures = page.locator("figure.chart .chart-picture img").all()
+    assert pictures and all(picture.is_visible() for picture in pictures), "and its picture"
     pdf = page.pdf(format="A4")
     context.close()
     assert pdf.startswith(b"%PDF")
+
+
+PICTURE_PAGES = ("", "layout/", "en/", "en/layout/", "embed/rd_intensity/", "en/embed/layout_schematic/")
+SHOWN_PICTURES = """Array.from(document.querySelectorAll('[data-chart]')).map(box => {
+  const img = box.querySelector('.chart-picture img'), frame = box.getBoundingClientRect();
+  return img && {id: box.id, src: img.currentSrc, loaded: img.complete && img.naturalWidth > 0,
+                 visible: getComputedStyle(img.parentNode).visibility === 'visible' && frame.height > 0,
+                 scale: Math.min(frame.width / img.naturalWidth, frame.height / img.naturalHeight)};
+})"""
+
+
+@pytest.fixture(scope="module")
+def pictures_shown(browser, server):
+    """With JavaScript off: the picture every chart shows, for each width and scheme."""
+    shown = {}
+    for scheme in ("light", "dark"):
+        for width in CHART_WIDTHS:
+            context = browser.new_context(viewport={"width": width, "height": 800}, color_scheme=scheme,
+                                          java_script_enabled=False)
+            page = context.new_page()
+            for path in PICTURE_PAGES:
+                page.goto(server + path)
+                shown[(path, width, scheme)] = page.evaluate(SHOWN_PICTURES)
+            context.close()
+    return shown
+
+
+def test_browser_without_javascript_every_chart_shows_its_picture(pictures_shown):
+    """Every chart box holds its picture, loaded and visible, in the scheme's colours, and drawn
+    for about the box's width (never shrunk below 85%, so its words stay as large as the live chart's)."""
+    for (path, width, scheme), pictures in sorted(pictures_shown.items()):
+        where = f"/{path} at {width}px {scheme}"
+        assert pictures and all(pictures), f"{where}: a chart without a picture"
+        for picture in pictures:
+            assert picture["loaded"] and picture["visible"], f"{where}: {picture}"
+            assert picture["src"].endswith("-dark.svg") == (scheme == "dark"), f"{where}: {picture['src']}"
+            assert picture["scale"] >= 0.85, f"{where}: {picture['src']} shrunk to {picture['scale']:.2f}"
+
+
+def test_browser_pictures_keep_labels_inside_apart_and_in_contrast(browser, server, pictures_shown):
+    """The pictures shown pass the live charts' standard: every text inside, none overlapping
+    another, texts 4.5:1 and marks 3:1 against the page, the highlighted bar the strongest."""
+    papers = {"light": "#ffffff", "dark": "#14161a"}
+    context = browser.new_context(viewport={"width": 900, "height": 900})
+    page = context.new_page()
+    problems, seen = [], set()
+    for (_path, _width, scheme), pictures in sorted(pictures_shown.items()):
+        for picture in pictures:
+            if picture["src"] in seen:
+                continue
+            seen.add(picture["src"])
+            svg = page.request.get(picture["src"]).text()
+            page.set_content(f'<body style="margin:0;background:{papers[scheme]}"><div data-chart id="{picture["id"]}" '
+                             f'style="display:inline-block">{svg}</div></body>')
+            [chart] = page.evaluate(MEASURE_CHARTS)
+            where, texts = picture["src"].rsplit("/", 1)[-1], chart["texts"]
+            assert len(texts) >= 5 and chart["marks"], where
+            for t in texts:
+                if t["x0"] < -0.5 or t["y0"] < -0.5 or t["x1"] > chart["width"] + 0.5 or t["y1"] > chart["height"] + 0.5:
+                    problems.append(f"{where}: '{t['text']}' leaves the picture")
+                if t["contrast"] < 4.5:
+                    problems.append(f"{where}: text '{t['text']}' at {t['contrast']}:1")
+            for index, a in enumerate(texts):
+                problems += [f"{where}: '{a['text']}' overlaps '{b['text']}'" for b in texts[index + 1:] if _overlap(a, b)]
+            problems += [f"{where}: {kind} at {ratio}:1" for kind, ratio in chart["marks"] if ratio < 3]
+            bars = [ratio for kind, ratio in chart["marks"] if kind == "bar"]
+            if "rd_intensity" in where:
+                assert len(bars) == 3 and bars[2] > max(bars[:2]) + 1, f"{where}: {bars}"
+    context.close()
+    assert len(seen) >= 8
+    assert problems == []
+
+
+BOXES = """Array.from(document.querySelectorAll('[data-chart]')).map(box => {
+  const r = box.getBoundingClientRect(), below = box.parentNode.querySelector('.chart-source').getBoundingClientRect();
+  return [Math.round(r.top + scrollY), Math.round(r.width), Math.round(r.height), Math.round(below.top + scrollY)];
+})"""
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_browser_picture_gives_way_to_the_live_chart_on_interaction_and_nothing_moves(browser, server, width):
+    """With the browser never idle, plotly.js waits for the reader: none is fetched until the
+    pointer reaches a chart, which is then drawn over its picture in the same box."""
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    context.add_init_script("window.requestIdleCallback = function () { return 0; };")
+    page = context.new_page()
+    fetched = []
+    page.on("request", lambda request: fetched.append(request.url))
+    page.goto(server)
+    page.wait_for_load_state("load")
+    before = page.evaluate(BOXES)
+    page.wait_for_timeout(300)
+    assert not [url for url in fetched if "plotly" in url], "plotly.js fetched before any interaction"
+    assert page.evaluate(SHOWN_PICTURES)[0]["visible"]
+    page.locator("[data-chart]").first.hover()
+    _wait_until(page, "document.querySelector('[data-chart]').classList.contains('is-drawn')")
+    assert [url for url in fetched if "plotly" in url]
+    assert page.evaluate("!!document.querySelector('[data-chart] svg.main-svg')")
+    assert not page.evaluate(SHOWN_PICTURES)[0]["visible"], "the live chart replaces the picture"
+    assert page.evaluate(BOXES) == before, "a box or what follows it moved"
+    context.close()

@@ -28,7 +28,8 @@ def _pages(site, prefix: str) -> dict[str, str]:
 def test_english_every_page_has_a_twin(real_site):
     chinese, english = _pages(real_site, ""), _pages(real_site, "en/")
     assert set(chinese) == set(english) == {"index.html", "layout/index.html", "data/index.html",
-                                            "about/index.html", "updates/index.html", "404.html"}
+                                            "about/index.html", "updates/index.html", "404.html",
+                                            "wechat/index.html", "layout/wechat/index.html"}
 
 
 def test_english_twins_show_the_same_numbers(real_site):

@@ -111,7 +111,7 @@ def test_memo_rebuild_renders_only_the_files_that_show_the_edited_fact(tmp_path)
     rendered = sorted(path for path in made if after.files[path] is not before.files.get(path))
     changed = sorted(path for path in made if after.files[path] != before.files.get(path))
     assert changed == ["data/facts.csv", "data/facts.json", "en/data/index.html", "en/index.html",
-                       "en/layout/index.html"]
+                       "en/layout/index.html", "en/layout/wechat/index.html", "en/wechat/index.html"]
     # Every file that reads a fact of the edited file is rendered again (the file's facts are
     # parsed anew); files that read none of them are not.
     assert set(changed) <= set(rendered)

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # the engine is imported once Ctrl-C and SIGTERM are handled (see main)
     from kejiquan_site.build.site import Site
+    from kejiquan_site.render.pictures import KaleidoPainter
     from kejiquan_site.story.content import Project
 
 
@@ -81,13 +82,13 @@ def _publish(project: Project, output: Path, date: str | None) -> tuple[Site, st
     from kejiquan_site.read.updates import entry_dates
 
     date = date or datetime.date.today().isoformat()
-    site = build_site(project, strict=True, processes=_usable_cores())
+    site = build_site(project, strict=True, processes=_usable_cores(), painter=_painter(project))
     story = site.story
     record = next_record(story.facts, story.record, date, entry_dates(story.updates))
     changed = sum(1 for key, versions in record.facts.items()
                   if story.record is None or versions != story.record.facts.get(key))
     write_record(project.content / RECORD_FILE, render_record(record))
-    site = build_site(project, strict=True, processes=_usable_cores())
+    site = build_site(project, strict=True, processes=_usable_cores(), painter=_painter(project))
     write_site(site.files, output)
     return site, (f"published {len(story.facts)} facts on {date} ({changed} new or changed) in "
                   f"{project.shown(project.content / RECORD_FILE)}")
@@ -144,6 +145,13 @@ def _usable_cores(most: int = 8) -> int:
 
 def _terminated(signum, frame) -> None:
     raise KeyboardInterrupt  # SIGTERM ends a build the way Ctrl-C does: cleaned up, one line
+
+
+def _painter(project: Project) -> KaleidoPainter:
+    """The charts' static pictures, cached in the project's .cache/ (see pictures.py)."""
+    from kejiquan_site.render.pictures import CACHE_FOLDER, KaleidoPainter
+
+    return KaleidoPainter(project.root / CACHE_FOLDER)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -230,7 +238,7 @@ def _build(project: Project, output: Path | None, args: argparse.Namespace, fini
             return _propose(project, args.source_id)
         changes: list[str] = []
         if args.command != "publish":
-            site = build_site(project, strict=args.strict,
+            site = build_site(project, strict=args.strict, painter=_painter(project) if args.command == "build" else None,
                               precompress=getattr(args, "precompress", False), processes=_usable_cores())
         if args.command == "publish":
             assert output is not None  # publish writes the site: main() chose the folder

@@ -16,6 +16,7 @@ from typing import Any
 from kejiquan_site.check.readback import OutputReport, Producer, allowed_numbers, check_output, read_producer
 from kejiquan_site.diagnostics import BuildFailed, Diagnostic
 from kejiquan_site.markdown.extensions import DirectiveItem, make_markdown
+from kejiquan_site.model.ui import ui
 from kejiquan_site.model.urls import hashed_name
 from kejiquan_site.parallel import run_jobs
 from kejiquan_site.read.charts import Chart, chart_table
@@ -27,6 +28,7 @@ from kejiquan_site.render.assets import Assets, PlotlyBundle, collect_assets
 from kejiquan_site.render.discovery import gzip_siblings, render_headers_file, render_robots, render_sitemap
 from kejiquan_site.render.downloads import CSV_PATH, JSON_PATH, render_facts_csv, render_facts_json, render_table_csv
 from kejiquan_site.render.feed import feed_path, render_feed, update_sentences
+from kejiquan_site.render.figures import figure
 from kejiquan_site.render.manifest import (
     BUILD_PATH,
     PACKAGE_PATH,
@@ -34,8 +36,19 @@ from kejiquan_site.render.manifest import (
     render_build_manifest,
     render_datapackage,
 )
-from kejiquan_site.render.pages import THEME, PageRenderer, chart_csv_path, embed_path, make_environment, plain_text
+from kejiquan_site.render.pages import (
+    THEME,
+    PageRenderer,
+    chart_csv_path,
+    edition_prefix,
+    embed_path,
+    make_environment,
+    plain_text,
+    wechat_path,
+)
+from kejiquan_site.render.pictures import ChartPictures, KaleidoPainter, Request, chart_pictures
 from kejiquan_site.render.shareimage import KeyNumber, render_share_image
+from kejiquan_site.render.wechat import render_wechat
 from kejiquan_site.reuse.memo import NO_MEMO, Memo, folder_signature
 from kejiquan_site.story.content import Project, Story, load_story
 from kejiquan_site.story.i18n import edition, twin_urls
@@ -54,7 +67,7 @@ PARALLEL_FROM = 100  # content files; below that a child process costs more than
 
 
 def build_site(project: Project, *, strict: bool = False, memo: Memo = NO_MEMO, precompress: bool = False,
-               processes: int = 1) -> Site:
+               processes: int = 1, painter: KaleidoPainter | None = None) -> Site:
     """Every output file in memory; raises BuildFailed with all problems of the content.
 
     `strict` makes warnings errors. `memo` (the preview's)
@@ -62,6 +75,8 @@ def build_site(project: Project, *, strict: bool = False, memo: Memo = NO_MEMO, 
     a .gz copy of every text file (for servers that send them as they are, such as nginx's
     gzip_static; most hosts compress on the fly, and each copy is one more file to write).
     `processes` > 1 reads and renders a large site on that many cores (not with a memo).
+    `painter` draws the charts' static pictures (pictures.py); without one (the preview, most
+    tests) pages draw their charts with plotly.js only.
     """
     if memo is not NO_MEMO or count_content_files(project) < PARALLEL_FROM:
         processes = 1
@@ -82,6 +97,8 @@ def build_site(project: Project, *, strict: bool = False, memo: Memo = NO_MEMO, 
                                                    memo, templates_key, history)
         files.update(share_images)
         renderers.append(renderer)
+    if painter is not None:
+        files.update(_chart_pictures(renderers, painter, assets, notes))
     rendered = run_jobs(_render_jobs(renderers, story, editions.get("en"), memo, history, each_page_apart=processes > 1),
                         processes)
     problems = [problem for _, found in rendered for problem in found]
@@ -132,7 +149,8 @@ def _computed_numbers(story: Story) -> dict[str, frozenset[str]]:
     for page in story.pages:
         for ref in page.references:
             if ref.kind == "directive" and ref.id in computed:
-                allowed[page.output_path] = allowed.get(page.output_path, frozenset()) | computed[ref.id]
+                for path in (page.output_path, wechat_path(page)):  # the page and its 公众号 edition
+                    allowed[path] = allowed.get(path, frozenset()) | computed[ref.id]
     return allowed
 
 
@@ -190,6 +208,33 @@ def _edition_renderer(story: Story, editions: dict[str, Story], language: str, p
     return files, renderer
 
 
+def _chart_pictures(renderers: list[PageRenderer], painter: KaleidoPainter, assets: Assets,
+                    notes: list[str]) -> dict[str, bytes]:
+    """The static pictures of every chart in every edition, drawn in one go; each renderer
+    learns where its charts' pictures are. Nothing, and a note, when they cannot be drawn."""
+    requests: dict[str, Request] = {}
+    found: list[dict[str, ChartPictures]] = []
+    for renderer in renderers:
+        local, language = renderer.story, renderer.language
+        pictures = {}
+        for chart in local.charts.values():
+            credit = (ui("source", language) + renderer.source_names([local.facts[i] for i in chart.fact_ids])
+                      + (f" · {chart.note}" if chart.note else "") + f" · {local.config.title}")
+            asked, pictures[chart.id] = chart_pictures(chart.id, edition_prefix(language),
+                                                       figure(chart, local.facts, language), chart.title, credit)
+            requests.update(asked)
+        found.append(pictures)
+    if not requests:
+        return {}
+    drawn, note = painter.paint(requests, assets.plotly.content, assets.plotly.version)
+    if note:
+        notes.append(note)
+        return {}
+    for renderer, pictures in zip(renderers, found):
+        renderer.pictures = pictures
+    return drawn
+
+
 Rendered = tuple[dict[str, bytes], list[Diagnostic]]
 
 
@@ -218,9 +263,26 @@ def _render_jobs(renderers: list[PageRenderer], story: Story, english: Story | N
 def _page_job(renderer: PageRenderer, pages: list[Page] | None, charts: list[Chart] | None) -> Rendered:
     """Pages and embed pages (all of the edition for None), and the charts' CSV tables."""
     files, problems = renderer.render_all(pages, charts)
+    files.update(_wechat_pages(renderer, files, pages))
     for chart in renderer.story.charts.values() if charts is None else charts:
         files.update(_chart_csv(renderer, chart))
     return files, problems
+
+
+def _wechat_pages(renderer: PageRenderer, files: dict[str, bytes], pages: list[Page] | None) -> dict[str, bytes]:
+    """The 公众号 edition of every rendered page that shows a chart (wechat.py)."""
+    config, found = renderer.story.config, {}
+    credit = " · ".join(part for part in (config.title, config.publisher, config.copyright) if part)
+    for page in renderer.story.pages if pages is None else pages:
+        rendered = files.get(page.output_path)
+        if not page.chart_ids or rendered is None:
+            continue
+        pictures = {chart_id: config.base_url + renderer.pictures[chart_id].png
+                    for chart_id in page.chart_ids if chart_id in renderer.pictures}
+        text = rendered.decode("utf-8") if isinstance(rendered, bytes) else rendered
+        found[wechat_path(page)] = render_wechat(text, pictures, config.base_url + page.url, credit,
+                                                 renderer.language).encode("utf-8")
+    return found
 
 
 def _chart_csv(renderer: PageRenderer, chart: Chart) -> dict[str, bytes]:

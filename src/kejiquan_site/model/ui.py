@@ -9,6 +9,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "view_data": ("查看数据", "View the data"),
     "source": ("来源：", "Source: "),
     "download_csv": ("下载数据（CSV）", "Download the data (CSV)"),
+    "download_png": ("图片（PNG）", "Picture (PNG)"),
+    "download_svg": ("矢量图（SVG）", "Vector (SVG)"),
     "embed": ("嵌入此图表", "Embed this chart"),
     "embed_help": ("复制下面的代码，粘贴到你的网页中：", "Copy this code into your page:"),
     "copy_code": ("复制代码", "Copy the code"),

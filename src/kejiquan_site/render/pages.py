@@ -34,6 +34,7 @@ from kejiquan_site.render.downloads import CSV_PATH, JSON_PATH
 from kejiquan_site.render.feed import feed_path, update_sentences, with_updates
 from kejiquan_site.render.figures import box_style, figure
 from kejiquan_site.render.manifest import BUILD_PATH
+from kejiquan_site.render.pictures import ChartPictures
 from kejiquan_site.render.storyorder import facts_by_section, readable_formula
 from kejiquan_site.render.typography import with_break_points
 from kejiquan_site.reuse.memo import NO_MEMO, Memo, Reads, RecordingMap
@@ -58,6 +59,11 @@ def edition_prefix(language: str) -> str:
 
 def embed_path(chart_id: str, language: str = "zh") -> str:
     return f"{edition_prefix(language)}embed/{chart_id}/index.html"
+
+
+def wechat_path(page: Page) -> str:
+    """The 公众号 edition of a story page: `wechat/` inside the page's folder."""
+    return f"{page.url}wechat/index.html"
 
 
 def chart_csv_path(chart_id: str, language: str = "zh") -> str:
@@ -144,6 +150,7 @@ class PageRenderer:
         self._updates_setup(story, language)
         self.edition = {**edition_context(language), "fact_href": self._fact_href, "updated_facts": self.updated_facts,
                         "keep_together": story.config.keep_together}
+        self.pictures: dict[str, ChartPictures] = {}  # chart id -> its static pictures (build.py sets them)
         self._drawn: dict[str, dict[str, Any]] = {}  # chart id -> its figure, table and texts (cold builds)
         self.nav = [dataclasses.replace(p, nav=plain_text(p.nav, story.facts)) for p in story.pages if p.nav]
         self.page_names = frozenset(p.name for p in story.pages)  # templates link only to pages that exist
@@ -413,6 +420,7 @@ class PageRenderer:
             drawn = self._drawn.get(chart.id) or self._drawn.setdefault(chart.id, self._draw_chart(chart))
         language = self.language
         return {"chart": chart, **drawn, "csv_href": root + chart_csv_path(chart.id, language),
+                "pictures": self.pictures.get(chart.id), "root": root,
                 "embed_url": self.story.config.base_url + embed_path(chart.id, language).removesuffix("index.html"),
                 "embed_height": chart.height + 260}
 

@@ -1,6 +1,9 @@
 /* Draws the page's charts. Chart data sits in <script type="application/json"> blocks (no inline
    code, so a strict Content-Security-Policy works); plotly.js is fetched from the site itself only
-   when a chart comes near the viewport. */
+   when a chart comes near the viewport. A chart with a static picture (drawn at build time) shows
+   it at once; plotly.js then loads when the reader reaches for the chart (pointer, touch, focus)
+   or, for a chart near the viewport, when the browser is idle, and draws over the picture in the
+   same box, so nothing moves. */
 (function () {
   "use strict";
   // The embed code's copy button (shown only where JavaScript runs): the clipboard, or else the
@@ -88,7 +91,8 @@
     var figure = JSON.parse(source.textContent);
     loadPlotly().then(function (Plotly) {
       var ready = prepared(figure, box);
-      box.textContent = "";
+      var fallback = box.querySelector(".chart-fallback");
+      if (fallback) box.removeChild(fallback);  // the picture stays beneath until the chart is drawn
       box._variant = ready.variant;
       return Plotly.newPlot(box, ready.data, ready.layout, ready.config).then(function () {
         if (!figure.variants) return;
@@ -120,17 +124,40 @@
     setTimeout(report, 1500);
   }
 
+  // A chart that has its picture waits for the page to load and the browser to be idle.
+  var loaded = document.readyState === "complete";
+  var waiting = [];
+  function whenIdle(box) {
+    if (!loaded) { waiting.push(box); return; }
+    var later = window.requestIdleCallback || function (callback) { return setTimeout(callback, 200); };
+    later(function () { draw(box); }, { timeout: 3000 });
+  }
+  window.addEventListener("load", function () {
+    loaded = true;
+    waiting.splice(0).forEach(whenIdle);
+  });
+  function near(box) {
+    if (box.classList.contains("has-picture")) whenIdle(box); else draw(box);
+  }
+  boxes.forEach(function (box) {
+    if (!box.classList.contains("has-picture")) return;
+    var now = function () { draw(box); };
+    ["pointerenter", "pointerdown", "touchstart"].forEach(function (name) {
+      box.addEventListener(name, now, { passive: true, once: true });
+    });
+    box.parentNode.addEventListener("focusin", now, { once: true });
+  });
   if ("IntersectionObserver" in window) {
     var observer = new IntersectionObserver(function (entries) {
       entries.forEach(function (entry) {
         if (entry.isIntersecting) {
           observer.unobserve(entry.target);
-          draw(entry.target);
+          near(entry.target);
         }
       });
     }, { rootMargin: "300px 0px" });
     boxes.forEach(function (box) { observer.observe(box); });
   } else {
-    boxes.forEach(draw);
+    boxes.forEach(near);
   }
 })();
