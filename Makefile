@@ -1,5 +1,7 @@
 # Two commands on a fresh machine: `make site` builds _site/, `make test` runs every test.
-# Both create .venv when missing and install the package, its pinned dependencies and plotly.js.
+# Both create .venv when missing and install the package, its pinned dependencies (constraints.txt)
+# and plotly.js. `make lint` checks style, types and the import contract; `make test-fast` runs
+# every test but the browser ones.
 
 PYTHON ?= python3
 VENV   := .venv
@@ -11,7 +13,7 @@ PORT   ?= 8000
 # Extra options for `make site`, e.g. BUILD_ARGS=--precompress for nginx's gzip_static.
 BUILD_ARGS ?=
 
-.PHONY: site test check serve bench setup clean
+.PHONY: site test test-fast lint check serve bench setup clean
 
 site: setup
 	$(PY) -m kejiquan_site build --strict $(BUILD_ARGS)
@@ -25,6 +27,16 @@ serve: setup
 test: setup
 	$(PY) -m pytest
 
+# Everything but the tests that drive headless Chromium (marked `browser`).
+test-fast: setup
+	$(PY) -m pytest -m "not browser"
+
+# Style and bugs (ruff), types (mypy, 0 errors), the direction of imports between stages (lint-imports).
+lint: setup
+	$(VENV)/bin/ruff check src tests benchmarks
+	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
+
 # Build-time benchmark (issue 6); `make bench BENCH_ARGS="--sizes 10 --runs 1"` for a quick run.
 BENCH_ARGS ?=
 bench: setup
@@ -35,9 +47,9 @@ bench: setup
 setup: $(STAMP) plotly-js
 	@$(PY) -m compileall -q src/kejiquan_site
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml constraints.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	$(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test,lint]'
 	@touch $@
 
 # plotly.js from npm (pinned in package-lock.json). Without npm the build falls back to the full

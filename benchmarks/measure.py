@@ -13,9 +13,10 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from synth import edit_fact, fact_value
 
@@ -188,10 +189,10 @@ def compare(before: dict[str, tuple[bytes, int, int]], after: dict[str, tuple[by
 def time_preview_edit(root: Path, templates: Path, output: Path, page: int, edits: int) -> dict:
     """The preview's `rebuild` in this process: one rebuild, then `edits` times one fact's value
     (and evidence) changed and rebuilt; and, for the record, build and write timed apart."""
-    from kejiquan_site.build import build_site
-    from kejiquan_site.content import Project
-    from kejiquan_site.output import write_site
-    from kejiquan_site.preview import PreviewState, rebuild
+    from kejiquan_site.build.output import write_site
+    from kejiquan_site.build.site import build_site
+    from kejiquan_site.preview.rebuild import PreviewState, rebuild
+    from kejiquan_site.story.content import Project
 
     project = Project(root, root / "content", templates)
     state, log = PreviewState(), []

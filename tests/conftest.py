@@ -2,116 +2,35 @@
 
 from __future__ import annotations
 
-import textwrap
+import inspect
 import threading
 import time
 from pathlib import Path
 
 import pytest
 
-from kejiquan_site.build import Site, build_site
-from kejiquan_site.content import Project
-from kejiquan_site.preview import PreviewState, make_server, rebuild, watch_and_rebuild
-
-REPO = Path(__file__).resolve().parent.parent
-SEED = REPO.parent / "shared" / "seed" / "000_e59f27834136ac4b.txt"
-
-MINIMAL = {
-    "site.yaml": """
-        title: 测试站
-        description: 用来测试的小站。
-        language: zh-CN
-        base_url: https://example.org/demo/
-        publisher: 测试编辑部
-    """,
-    "sources.yaml": """
-        demo:
-          title: 测试报道
-          publisher: 测试报
-          date: "2026-03-18"
-          archive: sources/demo.txt
-    """,
-    "sources/demo.txt": """
-        测试报道
-        北京研发投入强度保持在6%以上。京津冀从2014年的3.5%跃升至2024年的4.22%。
-        重点领域有甲、乙,共9项,增长4%。明年研发投入强度保持在7%以上。
-    """,
-    "sources/demo.setaside.yaml": """
-        - number: 9项
-          fragment: 共9项
-          reason: 测试用，不是事实
-        - number: 4%
-          fragment: 增长4%
-          reason: 测试用，不是事实
-        - number: 明年
-          fragment: 明年研发投入强度
-          reason: 测试用，不是事实
-        - number: 7%
-          fragment: 保持在7%以上
-          reason: 测试用，不是事实
-    """,
-    "facts/rd.yaml": """
-        beijing:
-          label: 北京研发投入强度
-          value: 6
-          unit: percent
-          qualifier: at_least
-          source: demo
-          evidence: 研发投入强度保持在6%以上
-        jjj_2014:
-          label: 京津冀研发投入强度
-          value: 3.5
-          unit: percent
-          period: 2014
-          source: demo
-          evidence: 从2014年的3.5%跃升
-        jjj_2024:
-          label: 京津冀研发投入强度
-          value: 4.22
-          unit: percent
-          period: 2024
-          source: demo
-          evidence: 跃升至2024年的4.22%
-        change:
-          label: 十年提高
-          formula: rd.jjj_2024 - rd.jjj_2014
-          unit: percentage_point
-    """,
-    "charts/rd_bars.yaml": """
-        type: bar
-        title: 研发投入强度
-        axis_title: 研发投入强度
-        bars:
-          - fact: rd.jjj_2014
-            label: 京津冀
-          - fact: rd.beijing
-            label: 北京
-    """,
-    "pages/index.md": """
-        ---
-        title: 测试首页
-        description: 测试首页的描述。
-        nav: 首页
-        ---
-
-        北京的研发投入强度{fact}`rd.beijing`，京津冀提高了{fact}`rd.change`。
-
-        ```{cards}
-        - rd.beijing
-        - rd.jjj_2014 -> rd.jjj_2024 | 京津冀
-        ```
-
-        ```{chart} rd_bars
-        ```
-    """,
-}
+from helpers import MINIMAL, REPO, write_files
+from kejiquan_site.build.site import Site, build_site
+from kejiquan_site.preview.rebuild import PreviewState, make_server, rebuild, watch_and_rebuild
+from kejiquan_site.story.content import Project
 
 
-def write_files(root: Path, files: dict[str, str]) -> None:
-    for relative, text in files.items():
-        path = root / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+def _drives_chromium(item: pytest.Item) -> bool:
+    """Whether a test starts Chromium: it asks for a `browser` fixture, or it or one of its
+    fixtures calls require_chromium()."""
+    functions = [getattr(item, "function", None)]
+    fixtures = getattr(getattr(item, "_fixtureinfo", None), "name2fixturedefs", {})
+    functions += [definition.func for definitions in fixtures.values() for definition in definitions]
+    sources = [inspect.getsource(function) for function in functions if inspect.isfunction(function)]
+    return "browser" in getattr(item, "fixturenames", ()) or any("require_chromium(" in text for text in sources)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Every test that drives Chromium carries the `browser` marker (`make test-fast` leaves
+    them out); one that does not is a mistake in the test, reported before anything runs."""
+    unmarked = [item.nodeid for item in items if _drives_chromium(item) and not item.get_closest_marker("browser")]
+    if unmarked:
+        raise pytest.UsageError("mark these tests @pytest.mark.browser: " + ", ".join(unmarked))
 
 
 @pytest.fixture

@@ -11,12 +11,11 @@ import sys
 import time
 from pathlib import Path
 
-from kejiquan_site.build import build_site
+from helpers import REPO
+from kejiquan_site.build.output import STAMP, output_lock, write_site
+from kejiquan_site.build.site import build_site
 from kejiquan_site.cli import main
-from kejiquan_site.content import Project
-from kejiquan_site.output import STAMP, output_lock, write_site
-
-from conftest import REPO
+from kejiquan_site.story.content import Project
 
 KILL_POINTS = 30
 

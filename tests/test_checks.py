@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import pytest
-
-from kejiquan_site.build import build_site
+from helpers import REPO
+from kejiquan_site.build.site import build_site
+from kejiquan_site.check.handtyped import find_quantities
 from kejiquan_site.cli import main
-from kejiquan_site.handtyped import find_quantities
-
-from conftest import REPO
 
 
 def _check(tmp_path, *extra: str) -> list[str]:

@@ -9,10 +9,9 @@ import re
 
 import pytest
 
+from helpers import REPO
 from kejiquan_site.cli import main
-from kejiquan_site.formatting import format_value
-
-from conftest import REPO
+from kejiquan_site.model.formatting import format_value
 
 EN_SITE = "english:\n  title: Test site\n  description: A small test site.\n  publisher: Test desk\n"
 
@@ -20,9 +19,9 @@ EN_SITE = "english:\n  title: Test site\n  description: A small test site.\n  pu
 def _pages(site, prefix: str) -> dict[str, str]:
     pages = {}
     for path, data in site.files.items():
-        if path.endswith(".html") and not path.startswith(("en/embed/", "embed/")):
-            if (prefix and path.startswith(prefix)) or (not prefix and not path.startswith("en/")):
-                pages[path.removeprefix(prefix)] = data.decode("utf-8")
+        wanted = (prefix and path.startswith(prefix)) or (not prefix and not path.startswith("en/"))
+        if path.endswith(".html") and not path.startswith(("en/embed/", "embed/")) and wanted:
+            pages[path.removeprefix(prefix)] = data.decode("utf-8")
     return pages
 
 

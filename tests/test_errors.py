@@ -10,9 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from helpers import REPO
 from kejiquan_site.cli import main
-
-from conftest import REPO
 
 CASES = {
     "yaml syntax": (

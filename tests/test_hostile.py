@@ -15,18 +15,17 @@ import os
 import re
 import shutil
 import signal
-import time
 import textwrap
+import time
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 import pytest
 
+from helpers import MINIMAL, REPO
 from kejiquan_site.cli import main
-
-from conftest import MINIMAL, REPO
 
 FRONT = "---\ntitle: t\ndescription: d\n---\n\n"
 RD = textwrap.dedent(MINIMAL["facts/rd.yaml"]).lstrip("\n")
@@ -121,7 +120,6 @@ class Hostile:
     where: str
     message: str
     setup: Callable[[Path], None] | None = None
-    seconds: float = 5.0
     whole_file: bool = field(default=False)
 
 
@@ -160,7 +158,7 @@ CASES: dict[str, Hostile] = {
         "content/sources.yaml:4:3", "duplicate key 'title' (first given on line 2)"),
     "sources: billion laughs alias bomb": Hostile(
         {"sources.yaml": billion_laughs()},
-        "content/sources.yaml:5:10", "YAML aliases (*name) are not supported", seconds=1.0),
+        "content/sources.yaml:5:10", "YAML aliases (*name) are not supported"),
     "sources: a link that points at itself": Hostile(
         {"sources.yaml": None}, "content/sources.yaml", "this file is a link that leads back to itself",
         setup=symlink("content/sources.yaml", "sources.yaml"), whole_file=True),
@@ -180,7 +178,7 @@ CASES: dict[str, Hostile] = {
         "content/facts/more.yaml:1:1", "a fact file must hold facts by id, got a list"),
     "facts: a 50 MB file": Hostile(
         {"facts/more.yaml": b"a: " + b"x" * 50_000_000 + b"\n"},
-        "content/facts/more.yaml:1:1", "file is too large (50,000,004 bytes)", seconds=2.0),
+        "content/facts/more.yaml:1:1", "file is too large (50,000,004 bytes)"),
     "facts: binary bytes": Hostile(
         {"facts/more.yaml": b"r:\n  label: \x00\x01\x02\xff\n"},
         "content/facts/more.yaml:2:1", "this is not a text file (it contains NUL bytes)"),
@@ -205,8 +203,7 @@ CASES: dict[str, Hostile] = {
         {}, "content/facts/secret.yaml", "this file links to a place outside the content folder",
         setup=symlink("content/facts/secret.yaml", outside_file), whole_file=True),
     "facts: a named pipe": Hostile(
-        {}, "content/facts/pipe.yaml", "this is not a regular file", setup=fifo("content/facts/pipe.yaml"),
-        seconds=2.0, whole_file=True),
+        {}, "content/facts/pipe.yaml", "this is not a regular file", setup=fifo("content/facts/pipe.yaml"), whole_file=True),
     "facts: id with ../": Hostile(
         {"facts/more.yaml": fact("1", key="../etc")}, "content/facts/more.yaml:1:1", "fact id '../etc' is not allowed"),
     "facts: id with a slash": Hostile(
@@ -306,10 +303,10 @@ CASES: dict[str, Hostile] = {
         "unknown directive '{cardz}' (did you mean 'cards'?)"),
     "pages: unknown fact at the end of a 100,000-character line": Hostile(
         {"pages/about.md": FRONT + "北京" * 50_000 + "{fact}`rd.nope`\n"}, "content/pages/about.md:6:100008",
-        "unknown fact 'rd.nope'", seconds=3.0),
+        "unknown fact 'rd.nope'"),
     "pages: a 50 MB page": Hostile(
         {"pages/about.md": FRONT.encode() + b"x" * 50_000_000}, "content/pages/about.md:1:1",
-        "file is too large (50,000,033 bytes)", seconds=2.0),
+        "file is too large (50,000,033 bytes)"),
     "pages: binary bytes": Hostile(
         {"pages/about.md": b"\x89PNG\r\n\x1a\n\x00\x00"}, "content/pages/about.md:3:1", "this is not a text file"),
     "pages: CRLF line endings, error on the right line": Hostile(
@@ -357,13 +354,13 @@ CASES: dict[str, Hostile] = {
         {"facts/more.yaml": "long:\n  label: " + "长" * 1000 + "\n  value: 1\n  unit: number\n  source: demo\n"
                             "  evidence: '1'\n",
          "pages/about.md": FRONT + "{label}`more.long` " * 2000},
-        "content/pages/about.md:1:1", "the page is 6.00 MB when rendered, more than 5 MB", seconds=8.0),
+        "content/pages/about.md:1:1", "the page is 6.00 MB when rendered, more than 5 MB"),
     "pages: a list of 5,000 items shown 400 times": Hostile(
         {"facts/more.yaml": "l:\n  label: l\n  value: [" + ", ".join(LONG_LIST) + "]\n"
                             "  unit: list\n  source: demo\n  evidence: '" + "、".join(LONG_LIST) + "'\n",
          "sources/demo.txt": textwrap.dedent(MINIMAL["sources/demo.txt"]).lstrip("\n") + "、".join(LONG_LIST) + "\n",
          "pages/about.md": FRONT + "```{lists}\n- more.l\n```\n\n" * 400},
-        "content/pages/about.md:1:1", "the page grows beyond 5 MB when rendered", seconds=8.0),
+        "content/pages/about.md:1:1", "the page grows beyond 5 MB when rendered"),
     "pages: a million short lines": Hostile(
         {"pages/about.md": FRONT + "a\n" * 990_000}, "content/pages/about.md:20005:1",
         "the page has 990,001 lines, more than 20,000"),
@@ -382,7 +379,7 @@ CASES: dict[str, Hostile] = {
         setup=hard_link("templates/assets/secret.css", outside_file), whole_file=True),
     "templates: a component that is a named pipe": Hostile(
         {}, "templates/components/cards.html", "this is not a regular file",
-        setup=fifo("templates/components/cards.html"), seconds=2.0, whole_file=True),
+        setup=fifo("templates/components/cards.html"), whole_file=True),
     "templates: page template not UTF-8": Hostile(
         {}, "templates/page.html:1:1", "the file is not valid UTF-8 text",
         setup=write_template("page.html", b"\xff\xfe{% extends 'base.html' %}")),
@@ -393,6 +390,12 @@ CASES: dict[str, Hostile] = {
         {}, "templates/page.html:11", "template error while rendering content/pages/index.md:",
         setup=edit_template("page.html", "{{ body }}", "{{ body }}{% include '../../etc/passwd' %}")),
 }
+
+
+# Not a timing assertion: a bound far above any build here (a second or two), so that a build
+# that hangs (a named pipe) or goes quadratic (a regular expression retrying from every position)
+# fails instead of blocking the run. How fast hostile input is refused is measured in benchmarks/.
+HANG = 60.0
 
 
 @contextmanager
@@ -449,10 +452,8 @@ def test_hostile_input_is_refused_with_a_location(name, built, tmp_path):
     _apply(project.content, case.changes)
     if case.setup:
         case.setup(tmp_path)
-    started = time.perf_counter()
-    with deadline(max(case.seconds, 10.0)):
+    with deadline(HANG):
         code, err = build()
-    elapsed = time.perf_counter() - started
     assert code == 1, err
     assert "Traceback" not in err and "internal error" not in err, err
     assert f"{case.where}: error: {case.message}" in err, err
@@ -463,7 +464,6 @@ def test_hostile_input_is_refused_with_a_location(name, built, tmp_path):
     assert err.rstrip().endswith("nothing was written, the previous site is unchanged")
     assert "root:x:0:0" not in err  # a link to /etc/passwd is never read, not even for the source line
     assert "\x1b" not in err and RLO not in err  # nothing that rewrites the terminal or reorders its text
-    assert elapsed < case.seconds, f"{elapsed:.2f} s"
     assert _snapshot(tmp_path / "_site") == before
     assert not [path for path in tmp_path.iterdir()
                 if path.name.startswith("._site") and not path.name.endswith(".lock")]
@@ -481,7 +481,7 @@ def test_hostile_corpus_covers_every_kind_of_input_file():
 def _build_ok(built, tmp_path, changes: dict[str, str | bytes | None]) -> tuple[str, dict[str, str]]:
     project, build = built
     _apply(project.content, changes)
-    with deadline(10.0):
+    with deadline(HANG):
         code, err = build()
     assert code == 0, err
     pages = {path.relative_to(tmp_path / "_site").as_posix(): path.read_text(encoding="utf-8")
@@ -571,9 +571,8 @@ def test_hostile_long_lines_build_quickly(built, tmp_path):
     """100,000 characters on one line, in the shapes that make naive regular expressions retry
     from every position: digits, dotted digits, Chinese numerals, link brackets."""
     lines = ["三" * 100_000, "](" * 50_000, "北京" * 50_000]
-    started = time.perf_counter()
-    _, pages = _build_ok(built, tmp_path, {"pages/about.md": FRONT + "\n\n".join(lines) + "\n"})
-    assert time.perf_counter() - started < 5.0
+    with deadline(HANG):
+        _, pages = _build_ok(built, tmp_path, {"pages/about.md": FRONT + "\n\n".join(lines) + "\n"})
     assert "北京" * 50_000 in pages["about/index.html"]
 
 
@@ -581,10 +580,8 @@ def test_hostile_long_numbers_are_refused_quickly_and_shortly(built, tmp_path):
     """Numbers that come from no fact are errors: quickly found, and shortened in the message."""
     project, build = built
     _apply(project.content, {"pages/about.md": FRONT + "1" * 100_000 + "\n\n" + "1." * 50_000 + "\n"})
-    started = time.perf_counter()
-    with deadline(10.0):
+    with deadline(HANG):
         code, err = build()
-    assert time.perf_counter() - started < 5.0
     assert code == 1
     assert "content/pages/about.md:6:1: error: the number '11111111111111111111111…' is shown to readers" in err
     assert len(err) < 5_000
@@ -668,13 +665,13 @@ def test_hostile_output_folder_that_is_not_a_built_site_is_refused(name, built, 
     err = capsys.readouterr().err
     assert code == 2 and message in err and err.startswith("error: ") and err.count("\n") == 1, err
     assert _snapshot(tmp_path) == before
-    assert not [path for path in tmp_path.rglob(".*.new-*")]
+    assert not list(tmp_path.rglob(".*.new-*"))
 
 
 def test_hostile_output_of_an_earlier_release_without_the_stamp_is_replaced(built, tmp_path):
     """Editors upgrading have a _site/ written before the stamp existed: it is recognised by
     holding only what a build writes, and carries the stamp from then on."""
-    project, build = built
+    _project, build = built
     (tmp_path / "_site" / ".kejiquan-site").unlink()
     code, err = build()
     assert code == 0, err
@@ -684,7 +681,7 @@ def test_hostile_output_of_an_earlier_release_without_the_stamp_is_replaced(buil
 def test_hostile_output_guard_knows_every_top_level_name_a_build_writes(real_site):
     """An unstamped folder is taken for an earlier build only when it holds nothing else: a new
     kind of output at the top of the site must be added to OUR_TOP_LEVEL."""
-    from kejiquan_site.output import OUR_TOP_LEVEL
+    from kejiquan_site.build.output import OUR_TOP_LEVEL
 
     top = {path.split("/")[0] for path in real_site.files}
     page_folders = {path.split("/")[0] for path in real_site.files if re.fullmatch(r"[^/]+/index\.html", path)}
@@ -741,7 +738,7 @@ def test_hostile_interrupted_builds_say_one_line_and_leave_nothing_behind(signal
     import subprocess
     import sys
 
-    project, build = built
+    _project, _build = built
     command = [sys.executable, "-m", "kejiquan_site", "build", "--project", str(tmp_path),
                "--templates", str(tmp_path / "templates")]
     started = time.perf_counter()
@@ -765,7 +762,7 @@ def test_hostile_interrupted_builds_say_one_line_and_leave_nothing_behind(signal
 
 
 def test_hostile_published_files_are_readable_whatever_the_umask(built, tmp_path):
-    project, build = built
+    _project, build = built
     (tmp_path / "_site").chmod(0o2775)
     previous = os.umask(0o077)
     try:
@@ -795,4 +792,4 @@ def test_hostile_template_assets_keep_subfolders_and_skip_junk(built, tmp_path):
     assert [name for name in published if re.fullmatch(r"img/logo\.[0-9a-f]{10}\.svg", name)]
     junk_output = [name for name in published if re.search(r"~|#|orig|NOTES|Thumbs|DS_Store|swp|bak|config", name)]
     assert junk_output == []
-    assert all(not (tmp_path / "_site" / "assets" / name).read_bytes() == b"junk" for name in published)
+    assert all((tmp_path / "_site" / "assets" / name).read_bytes() != b"junk" for name in published)

@@ -9,10 +9,9 @@ from html.parser import HTMLParser
 
 import pytest
 
-from kejiquan_site.build import build_site
-from kejiquan_site.output import write_site
-
 from browser import launch_chromium, require_chromium, serve_folder
+from kejiquan_site.build.output import write_site
+from kejiquan_site.build.site import build_site
 
 PAYLOAD = ("\"'><script>alert(origin)</script><img src=x onerror=alert(origin)><svg onload=alert(origin)>"
            "<a href=javascript:alert(origin)>x</a></script><!--{{ config }}\u202e")
@@ -89,6 +88,7 @@ def test_injection_payloads_stay_text_in_the_html(make_project):
         assert all(src.startswith(("../", "assets/", "x.png")) for src in tags.sources), tags.sources
 
 
+@pytest.mark.browser
 @pytest.mark.parametrize("path", ["", "embed/rd_bars/", "embed/map/"])
 def test_injection_runs_no_script_in_a_browser(make_project, tmp_path, path):
     require_chromium()

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from kejiquan_site.labelplace import Box, Label, place_labels, point_box, spots_around, text_forms, text_size
-from kejiquan_site.storyorder import readable_formula
-from kejiquan_site.typography import phrases, with_break_points
+from kejiquan_site.render.labelplace import Box, Label, place_labels, point_box, spots_around, text_forms, text_size
+from kejiquan_site.render.storyorder import readable_formula
+from kejiquan_site.render.typography import phrases, with_break_points
 
 
 def test_typography_phrases_keep_listed_words_whole_and_no_lone_character():

@@ -12,9 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from helpers import MINIMAL, REPO, write_files
 from kejiquan_site.cli import main
-
-from conftest import MINIMAL, REPO, write_files
 
 SITE_EN = MINIMAL["site.yaml"] + """
         english:

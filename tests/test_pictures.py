@@ -11,13 +11,12 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from kejiquan_site.build import build_site
-from kejiquan_site.content import Project
-from kejiquan_site.figures import figure
-from kejiquan_site.pictures import CACHE_FOLDER, PNG_SCALE, PNG_WIDTH, KaleidoPainter, Request, chart_pictures
-
 from browser import CHROMIUM, require_chromium
-from conftest import REPO
+from helpers import REPO
+from kejiquan_site.build.site import build_site
+from kejiquan_site.render.figures import figure
+from kejiquan_site.render.pictures import CACHE_FOLDER, PNG_SCALE, PNG_WIDTH, KaleidoPainter, Request, chart_pictures
+from kejiquan_site.story.content import Project
 
 PROJECT = Project(REPO, REPO / "content", REPO / "templates")
 
@@ -41,6 +40,7 @@ def _plain(texts: list[str]) -> str:
     return " ".join(re.sub(r"<[^>]+>", "", text) for text in texts)
 
 
+@pytest.mark.browser
 def test_pictures_every_chart_edition_and_scheme_has_its_pictures_in_the_pages(pictured_site):
     files, story = pictured_site.files, pictured_site.story
     assert pictured_site.notes == ()
@@ -61,10 +61,11 @@ def test_pictures_every_chart_edition_and_scheme_has_its_pictures_in_the_pages(p
     assert any(name.endswith("-dark.svg") for name in named) and any(name.endswith(".png") for name in named)
 
 
+@pytest.mark.browser
 def test_pictures_texts_are_the_facts_displays_with_their_qualifiers(pictured_site):
     site = pictured_site
     for prefix, language in (("", "zh"), ("en/", "en")):
-        from kejiquan_site.i18n import edition
+        from kejiquan_site.story.i18n import edition
 
         local = edition(site.story, language)
         for chart in local.charts.values():
@@ -79,6 +80,7 @@ def test_pictures_texts_are_the_facts_displays_with_their_qualifiers(pictured_si
     assert re.search(r"at least 6%|6% or more|over 6%|6%\+", _plain(_texts(site.files["en/data/charts/rd_intensity-343.svg"])))
 
 
+@pytest.mark.browser
 def test_pictures_dark_svg_uses_the_dark_palette(pictured_site):
     light = pictured_site.files["data/charts/rd_intensity-343.svg"].decode()
     dark = pictured_site.files["data/charts/rd_intensity-343-dark.svg"].decode()
@@ -87,9 +89,10 @@ def test_pictures_dark_svg_uses_the_dark_palette(pictured_site):
     assert "rgb(169, 199, 255)" in dark and "rgb(232, 232, 232)" in dark
 
 
+@pytest.mark.browser
 def test_pictures_png_is_2x_on_white_with_title_and_source_line(pictured_site, tmp_path):
     site = pictured_site
-    for prefix, language in (("", "zh"), ("en/", "en")):
+    for prefix, _language in (("", "zh"), ("en/", "en")):
         for chart_id in site.story.charts:
             image = Image.open(io.BytesIO(site.files[f"{prefix}data/charts/{chart_id}-chart.png"]))
             assert image.width == PNG_WIDTH * PNG_SCALE
@@ -106,6 +109,7 @@ def test_pictures_png_is_2x_on_white_with_title_and_source_line(pictured_site, t
     assert "6%以上" in words
 
 
+@pytest.mark.browser
 def test_pictures_svg_is_byte_identical_when_drawn_again_from_an_empty_cache(tmp_path):
     require_chromium()
     site = build_site(PROJECT)
@@ -118,6 +122,7 @@ def test_pictures_svg_is_byte_identical_when_drawn_again_from_an_empty_cache(tmp
     assert all(b"defs-" in svg and not re.search(rb'id="defs-[0-9a-f]{6}"', svg) for svg in first.values())
 
 
+@pytest.mark.browser
 def test_pictures_warm_cache_needs_no_browser(tmp_path):
     require_chromium()
     site = build_site(PROJECT)
@@ -140,6 +145,7 @@ def test_pictures_without_a_browser_the_build_is_todays_with_one_note(tmp_path):
     assert not list(Path(tmp_path).iterdir()), "nothing cached when nothing was drawn"
 
 
+@pytest.mark.browser
 def test_wechat_pages_are_inline_styled_without_scripts_and_name_only_existing_pictures(pictured_site):
     files, base = pictured_site.files, pictured_site.story.config.base_url
     pages = {path: content.decode("utf-8") for path, content in files.items() if path.endswith("wechat/index.html")}

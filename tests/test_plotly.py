@@ -9,10 +9,9 @@ import plotly.graph_objects as go
 import pytest
 from plotly.offline.offline import get_plotlyjs_version
 
-from kejiquan_site.assets import BASIC_BUNDLE, bundle_version
-from kejiquan_site.figures import figure
-
-from conftest import REPO
+from helpers import REPO
+from kejiquan_site.render.assets import BASIC_BUNDLE, bundle_version
+from kejiquan_site.render.figures import figure
 
 
 def test_plotly_npm_pin_matches_the_python_package():

@@ -4,13 +4,13 @@ shows its diagnostics while the last good site stays served."""
 from __future__ import annotations
 
 import json
-import re
 import os
+import re
 import time
 import urllib.error
 import urllib.request
-from pathlib import Path
 
+from helpers import REPO, edit_file
 
 
 def _get(url: str) -> tuple[int, str]:
@@ -30,15 +30,6 @@ def _wait_for(predicate, timeout: float = 10.0) -> None:
     raise AssertionError("timed out")
 
 
-def _edit(path: Path, replacements: dict[str, str]) -> None:
-    """Replace text in a file in one step (as editors' programs save), so the watcher never sees
-    a half-written file."""
-    text = path.read_text(encoding="utf-8")
-    for old, new in replacements.items():
-        text = text.replace(old, new)
-    temporary = path.with_name(path.name + ".tmp")
-    temporary.write_text(text, encoding="utf-8")
-    os.replace(temporary, path)
 
 
 RAISE_BEIJING = {"value: 6\n": "value: 7\n", "保持在6%以上": "保持在7%以上"}
@@ -62,7 +53,7 @@ def test_preview_rebuilds_on_an_edit_and_reports_what_changed(preview):
     untouched = [preview["output"] / "robots.txt", preview["output"] / "sitemap.xml",
                  *sorted((preview["output"] / "assets").glob("*.css"))]
     before = [path.stat().st_mtime_ns for path in untouched]
-    _edit(preview["project"].content / "facts" / "rd.yaml", RAISE_BEIJING)
+    edit_file(preview["project"].content / "facts" / "rd.yaml", RAISE_BEIJING)
     _wait_for(lambda: preview["state"].generation > generation and "7%以上" in _get(preview["url"])[1])
     assert any("rd.beijing: 6%以上 -> 7%以上 (shown in" in line for line in preview["logs"])
     rebuilt = [line for line in preview["logs"] if line.startswith("rebuilt in ")]
@@ -76,7 +67,7 @@ def test_preview_keeps_the_last_good_site_and_publishes_the_errors(preview):
         return re.sub(r'data-generation="\d+"', "", _get(preview["url"])[1])
 
     before = page()
-    _edit(preview["project"].content / "facts" / "rd.yaml", {"unit: percent\n": "unit: percnt\n"})
+    edit_file(preview["project"].content / "facts" / "rd.yaml", {"unit: percent\n": "unit: percnt\n"})
     _wait_for(lambda: preview["state"].report != "")
     assert "content/facts/rd.yaml:4:9: error: 'unit' must be one of" in preview["state"].report
     assert page() == before
@@ -88,13 +79,13 @@ def test_preview_event_stream_sends_state_then_reload(preview):
         assert stream.readline() == b"event: state\n"
         assert json.loads(stream.readline().decode()[len("data: "):]) == {"report": "", "generation": 1}
         stream.readline()
-        _edit(preview["project"].content / "facts" / "rd.yaml", RAISE_BEIJING)
+        edit_file(preview["project"].content / "facts" / "rd.yaml", RAISE_BEIJING)
         assert stream.readline() == b"event: reload\n"
 
 
 def test_preview_overlay_shows_the_root_cause_first(preview):
     """One full-width colon: the browser overlay names it first, and nothing it causes."""
-    _edit(preview["project"].content / "facts" / "rd.yaml", {"value: 4.22\n": "value：4.22\n"})
+    edit_file(preview["project"].content / "facts" / "rd.yaml", {"value: 4.22\n": "value：4.22\n"})
     _wait_for(lambda: preview["state"].report != "")
     report = preview["state"].report
     assert report.startswith("content/facts/rd.yaml:17:8: error: a full-width colon '：' after 'value'; "
@@ -170,7 +161,7 @@ def test_preview_head_has_the_headers_of_get(preview):
 
 
 def test_preview_answers_unknown_paths_with_404(preview):
-    status, _, body = _request(preview["url"], "/no-such-page/")
+    status, _, _body = _request(preview["url"], "/no-such-page/")
     assert status == 404
     assert _request(preview["url"], "/../../etc/passwd")[0] == 404
 
@@ -179,7 +170,8 @@ def test_preview_survives_a_failed_write_and_rebuilds_the_next_edit(preview, mon
     """A full disk during a rebuild: the error in the terminal and the overlay, the last good site
     still served whole, and the next edit (once there is room) rebuilt and shown."""
     import errno
-    import kejiquan_site.output as output_module
+
+    import kejiquan_site.build.output as output_module
 
     before = _get(preview["url"])[1]
     real_replace = os.replace
@@ -190,14 +182,14 @@ def test_preview_survives_a_failed_write_and_rebuilds_the_next_edit(preview, mon
         return real_replace(source, target)
 
     monkeypatch.setattr(output_module.os, "replace", full_disk)
-    _edit(preview["project"].content / "facts" / "rd.yaml", RAISE_BEIJING)
+    edit_file(preview["project"].content / "facts" / "rd.yaml", RAISE_BEIJING)
     _wait_for(lambda: "no space left" in preview["state"].report)
     assert re.match(r"error: no space left on the device while writing _site/\S+; the preview keeps showing "
                     r"the last good site", preview["state"].report), preview["state"].report
     assert any(line.startswith("error: no space left") for line in preview["logs"])
     assert _get(preview["url"])[1].replace('data-generation="2"', 'data-generation="1"') == before
     monkeypatch.undo()
-    _edit(preview["project"].content / "facts" / "rd.yaml", {"保持在7%以上": "保持在7%以上。"})
+    edit_file(preview["project"].content / "facts" / "rd.yaml", {"保持在7%以上": "保持在7%以上。"})
     _wait_for(lambda: preview["state"].report == "" and "7%以上" in _get(preview["url"])[1])
     assert "7%以上" in (preview["output"] / "index.html").read_text(encoding="utf-8")
 
@@ -206,7 +198,7 @@ def test_preview_drops_clients_that_never_finish_their_request(preview, monkeypa
     import socket
     from urllib.parse import urlsplit
 
-    from kejiquan_site.previewserver import PreviewHandler
+    from kejiquan_site.preview.server import PreviewHandler
 
     monkeypatch.setattr(PreviewHandler, "timeout", 0.5)
     address = urlsplit(preview["url"])
@@ -228,7 +220,6 @@ def _serve_command(tmp_path, *options: str) -> tuple[int, str]:
     import subprocess
     import sys
 
-    from conftest import REPO
 
     done = subprocess.run([sys.executable, "-m", "kejiquan_site", "serve", "--project", str(tmp_path),
                            "--templates", str(REPO / "templates"), *options],
@@ -255,7 +246,7 @@ def test_preview_on_a_busy_port_or_a_strange_host_says_one_line(make_project, tm
 
 
 def test_preview_survives_an_engine_bug_in_a_rebuild(preview, monkeypatch):
-    import kejiquan_site.preview as preview_module
+    import kejiquan_site.preview.rebuild as preview_module
 
     real_build = preview_module.build_site
     calls = []
@@ -267,8 +258,8 @@ def test_preview_survives_an_engine_bug_in_a_rebuild(preview, monkeypatch):
         return real_build(*args, **kwargs)
 
     monkeypatch.setattr(preview_module, "build_site", broken_once)
-    _edit(preview["project"].content / "facts" / "rd.yaml", RAISE_BEIJING)
+    edit_file(preview["project"].content / "facts" / "rd.yaml", RAISE_BEIJING)
     _wait_for(lambda: "internal error: RuntimeError: something the engine did not expect" in preview["state"].report)
     assert "6%以上" in _get(preview["url"])[1]  # the last good site
-    _edit(preview["project"].content / "facts" / "rd.yaml", {"保持在7%以上": "保持在7%以上。"})
+    edit_file(preview["project"].content / "facts" / "rd.yaml", {"保持在7%以上": "保持在7%以上。"})
     _wait_for(lambda: preview["state"].report == "" and "7%以上" in _get(preview["url"])[1])

@@ -12,11 +12,10 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kejiquan_site.build import build_site
-from kejiquan_site.content import Project
+from helpers import MINIMAL, REPO, write_files
+from kejiquan_site.build.site import build_site
 from kejiquan_site.diagnostics import BuildFailed
-
-from conftest import MINIMAL, REPO, write_files
+from kejiquan_site.story.content import Project
 
 KEYS = ["label", "value", "unit", "qualifier", "period", "source", "evidence", "formula", "decimals",
         "measure", "coordinates", "note", "in_words", "type", "title", "bars", "places", "lines", "fact",

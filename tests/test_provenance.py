@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import unicodedata
 
-import pytest
-
-from kejiquan_site.provenance import evidence_in_source, missing_value
-
-from conftest import REPO, SEED
+from helpers import REPO, SEED
+from kejiquan_site.check.provenance import evidence_in_source, missing_value
 
 
 def test_provenance_every_value_occurs_in_its_evidence(real_site):
@@ -38,7 +35,7 @@ def test_provenance_every_evidence_fragment_occurs_in_the_seed_article(real_site
 
 
 def test_provenance_catches_a_value_missing_from_its_evidence(make_project):
-    from kejiquan_site.build import build_site
+    from kejiquan_site.build.site import build_site
 
     site = build_site(make_project())
     fact = site.story.facts["rd.beijing"]

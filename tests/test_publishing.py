@@ -8,10 +8,9 @@ import re
 
 import pytest
 
-from kejiquan_site.build import build_site
+from helpers import MINIMAL, REPO
+from kejiquan_site.build.site import build_site
 from kejiquan_site.cli import main
-
-from conftest import MINIMAL, REPO
 
 RELATIVE = MINIMAL["site.yaml"].replace("base_url: https://example.org/demo/", "base_url: /demo/")
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kejiquan_site.readerview import number_key, numbers_in, scan_html
+from kejiquan_site.check.readerview import number_key, numbers_in, scan_html
 
 
 def _keys(text: str) -> list[str]:

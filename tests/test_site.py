@@ -12,12 +12,11 @@ from pathlib import PurePosixPath
 
 import pytest
 
-from kejiquan_site.build import build_site
+from helpers import REPO
+from kejiquan_site.build.output import write_site
+from kejiquan_site.build.site import build_site
 from kejiquan_site.cli import main
-from kejiquan_site.content import Project
-from kejiquan_site.output import write_site
-
-from conftest import REPO
+from kejiquan_site.story.content import Project
 
 
 def chart_figure(html: str, chart_id: str) -> dict:

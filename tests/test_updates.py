@@ -6,60 +6,26 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 
 import pytest
 
-from kejiquan_site.build import build_site
+from helpers import ENTRY, RD, change_jjj_2024, copy_real_site, replace_in, write_updates_log
+from kejiquan_site.build.site import build_site
 from kejiquan_site.cli import main
-from kejiquan_site.content import Project
 from kejiquan_site.diagnostics import BuildFailed, format_diagnostic
-
-from conftest import REPO
+from kejiquan_site.story.content import Project
 
 ATOM = "{http://www.w3.org/2005/Atom}"
-RD = "content/facts/rd.yaml"
-ARCHIVE = "content/sources/xjb_kuowei.txt"
-ENTRY = """- date: "2027-03-02"
-  kind: {kind}
-  facts: [rd.jjj_2024]
-  note: 新数据
-  note_en: new data
-"""
 
 
-def _copy_real_site(tmp_path: Path) -> Project:
-    for folder in ("content", "templates"):
-        shutil.copytree(REPO / folder, tmp_path / folder)
-    if (REPO / "node_modules").is_dir():
-        (tmp_path / "node_modules").symlink_to(REPO / "node_modules")
-    return Project(tmp_path, tmp_path / "content", tmp_path / "templates")
-
-
-def _replace(root: Path, relative: str, old: str, new: str) -> None:
-    path = root / relative
-    text = path.read_text(encoding="utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new), encoding="utf-8")
-
-
-def _change_jjj_2024(root: Path) -> None:
-    """4.22% becomes 4.3%, in the fact, its evidence and the archived source it is quoted from."""
-    _replace(root, RD, "value: 4.22", "value: 4.3")
-    _replace(root, RD, "2024年的4.22%", "2024年的4.3%")
-    _replace(root, ARCHIVE, "2024年的4.22%", "2024年的4.3%")
-
-
-def _log(root: Path, text: str) -> None:
-    (root / "content/updates.yaml").write_text(text, encoding="utf-8")
 
 
 @pytest.fixture
 def published(tmp_path: Path) -> Project:
     """The real story, published on 2026-11-30 (its record is in content/published.yaml)."""
-    project = _copy_real_site(tmp_path)
+    project = copy_real_site(tmp_path)
     assert main(["publish", "--project", str(tmp_path), "--date", "2026-11-30", "-o", str(tmp_path / "_site")]) == 0
     return project
 
@@ -82,7 +48,7 @@ def test_updates_real_story_has_an_empty_log_and_feed(real_site):
 
 
 def test_updates_silent_change_is_refused_at_the_value(published):
-    _change_jjj_2024(published.root)
+    change_jjj_2024(published.root)
     messages = _failure(published)
     assert messages == [
         "content/facts/rd.yaml:33:10: error: 'rd.jjj_2024' changed since it was published on 2026-11-30 "
@@ -101,15 +67,15 @@ def test_updates_silent_change_is_refused_at_the_value(published):
 
 def test_updates_derived_facts_need_no_entry_of_their_own(published):
     """rd.jjj_change_pp is computed from rd.jjj_2024: the entry for the input covers it."""
-    _change_jjj_2024(published.root)
-    _log(published.root, ENTRY.format(kind="update"))
+    change_jjj_2024(published.root)
+    write_updates_log(published.root, ENTRY.format(kind="update"))
     site = build_site(published, strict=True)
     assert "rd.jjj_change_pp" in site.story.updates[0].touches
 
 
 def test_updates_entry_shows_on_every_page_of_the_fact(published):
-    _change_jjj_2024(published.root)
-    _log(published.root, ENTRY.format(kind="update"))
+    change_jjj_2024(published.root)
+    write_updates_log(published.root, ENTRY.format(kind="update"))
     site = build_site(published, strict=True)
     files, base = site.files, site.story.config.base_url  # the feed's links leave the site: absolute
     home, home_en = files["index.html"].decode(), files["en/index.html"].decode()
@@ -135,8 +101,8 @@ def test_updates_entry_shows_on_every_page_of_the_fact(published):
 
 
 def test_updates_correction_reads_as_a_correction(published):
-    _change_jjj_2024(published.root)
-    _log(published.root, ENTRY.format(kind="correction"))
+    change_jjj_2024(published.root)
+    write_updates_log(published.root, ENTRY.format(kind="correction"))
     files = build_site(published, strict=True).files
     assert "更正于 2027年3月2日：京津冀地区平均研发投入强度由4.22%更正为4.3%（新数据）" in files["index.html"].decode()
     assert "Corrected March 2, 2027:" in files["en/index.html"].decode()
@@ -148,8 +114,8 @@ def test_updates_correction_reads_as_a_correction(published):
 
 
 def test_updates_publish_moves_the_record_on_and_keeps_history(published):
-    _change_jjj_2024(published.root)
-    _log(published.root, ENTRY.format(kind="update"))
+    change_jjj_2024(published.root)
+    write_updates_log(published.root, ENTRY.format(kind="update"))
     before = build_site(published, strict=True).files
     assert main(["publish", "--project", str(published.root), "--date", "2027-03-03",
                  "-o", str(published.root / "_site")]) == 0
@@ -188,15 +154,15 @@ def _note(html: bytes) -> str:
     ("date: 2027-03-02\n", "content/updates.yaml:1:1: error: updates.yaml must be a list of entries, got a block of keys"),
 ])
 def test_updates_log_errors_are_located(published, log, message):
-    _change_jjj_2024(published.root)
-    _log(published.root, log)
+    change_jjj_2024(published.root)
+    write_updates_log(published.root, log)
     assert any(text.startswith(message) for text in _failure(published)), _failure(published)
 
 
 def test_updates_entry_before_anything_was_published(tmp_path):
-    project = _copy_real_site(tmp_path)
+    project = copy_real_site(tmp_path)
     (project.content / "published.yaml").unlink()
-    _log(tmp_path, ENTRY.format(kind="update"))
+    write_updates_log(tmp_path, ENTRY.format(kind="update"))
     assert _failure(project)[0].startswith(
         "content/updates.yaml:1:3: error: nothing has been published yet (there is no content/published.yaml), "
         "so no fact can have changed")
@@ -210,7 +176,7 @@ def test_updates_broken_record_is_located(published):
 
 
 def test_updates_publish_refuses_a_silent_change_and_writes_nothing(published, capsys):
-    _change_jjj_2024(published.root)
+    change_jjj_2024(published.root)
     record = (published.content / "published.yaml").read_bytes()
     assert main(["publish", "--project", str(published.root), "--date", "2027-03-03",
                  "-o", str(published.root / "_site")]) == 1
@@ -259,7 +225,7 @@ def test_updates_datapackage_is_a_valid_frictionless_package(real_site, tmp_path
 def test_updates_a_value_its_evidence_does_not_state_is_the_only_error(published):
     """The editor typed the other number of the fact's own quote: that is the root cause, so the
     change it seems to make and the source number it leaves uncovered are not reported too."""
-    _replace(published.root, RD, "value: 4.22", "value: 3.5")
+    replace_in(published.root, RD, "value: 4.22", "value: 3.5")
     messages = _failure(published)
     assert [message.splitlines()[0] for message in messages] == [
         "content/facts/rd.yaml:37:13: error: the evidence of 'rd.jjj_2024' gives 4.22% for its period 2024, "

@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from kejiquan_site.build import build_site
-from kejiquan_site.cli import main
-from kejiquan_site.output import write_site
-
 from browser import launch_chromium, require_chromium, serve_folder
-from test_browser import AXE
-from test_updates import ENTRY, _change_jjj_2024, _copy_real_site, _log
+from helpers import AXE, ENTRY, change_jjj_2024, copy_real_site, write_updates_log
+from kejiquan_site.build.output import write_site
+from kejiquan_site.build.site import build_site
+from kejiquan_site.cli import main
+
+pytestmark = pytest.mark.browser
 
 SHOWN = {"": ("4.3% （已更新）", "京津冀地区平均研发投入强度：出处", "2026年11月30日 · 4.22%"),
          "en/": ("4.3% (updated)", "Average R&D intensity in Beijing-Tianjin-Hebei: where it comes from",
@@ -27,13 +27,13 @@ def changed_site(tmp_path_factory):
     """The real story published on 2026-11-30, then rd.jjj_2024 updated with an entry; served
     under a sub-path."""
     root = tmp_path_factory.mktemp("changed")
-    project = _copy_real_site(root)
+    project = copy_real_site(root)
     config = project.content / "site.yaml"
     config.write_text(re.sub(r"(?m)^base_url: .*$", "base_url: https://example.org/kejiquan/",
                              config.read_text(encoding="utf-8")), encoding="utf-8")
     assert main(["publish", "--project", str(root), "--date", "2026-11-30", "-o", str(root / "_site")]) == 0
-    _change_jjj_2024(root)
-    _log(root, ENTRY.format(kind="update"))
+    change_jjj_2024(root)
+    write_updates_log(root, ENTRY.format(kind="update"))
     served = root / "served"
     write_site(build_site(project, strict=True).files, served / "kejiquan")
     with serve_folder(served, not_found_site="kejiquan") as base:

@@ -7,7 +7,7 @@ def start() -> None:
     """Hold Ctrl-C and SIGTERM while the engine is imported: the command line takes them from
     its first step on, and reports them in one line (cli.run)."""
     signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
-    from .cli import run
+    from kejiquan_site.cli import run
 
     run()
 

@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # the engine is imported once Ctrl-C and SIGTERM are handled (see main)
-    from .build import Site
-    from .content import Project
-    from .pictures import KaleidoPainter
+    from kejiquan_site.build.site import Site
+    from kejiquan_site.render.pictures import KaleidoPainter
+    from kejiquan_site.story.content import Project
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -76,10 +76,10 @@ def _publish(project: Project, output: Path, date: str | None) -> tuple[Site, st
     saying what was recorded. Nothing is written when the first build fails."""
     import datetime
 
-    from .build import build_site
-    from .output import write_site
-    from .published import RECORD_FILE, next_record, render_record, write_record
-    from .updates import entry_dates
+    from kejiquan_site.build.output import write_site
+    from kejiquan_site.build.site import build_site
+    from kejiquan_site.read.published import RECORD_FILE, next_record, render_record, write_record
+    from kejiquan_site.read.updates import entry_dates
 
     date = date or datetime.date.today().isoformat()
     site = build_site(project, strict=True, processes=_usable_cores(), painter=_painter(project))
@@ -102,10 +102,10 @@ def _project_arguments(command: argparse.ArgumentParser) -> None:
 
 def _propose(project: Project, source_id: str) -> int:
     """`kejiquan facts propose SOURCE_ID`: the proposals on stdout; problems on stderr."""
-    from .content import load_story
-    from .diagnostics import did_you_mean
-    from .markdown_ext import make_markdown
-    from .propose import propose_facts
+    from kejiquan_site.check.propose import propose_facts
+    from kejiquan_site.diagnostics import did_you_mean
+    from kejiquan_site.markdown.extensions import make_markdown
+    from kejiquan_site.story.content import load_story
 
     story = load_story(project, make_markdown())
     coverage = {c.source: c for c in story.coverage}
@@ -121,7 +121,7 @@ def _propose(project: Project, source_id: str) -> int:
 
 
 def _new(directory: Path) -> int:
-    from .starter_project import create_project
+    from kejiquan_site.starter_project import create_project
 
     try:
         files = create_project(directory)
@@ -149,7 +149,7 @@ def _terminated(signum, frame) -> None:
 
 def _painter(project: Project) -> KaleidoPainter:
     """The charts' static pictures, cached in the project's .cache/ (see pictures.py)."""
-    from .pictures import CACHE_FOLDER, KaleidoPainter
+    from kejiquan_site.render.pictures import CACHE_FOLDER, KaleidoPainter
 
     return KaleidoPainter(project.root / CACHE_FOLDER)
 
@@ -180,9 +180,9 @@ def _interruptible(argv: list[str] | None) -> int:
 
 
 def _run(argv: list[str] | None, finished: dict[str, bool]) -> int:
-    from .config import base_url_problem
-    from .content import Project
-    from .output import OutputRefused, check_output_folder
+    from kejiquan_site.build.output import OutputRefused, check_output_folder
+    from kejiquan_site.read.config import base_url_problem
+    from kejiquan_site.story.content import Project
 
     # A build allocates many small objects that live until it ends: collecting them over and over
     # cost a quarter of a 1,000-page build (measured with benchmarks/). Collect far less often.
@@ -204,6 +204,7 @@ def _run(argv: list[str] | None, finished: dict[str, bool]) -> int:
             check_output_folder(output, {"project": root, "content": project.content,
                                          "templates": project.templates})
         if args.command == "serve":
+            assert output is not None
             return _serve(project, output, args)
         return _build(project, output, args, finished)
     except OutputRefused as refused:
@@ -212,7 +213,7 @@ def _run(argv: list[str] | None, finished: dict[str, bool]) -> int:
 
 
 def _serve(project: Project, output: Path, args: argparse.Namespace) -> int:
-    from .preview import ServeFailed, serve
+    from kejiquan_site.preview.rebuild import ServeFailed, serve
 
     try:
         serve(project, output, args.host, args.port, lambda text: print(text, flush=True), strict=args.strict)
@@ -225,11 +226,11 @@ def _serve(project: Project, output: Path, args: argparse.Namespace) -> int:
 def _build(project: Project, output: Path | None, args: argparse.Namespace, finished: dict[str, bool]) -> int:
     """`build`, `publish`, `check` (output None), and `facts propose`, which reads the story as
     they do."""
-    from .build import build_site
-    from .changes import describe_changes, previous_values
-    from .diagnostics import BuildFailed, describe_system_error, format_report
-    from .output import OutputBusy, WriteFailed, write_site
-    from .textfiles import display_path
+    from kejiquan_site.build.changes import describe_changes, previous_values
+    from kejiquan_site.build.output import OutputBusy, WriteFailed, write_site
+    from kejiquan_site.build.site import build_site
+    from kejiquan_site.diagnostics import BuildFailed, describe_system_error, format_report
+    from kejiquan_site.read.textfiles import display_path
 
     root = project.root
     try:
@@ -240,6 +241,7 @@ def _build(project: Project, output: Path | None, args: argparse.Namespace, fini
             site = build_site(project, strict=args.strict, painter=_painter(project) if args.command == "build" else None,
                               precompress=getattr(args, "precompress", False), processes=_usable_cores())
         if args.command == "publish":
+            assert output is not None  # publish writes the site: main() chose the folder
             site, recorded = _publish(project, output, args.date)
             changes = [recorded]
             finished["written"] = True
@@ -274,7 +276,7 @@ def _build(project: Project, output: Path | None, args: argparse.Namespace, fini
 
 
 def _report(site: Site, output: Path | None, changes: list[str], command: str, root: Path) -> None:
-    from .diagnostics import format_report
+    from kejiquan_site.diagnostics import format_report
 
     pages = sum(1 for path in site.files if path.endswith(".html"))
     story = site.story
@@ -310,6 +312,6 @@ def run() -> None:
 
 
 if __name__ == "__main__":
-    from .__main__ import start
+    from kejiquan_site.__main__ import start
 
     start()

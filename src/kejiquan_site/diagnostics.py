@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 import stat
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -125,7 +126,7 @@ def format_report(diagnostics: list[Diagnostic], project_root: Path | None = Non
     return "\n".join(body)
 
 
-def did_you_mean(name: str, candidates: list[str] | set[str]) -> str:
+def did_you_mean(name: str, candidates: Collection[str]) -> str:
     """' (did you mean 'x'?)' for the closest candidate, or '' when nothing is close."""
     import difflib
 

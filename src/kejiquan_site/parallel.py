@@ -11,7 +11,8 @@ from __future__ import annotations
 import gc
 import os
 import pickle
-from typing import Any, Callable, TypeVar
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 T = TypeVar("T")
 
@@ -31,9 +32,9 @@ def run_parts(parts: list[Callable[[], T]], processes: int = 1) -> list[T]:
         if outcome is None:  # the child died or could not send its result: do the part here
             results.append(part())
         elif outcome[0] == "raised":
-            raise outcome[1]
+            raise outcome[1]  # type: ignore[misc]  # the child sends back the exception it raised
         else:
-            results.append(outcome[1])
+            results.append(outcome[1])  # type: ignore[arg-type]
     return results
 
 
@@ -49,13 +50,17 @@ def run_jobs(jobs: list[tuple[float, Callable[[], T]]], processes: int = 1) -> l
         lightest = loads.index(min(loads))
         shares[lightest].append(index)
         loads[lightest] += jobs[index][0]
-    parts = run_parts([lambda share=share: [(index, jobs[index][1]()) for index in share] for share in shares],
-                      processes)
+    parts = run_parts([_share_runner(jobs, share) for share in shares], processes)
     results: list[Any] = [None] * len(jobs)
     for part in parts:
         for index, result in part:
             results[index] = result
     return results
+
+
+def _share_runner(jobs: list[tuple[float, Callable[[], T]]], share: list[int]) -> Callable[[], list[Any]]:
+    """The work of one share: (job index, result) for each of its jobs."""
+    return lambda: [(index, jobs[index][1]()) for index in share]
 
 
 def _start(part: Callable[[], object]) -> tuple[int, int] | None:
@@ -72,12 +77,12 @@ def _start(part: Callable[[], object]) -> tuple[int, int] | None:
         try:
             try:
                 outcome = ("returned", part())
-            except Exception as exc:  # noqa: BLE001 - handed to the parent, which raises it
+            except Exception as exc:
                 outcome = ("raised", exc)
             data = pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
             with os.fdopen(write_end, "wb") as pipe:
                 pipe.write(data)
-        except BaseException:  # noqa: BLE001 - the parent does the part itself
+        except BaseException:
             code = 1
         os._exit(code)
     os.close(write_end)
@@ -98,7 +103,7 @@ def _finish(child: tuple[int, int] | None) -> tuple[str, object] | None:
     gc.disable()  # unpickling makes many objects at once, each collection would go through them all
     try:
         return pickle.loads(data)
-    except Exception:  # noqa: BLE001 - a result that does not unpickle: do the part here
+    except Exception:
         return None
     finally:
         if collecting:

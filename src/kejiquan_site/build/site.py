@@ -1,0 +1,357 @@
+"""The build: load and check the story, render every edition's files in memory, then (CLI)
+write once.
+
+`build_site` returns the whole site as {path: bytes} and never touches the output folder, so
+tests and `check` can use it freely.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from kejiquan_site.check.readback import OutputReport, Producer, allowed_numbers, check_output, read_producer
+from kejiquan_site.diagnostics import BuildFailed, Diagnostic
+from kejiquan_site.markdown.extensions import DirectiveItem, make_markdown
+from kejiquan_site.model.ui import ui
+from kejiquan_site.model.urls import hashed_name
+from kejiquan_site.parallel import run_jobs
+from kejiquan_site.read.charts import Chart, chart_table
+from kejiquan_site.read.contentfiles import count_content_files
+from kejiquan_site.read.facts import Fact, Source
+from kejiquan_site.read.pages import Page
+from kejiquan_site.read.published import History, fact_histories
+from kejiquan_site.render.assets import Assets, PlotlyBundle, collect_assets
+from kejiquan_site.render.discovery import gzip_siblings, render_headers_file, render_robots, render_sitemap
+from kejiquan_site.render.downloads import CSV_PATH, JSON_PATH, render_facts_csv, render_facts_json, render_table_csv
+from kejiquan_site.render.feed import feed_path, render_feed, update_sentences
+from kejiquan_site.render.figures import figure
+from kejiquan_site.render.manifest import (
+    BUILD_PATH,
+    PACKAGE_PATH,
+    git_commit,
+    render_build_manifest,
+    render_datapackage,
+)
+from kejiquan_site.render.pages import (
+    THEME,
+    PageRenderer,
+    chart_csv_path,
+    edition_prefix,
+    embed_path,
+    make_environment,
+    plain_text,
+    wechat_path,
+)
+from kejiquan_site.render.pictures import ChartPictures, KaleidoPainter, Request, chart_pictures
+from kejiquan_site.render.shareimage import KeyNumber, render_share_image
+from kejiquan_site.render.wechat import render_wechat
+from kejiquan_site.reuse.memo import NO_MEMO, Memo, folder_signature
+from kejiquan_site.story.content import Project, Story, load_story
+from kejiquan_site.story.i18n import edition, twin_urls
+
+
+@dataclass(frozen=True)
+class Site:
+    files: dict[str, bytes]
+    story: Story
+    plotly: PlotlyBundle
+    notes: tuple[str, ...] = ()
+    verified: tuple[int, int] = (0, 0)  # numbers checked against the facts, internal links followed
+
+
+PARALLEL_FROM = 100  # content files; below that a child process costs more than it saves
+
+
+def build_site(project: Project, *, strict: bool = False, memo: Memo = NO_MEMO, precompress: bool = False,
+               processes: int = 1, painter: KaleidoPainter | None = None) -> Site:
+    """Every output file in memory; raises BuildFailed with all problems of the content.
+
+    `strict` makes warnings errors. `memo` (the preview's)
+    reuses the results of the last build where their inputs are unchanged; `precompress` adds
+    a .gz copy of every text file (for servers that send them as they are, such as nginx's
+    gzip_static; most hosts compress on the fly, and each copy is one more file to write).
+    `processes` > 1 reads and renders a large site on that many cores (not with a memo).
+    `painter` draws the charts' static pictures (pictures.py); without one (the preview, most
+    tests) pages draw their charts with plotly.js only.
+    """
+    if memo is not NO_MEMO or count_content_files(project) < PARALLEL_FROM:
+        processes = 1
+    md = memo.get("markdown", None, make_markdown)
+    story = load_story(project, md, strict, memo, processes)
+    assets = collect_assets(project.root, project.templates)
+    files = dict(assets.files)
+    files.update({image.output: image.content for image in story.images.values()})
+    notes: list[str] = []
+    templates_key = folder_signature(project.templates)
+    env = memo.get("jinja", templates_key, lambda: make_environment(project))
+    editions = {language: edition(story, language, memo) for language in story.config.editions}
+    history = memo.get("history", (story.record, tuple(story.facts.values())),
+                       lambda: fact_histories(story.facts, story.record))
+    renderers = []
+    for language in story.config.editions:
+        share_images, renderer = _edition_renderer(story, editions, language, project, assets, env, notes,
+                                                   memo, templates_key, history)
+        files.update(share_images)
+        renderers.append(renderer)
+    if painter is not None:
+        files.update(_chart_pictures(renderers, painter, assets, notes))
+    rendered = run_jobs(_render_jobs(renderers, story, editions.get("en"), memo, history, each_page_apart=processes > 1),
+                        processes)
+    problems = [problem for _, found in rendered for problem in found]
+    if problems:
+        raise BuildFailed(problems + list(story.warnings))
+    for part_files, _ in rendered:
+        files.update(part_files)
+    files.update(_discovery_files(story))
+    files.update(_update_feeds(story, editions))
+    files[BUILD_PATH] = render_build_manifest(story, git_commit(project.root), assets.plotly.version, memo)
+    files[PACKAGE_PATH] = render_datapackage(story)
+    report = _check_output(files, story, editions, project, memo, history)
+    if report.problems:
+        raise BuildFailed(report.problems + list(story.warnings))
+    if precompress:
+        files.update(gzip_siblings(files))
+    return Site(dict(sorted(files.items())), story, assets.plotly, tuple(dict.fromkeys(notes)),
+                (report.numbers, report.links))
+
+
+def _check_output(files: dict[str, bytes], story: Story, editions: dict[str, Story], project: Project,
+                  memo: Memo, history: History) -> OutputReport:
+    """What readers get: numbers from facts, no markup left, every internal link resolves."""
+    known: dict[Fact, frozenset[str]] = memo.get("supplied-numbers", None, dict)  # by fact, kept between builds
+    supplied = [known[fact] if fact in known else known.setdefault(fact, allowed_numbers(_supplied_texts((fact,), ())))
+                for local in editions.values() for fact in local.facts.values()]
+    if len(known) > 2 * len(supplied):  # forget the facts of earlier builds
+        kept = dict(zip((fact for local in editions.values() for fact in local.facts.values()), supplied))
+        known.clear()
+        known.update(kept)
+    sources = tuple(source for local in editions.values() for source in local.sources.values())
+    story_texts = tuple(_story_texts(story, history))
+    allowed = memo.get("allowed-numbers", (tuple(supplied), sources, story_texts), lambda: frozenset().union(
+        allowed_numbers(_supplied_texts((), sources) + list(story_texts)), *supplied))
+    return check_output(files, allowed, lambda path: _producers(path, story, project), story.config.base_path, memo,
+                        _computed_numbers(story))
+
+
+def _computed_numbers(story: Story) -> dict[str, frozenset[str]]:
+    """Numbers the build computes for one page: the coverage counts where {coverage} shows them,
+    the numbering of sources (来源1) where {facttable} refers to them."""
+    counts = allowed_numbers(str(count) for coverage in story.coverage
+                             for count in (coverage.numbers, coverage.facts, coverage.set_aside,
+                                                         len(coverage.uncovered)))
+    ordinals = allowed_numbers(str(number) for number in range(1, len(story.sources) + 1))
+    computed = {"coverage": counts, "facttable": ordinals}
+    allowed: dict[str, frozenset[str]] = {}
+    for page in story.pages:
+        for ref in page.references:
+            if ref.kind == "directive" and ref.id in computed:
+                for path in (page.output_path, wechat_path(page)):  # the page and its 公众号 edition
+                    allowed[path] = allowed.get(path, frozenset()) | computed[ref.id]
+    return allowed
+
+
+def _supplied_texts(facts: tuple[Fact, ...], sources: tuple[Source, ...]) -> list[str]:
+    """Every text a fact or source supplies: what the site may show numbers from."""
+    texts = [str(text) for fact in facts for text in (fact.display, fact.label, fact.period, fact.evidence, fact.note,
+                                                                  fact.formula)]
+    texts += [f"{fact.coordinates.lon:.2f} {fact.coordinates.lat:.2f}" for fact in facts if fact.coordinates]
+    texts += [text for source in sources for text in (source.title, source.via, source.date, source.note)]
+    return texts
+
+
+def _story_texts(story: Story, history: History) -> list[str]:
+    """Numbers the content supplies besides facts and sources: the dates of pages, publications
+    and updates, the values readers saw before an update (and each fact's published history), page
+    names (404) and the site's address."""
+    texts = [date for page in story.pages for date in (page.published, page.updated) if date]
+    texts += [page.name for page in story.pages] + [story.config.base_url]  # the printed address
+    if story.record is not None:
+        texts += [story.record.date] + [version.date for versions in story.record.facts.values()
+                                        for version in versions]
+    for update in story.updates:
+        texts += [update.date] + [shown for change in update.changes for shown in change.before + change.after]
+    texts += [text for versions in history.values() for version in versions for text in version[2:]]
+    return texts
+
+
+def _producers(path: str, story: Story, project: Project) -> list[Producer]:
+    """The files that made the output file `path`: its page, the charts on it, the templates."""
+    found: list[Producer] = []
+    page = next((page for page in story.pages if page.output_path == path), None)
+    charts = [story.charts[chart_id] for chart_id in page.chart_ids if chart_id in story.charts] if page else \
+        [chart for chart in story.charts.values() if embed_path(chart.id, "zh") == path or embed_path(chart.id, "en") == path]
+    if page is not None:
+        found.append(read_producer(project.root / page.source, page.source))
+    found += [read_producer(project.root / chart.location.path, chart.location.path) for chart in charts]
+    for folder, shown in ((project.templates, project.shown(project.templates)), (Path(str(THEME)), project.shown(Path(str(THEME))))):
+        found += [read_producer(template, f"{shown}/{template.relative_to(folder).as_posix()}")
+                  for template in sorted(Path(folder).rglob("*.html"))]
+    return found
+
+
+def _edition_renderer(story: Story, editions: dict[str, Story], language: str, project: Project, assets: Assets,
+                      env, notes: list[str], memo: Memo, templates_key: Any, history: History
+                      ) -> tuple[dict[str, bytes], PageRenderer]:
+    """The share images of one edition, and the renderer of its pages, embeds and chart CSVs."""
+    local = editions[language]
+    other = editions.get("zh" if language == "en" else "en")
+    files, share_paths = _share_images(local, notes, memo)
+    other_labels = memo.get(("other-labels", language), other.facts if other else None,
+                            lambda: {key: fact.label for key, fact in (other.facts if other else {}).items()})
+    renderer = PageRenderer(local, project, assets, language=language, share_images=share_paths,
+                            other_labels=other_labels, env=env, memo=memo, templates_key=templates_key,
+                            alternates=twin_urls(story), histories=history)
+    return files, renderer
+
+
+def _chart_pictures(renderers: list[PageRenderer], painter: KaleidoPainter, assets: Assets,
+                    notes: list[str]) -> dict[str, bytes]:
+    """The static pictures of every chart in every edition, drawn in one go; each renderer
+    learns where its charts' pictures are. Nothing, and a note, when they cannot be drawn."""
+    requests: dict[str, Request] = {}
+    found: list[dict[str, ChartPictures]] = []
+    for renderer in renderers:
+        local, language = renderer.story, renderer.language
+        pictures = {}
+        for chart in local.charts.values():
+            credit = (ui("source", language) + renderer.source_names([local.facts[i] for i in chart.fact_ids])
+                      + (f" · {chart.note}" if chart.note else "") + f" · {local.config.title}")
+            asked, pictures[chart.id] = chart_pictures(chart.id, edition_prefix(language),
+                                                       figure(chart, local.facts, language), chart.title, credit)
+            requests.update(asked)
+        found.append(pictures)
+    if not requests:
+        return {}
+    drawn, note = painter.paint(requests, assets.plotly.content, assets.plotly.version)
+    if note:
+        notes.append(note)
+        return {}
+    for renderer, pictures in zip(renderers, found):
+        renderer.pictures = pictures
+    return drawn
+
+
+Rendered = tuple[dict[str, bytes], list[Diagnostic]]
+
+
+def _render_jobs(renderers: list[PageRenderer], story: Story, english: Story | None, memo: Memo, history: History,
+                 each_page_apart: bool) -> list[tuple[float, Callable[[], Rendered]]]:
+    """Everything left to render, with a rough cost for sharing it out between processes: the
+    downloads, and each page with the embed pages and tables of the charts first shown on it
+    (a page with the table of all facts costs as many as it has rows). In one process, one job
+    per edition."""
+    rows = len(story.facts) / 20
+    jobs: list[tuple[float, Callable[[], Rendered]]] = [(rows, lambda: (_data_files(story, english, memo, history), []))]
+    for renderer in renderers:
+        if not each_page_apart:
+            jobs.append((0, functools.partial(_page_job, renderer, None, None)))
+            continue
+        charts = dict(renderer.story.charts)
+        for page in renderer.story.pages:
+            shown = [charts.pop(chart_id) for chart_id in dict.fromkeys(page.chart_ids) if chart_id in charts]
+            cost = 1 + 0.6 * len(shown) + (rows if any(ref.id == "facttable" for ref in page.references) else 0)
+            jobs.append((cost, functools.partial(_page_job, renderer, [page], shown)))
+        for chart in charts.values():
+            jobs.append((0.6, functools.partial(_page_job, renderer, [], [chart])))
+    return jobs
+
+
+def _page_job(renderer: PageRenderer, pages: list[Page] | None, charts: list[Chart] | None) -> Rendered:
+    """Pages and embed pages (all of the edition for None), and the charts' CSV tables."""
+    files, problems = renderer.render_all(pages, charts)
+    files.update(_wechat_pages(renderer, files, pages))
+    for chart in renderer.story.charts.values() if charts is None else charts:
+        files.update(_chart_csv(renderer, chart))
+    return files, problems
+
+
+def _wechat_pages(renderer: PageRenderer, files: dict[str, bytes], pages: list[Page] | None) -> dict[str, bytes]:
+    """The 公众号 edition of every rendered page that shows a chart (wechat.py)."""
+    config, found = renderer.story.config, {}
+    credit = " · ".join(part for part in (config.title, config.publisher, config.copyright) if part)
+    for page in renderer.story.pages if pages is None else pages:
+        rendered = files.get(page.output_path)
+        if not page.chart_ids or rendered is None:
+            continue
+        pictures = {chart_id: config.base_url + renderer.pictures[chart_id].png
+                    for chart_id in page.chart_ids if chart_id in renderer.pictures}
+        text = rendered.decode("utf-8") if isinstance(rendered, bytes) else rendered
+        found[wechat_path(page)] = render_wechat(text, pictures, config.base_url + page.url, credit,
+                                                 renderer.language).encode("utf-8")
+    return found
+
+
+def _chart_csv(renderer: PageRenderer, chart: Chart) -> dict[str, bytes]:
+    """The data table of one chart as CSV, as the chart's edition shows it."""
+    local, language = renderer.story, renderer.language
+    inputs = (chart, tuple(map(local.facts.get, chart.fact_ids)))
+    return {chart_csv_path(chart.id, language): renderer.memo.get(
+        ("chart-csv", language, chart.id), inputs, lambda: render_table_csv(chart_table(chart, local.facts, language)))}
+
+
+def _data_files(story: Story, english: Story | None, memo: Memo, history: History) -> dict[str, bytes]:
+    """The downloads of all facts, with the English labels and values when there is an edition."""
+    facts = list(story.facts.values())
+    english_facts = list(english.facts.values()) if english else None
+    return {CSV_PATH: render_facts_csv(facts, english_facts, memo, history),
+            JSON_PATH: render_facts_json(facts, story.sources, english_facts, memo, history)}
+
+
+def _discovery_files(story: Story) -> dict[str, bytes]:
+    urls = [page.url for page in story.pages if page.name != "404"]
+    urls += [embed_path(chart_id, language).removesuffix("index.html")
+             for language in story.config.editions for chart_id in story.charts]
+    return {"sitemap.xml": render_sitemap(story.config, urls), "robots.txt": render_robots(story.config),
+            "_headers": render_headers_file()}
+
+
+def _update_feeds(story: Story, editions: dict[str, Story]) -> dict[str, bytes]:
+    """The Atom feed of the updates log in every edition, linking to the edition's log page (the
+    page with {updates}; the home page when there is none)."""
+    feeds = {}
+    for language, local in editions.items():
+        log = next((page.url for page in local.pages if any(ref.kind == "directive" and ref.id == "updates"
+                                                             for ref in page.references)), feed_path(language)[:-len("updates.xml")])
+        fallback = story.record.date if story.record else max((s.date for s in story.sources.values() if len(s.date) == 10),
+                                                               default="2000-01-01")
+        feeds[feed_path(language)] = render_feed(local.config, story.updates, language, log,
+                                                 update_sentences(story.updates, language), fallback)
+    return feeds
+
+
+def _key_numbers(items: Sequence[DirectiveItem], story: Story) -> list[KeyNumber]:
+    numbers = []
+    for item in items:
+        facts = [story.facts[fact_id] for fact_id in item.ids]
+        numbers.append(KeyNumber(" → ".join(fact.display for fact in facts), item.text or facts[0].label))
+    return numbers
+
+
+def _share_images(story: Story, notes: list[str], memo: Memo) -> tuple[dict[str, bytes], dict[str, str]]:
+    """Share images of one edition: ({file: png}, {page output path: file}). Pages with key-number
+    cards get their own (title and numbers); every other page shares the home page's, so the cost
+    does not grow with the number of pages. Nothing, and a note, when no CJK font is installed."""
+    images: dict[str, bytes] = {}
+    paths: dict[str, str] = {}
+    home = next((page for page in story.pages if page.name == "index"), None)
+    for page in [home] + [page for page in story.pages if page is not home and page.first_cards]:
+        if page is None:
+            continue
+        title, numbers = plain_text(page.title, story.facts), _key_numbers(page.first_cards, story)
+        png = memo.get(("share-image", page.output_path), (story.config.title, title, numbers),
+                       lambda: render_share_image(story.config.title, title, numbers))
+        if png is None:
+            notes.append("no CJK font found (install fonts-noto-cjk): pages have no share image")
+            return {}, {}
+        name = hashed_name(f"share-{page.prefix.strip('/') + '-' if page.prefix else ''}{page.name}", ".png", png)
+        images[name] = png
+        paths[page.output_path] = name
+    if home is not None:
+        for page in story.pages:
+            if page.name != "404":
+                paths.setdefault(page.output_path, paths[home.output_path])
+    return images, paths

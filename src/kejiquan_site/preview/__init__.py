@@ -1,0 +1,1 @@
+"""The live preview: rebuilds on every change, and its local web server."""

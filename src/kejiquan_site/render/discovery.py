@@ -1,0 +1,96 @@
+"""Being found and shared: schema.org JSON-LD, sitemap.xml, robots.txt, the `_headers` file for
+hosts that read one, and gzip siblings of text files for servers that send them precompressed.
+"""
+
+from __future__ import annotations
+
+import gzip
+import os
+from concurrent.futures import ThreadPoolExecutor
+from html import escape
+from typing import Any
+
+from kejiquan_site.read.config import SiteConfig
+from kejiquan_site.read.facts import Source
+from kejiquan_site.render.downloads import CSV_PATH, JSON_PATH
+
+CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+                           "img-src 'self' data:; object-src 'none'; base-uri 'self'")
+COMPRESSIBLE = (".html", ".css", ".js", ".json", ".csv", ".xml", ".svg", ".txt")
+
+
+def _organisation(name: str) -> dict[str, str]:
+    return {"@type": "Organization", "name": name}
+
+
+def _based_on(sources: dict[str, Source]) -> list[dict[str, Any]]:
+    based = []
+    for source in sources.values():
+        entry: dict[str, Any] = {"@type": "NewsArticle", "headline": source.title,
+                                 "publisher": _organisation(source.publisher)}
+        if source.url:
+            entry["url"] = source.url
+        if source.date:
+            entry["datePublished"] = source.date
+        based.append(entry)
+    return based
+
+
+def _authors(names: tuple[str, ...], publisher: str) -> list[dict[str, str]]:
+    """The byline for schema.org: the publisher's own name is an Organization, others Persons."""
+    return [_organisation(name) if name == publisher else {"@type": "Person", "name": name} for name in names]
+
+
+def page_json_ld(kind: str, config: SiteConfig, title: str, description: str, url: str, image: str | None,
+                 sources: dict[str, Source], authors: tuple[str, ...] = (), published: str = "",
+                 updated: str = "") -> dict[str, Any] | None:
+    """NewsArticle for a story, Dataset for the data page, None for other pages."""
+    if kind == "article":
+        data: dict[str, Any] = {"@context": "https://schema.org", "@type": "NewsArticle", "headline": title,
+                                "description": description, "inLanguage": config.language, "url": url,
+                                "mainEntityOfPage": url, "publisher": _organisation(config.publisher),
+                                "isBasedOn": _based_on(sources)}
+        if authors:
+            data["author"] = _authors(authors, config.publisher)
+        if published:
+            data["datePublished"] = published
+            data["dateModified"] = updated or published
+        if image:
+            data["image"] = [image]
+        return data
+    if kind == "dataset":
+        return {"@context": "https://schema.org", "@type": "Dataset", "name": title, "description": description,
+                "inLanguage": config.language, "url": url, "creator": _organisation(config.publisher),
+                "isBasedOn": _based_on(sources),
+                "distribution": [
+                    {"@type": "DataDownload", "encodingFormat": "text/csv", "contentUrl": config.base_url + CSV_PATH},
+                    {"@type": "DataDownload", "encodingFormat": "application/json",
+                     "contentUrl": config.base_url + JSON_PATH}]}
+    return None
+
+
+def render_sitemap(config: SiteConfig, urls: list[str]) -> bytes:
+    entries = "".join(f"  <url><loc>{escape(config.base_url + url, quote=False)}</loc></url>\n" for url in sorted(urls))
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n'
+            '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n' + entries + "</urlset>\n").encode()
+
+
+def render_robots(config: SiteConfig) -> bytes:
+    return f"User-agent: *\nAllow: /\nSitemap: {config.base_url}sitemap.xml\n".encode()
+
+
+def render_headers_file() -> bytes:
+    """Netlify/Cloudflare-Pages style `_headers`: the same policy as the pages' meta tag, plus
+    long caching for content-hashed assets."""
+    return (f"/*\n  Content-Security-Policy: {CONTENT_SECURITY_POLICY}\n  X-Content-Type-Options: nosniff\n"
+            "  Referrer-Policy: strict-origin-when-cross-origin\n"
+            "/assets/*\n  Cache-Control: public, max-age=31536000, immutable\n").encode()
+
+
+def gzip_siblings(files: dict[str, bytes]) -> dict[str, bytes]:
+    """`name.gz` for every text file, byte-identical from build to build (no timestamp inside).
+    zlib lets go of the interpreter while it works, so the files are compressed on every core."""
+    texts = [(path, data) for path, data in files.items() if path.endswith(COMPRESSIBLE)]
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        packed = list(pool.map(lambda item: gzip.compress(item[1], compresslevel=9, mtime=0), texts))
+    return {f"{path}.gz": data for (path, _), data in zip(texts, packed)}

@@ -1,0 +1,66 @@
+"""Line breaks between words in Chinese: BudouX (Google's phrase segmenter) splits headlines,
+card labels and chart captions into phrases at build time, and `<wbr>` marks the only places a
+line may break (with CSS `word-break: keep-all`). A one-character phrase joins its neighbour, so
+no line can end or start with a lone character, and words the site lists in `keep_together`
+(such as 京津冀) are never split.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+
+from markupsafe import Markup, escape
+
+_NUMBER = re.compile(r"[0-9０-９][0-9０-９.,．，%％]*")
+
+
+@functools.cache
+def _parser():
+    import budoux  # loaded once, on first use: its model takes a moment to read
+
+    return budoux.load_default_simplified_chinese_parser()
+
+
+def _wide(text: str) -> bool:
+    return any(unicodedata.east_asian_width(c) in ("W", "F") for c in text)
+
+
+def _letters(chunk: str) -> int:
+    """The characters of a phrase that count for its length: not punctuation or spaces."""
+    return sum(1 for c in chunk if not unicodedata.category(c).startswith(("P", "Z")))
+
+
+def phrases(text: str, keep_together: tuple[str, ...] = ()) -> list[str]:
+    """`text` cut into phrases where a line may break; no phrase of a single character."""
+    if not _wide(text):
+        return [text]
+    chunks = _parser().parse(text)
+    cuts, position = set(), 0
+    for chunk in chunks[:-1]:
+        position += len(chunk)
+        cuts.add(position)
+    for number in _NUMBER.finditer(text):  # nor inside a number: 4.22%, 1,000
+        cuts -= set(range(number.start() + 1, number.end()))
+    for word in keep_together:  # no cut inside a word that must stay whole
+        start = text.find(word)
+        while start >= 0:
+            cuts -= set(range(start + 1, start + len(word)))
+            start = text.find(word, start + 1)
+    pieces, last = [], 0
+    for cut in sorted(cuts) + [len(text)]:
+        pieces.append(text[last:cut])
+        last = cut
+    merged: list[str] = []
+    for piece in pieces:
+        if merged and (_letters(piece) < 2 or _letters(merged[-1]) < 2):
+            merged[-1] += piece  # a lone character stays with its neighbour
+        else:
+            merged.append(piece)
+    return merged
+
+
+def with_break_points(text: str, keep_together: tuple[str, ...] = ()) -> Markup:
+    """The text escaped, with `<wbr>` between its phrases."""
+    return Markup("<wbr>").join(escape(piece) for piece in phrases(text, keep_together))
