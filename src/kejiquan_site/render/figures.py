@@ -196,9 +196,7 @@ def _schematic_figure(chart: Chart, facts: Mapping[str, Fact], language: str) ->
     hidden = {"visible": False, "fixedrange": True}
     layout.update({
         "autosize": True, "showlegend": len(roles) > 1,
-        # top left, the corner a north-up map of this region leaves empty: at the bottom the legend
-        # sat level with the southernmost place and read like one more place
-        "legend": {"x": 0, "y": 1, "xanchor": "left", "yanchor": "top", "bgcolor": "rgba(0,0,0,0)",
+        "legend": {"x": 1, "y": 0, "xanchor": "right", "yanchor": "bottom", "bgcolor": "rgba(0,0,0,0)",
                    "font": {"size": 13, "color": LIGHT["ink"]}, "itemclick": False, "itemdoubleclick": False},
         "xaxis": {**hidden, "range": xrange},
         "yaxis": {**hidden, "range": yrange, "scaleanchor": "x", "scaleratio": ratio},
@@ -210,9 +208,9 @@ def _schematic_figure(chart: Chart, facts: Mapping[str, Fact], language: str) ->
 
 
 def _legend_box(roles: list[str], width: float, height: float) -> Box:
-    """Where Plotly's legend sits (top left), estimated generously."""
+    """Where Plotly's legend sits (bottom right), estimated generously."""
     text_width = max(text_size(_text(role), 13)[0] for role in roles)
-    return Box(0, 0, text_width + 50, 26 * len(roles) + 8)
+    return Box(width - text_width - 50, height - 26 * len(roles) - 8, width, height)
 
 
 def _schematic_labels(chart: Chart, facts: Mapping[str, Fact], roles: list[str], sizes: dict[str, int],
