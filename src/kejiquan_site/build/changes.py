@@ -7,15 +7,15 @@ import json
 from pathlib import Path
 
 from kejiquan_site.check.usage import fact_uses
+from kejiquan_site.model import urls
 from kejiquan_site.read.facts import Fact
-from kejiquan_site.render.downloads import JSON_PATH
 from kejiquan_site.story.content import Story
 
 
 def previous_values(output: Path) -> dict[str, str] | None:
     """{fact id: display} from the last build's downloads, or None when there is no last build."""
     try:
-        document = json.loads((output / JSON_PATH).read_text(encoding="utf-8"))
+        document = json.loads((output / urls.FACTS_JSON).read_text(encoding="utf-8"))
         return {record["id"]: record["display"] for record in document["facts"]}
     except (OSError, ValueError, KeyError, TypeError):
         return None

@@ -24,12 +24,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-STAMP = ".kejiquan-site"
+from kejiquan_site.model import urls
+
+STAMP = urls.STAMP
 STAMP_TEXT = b"This folder was written by kejiquan_site; every build replaces all of it.\n"
-# What a build writes at the top of the output folder besides page folders (each holding only
-# index.html): an output folder of an earlier release, written before the stamp, has only these.
-OUR_TOP_LEVEL = {"index.html", "404.html", "sitemap.xml", "robots.txt", "_headers", "updates.xml", STAMP,
-                 "assets", "data", "embed", "en"}
+OUR_TOP_LEVEL = urls.TOP_LEVEL  # an earlier release's output folder, written before the stamp, has only these
 
 
 class OutputBusy(Exception):
@@ -96,14 +95,14 @@ def check_replaceable(output: Path) -> None:
 def _not_built(folder: Path, names: set[str]) -> list[str]:
     """What, in a folder without the stamp, a build would not have written (all of it, unless
     the folder has a build's home page, sitemap and robots.txt)."""
-    if not {"index.html", "sitemap.xml", "robots.txt"} <= names:
+    if not names >= urls.SITE_MARKERS:
         return sorted(names)
     foreign = []
     for name in sorted(names):
         path = folder / name
-        if name in OUR_TOP_LEVEL or name.removesuffix(".gz") in OUR_TOP_LEVEL:
+        if name in OUR_TOP_LEVEL or name.removesuffix(urls.GZIP_SUFFIX) in OUR_TOP_LEVEL:
             continue
-        if path.is_symlink() or not path.is_dir() or not set(os.listdir(path)) <= {"index.html", "index.html.gz"}:
+        if path.is_symlink() or not path.is_dir() or not set(os.listdir(path)) <= urls.PAGE_FOLDER_FILES:
             foreign.append(name)
     return foreign
 

@@ -16,8 +16,8 @@ from typing import Any
 from kejiquan_site.check.readback import OutputReport, Producer, allowed_numbers, check_output, read_producer
 from kejiquan_site.diagnostics import BuildFailed, Diagnostic
 from kejiquan_site.markdown.extensions import DirectiveItem, make_markdown
+from kejiquan_site.model import urls
 from kejiquan_site.model.ui import ui
-from kejiquan_site.model.urls import hashed_name
 from kejiquan_site.parallel import run_jobs
 from kejiquan_site.read.charts import Chart, chart_table
 from kejiquan_site.read.contentfiles import count_content_files
@@ -26,26 +26,11 @@ from kejiquan_site.read.pages import Page
 from kejiquan_site.read.published import History, fact_histories
 from kejiquan_site.render.assets import Assets, PlotlyBundle, collect_assets
 from kejiquan_site.render.discovery import gzip_siblings, render_headers_file, render_robots, render_sitemap
-from kejiquan_site.render.downloads import CSV_PATH, JSON_PATH, render_facts_csv, render_facts_json, render_table_csv
-from kejiquan_site.render.feed import feed_path, render_feed, update_sentences
+from kejiquan_site.render.downloads import render_facts_csv, render_facts_json, render_table_csv
+from kejiquan_site.render.feed import render_feed, update_sentences
 from kejiquan_site.render.figures import figure
-from kejiquan_site.render.manifest import (
-    BUILD_PATH,
-    PACKAGE_PATH,
-    git_commit,
-    render_build_manifest,
-    render_datapackage,
-)
-from kejiquan_site.render.pages import (
-    THEME,
-    PageRenderer,
-    chart_csv_path,
-    edition_prefix,
-    embed_path,
-    make_environment,
-    plain_text,
-    wechat_path,
-)
+from kejiquan_site.render.manifest import git_commit, render_build_manifest, render_datapackage
+from kejiquan_site.render.pages import THEME, PageRenderer, make_environment, plain_text
 from kejiquan_site.render.pictures import ChartPictures, KaleidoPainter, Request, chart_pictures
 from kejiquan_site.render.shareimage import KeyNumber, render_share_image
 from kejiquan_site.render.wechat import render_wechat
@@ -108,8 +93,8 @@ def build_site(project: Project, *, strict: bool = False, memo: Memo = NO_MEMO, 
         files.update(part_files)
     files.update(_discovery_files(story))
     files.update(_update_feeds(story, editions))
-    files[BUILD_PATH] = render_build_manifest(story, git_commit(project.root), assets.plotly.version, memo)
-    files[PACKAGE_PATH] = render_datapackage(story)
+    files[urls.BUILD_JSON] = render_build_manifest(story, git_commit(project.root), assets.plotly.version, memo)
+    files[urls.DATAPACKAGE_JSON] = render_datapackage(story)
     report = _check_output(files, story, editions, project, memo, history)
     if report.problems:
         raise BuildFailed(report.problems + list(story.warnings))
@@ -149,7 +134,7 @@ def _computed_numbers(story: Story) -> dict[str, frozenset[str]]:
     for page in story.pages:
         for ref in page.references:
             if ref.kind == "directive" and ref.id in computed:
-                for path in (page.output_path, wechat_path(page)):  # the page and its 公众号 edition
+                for path in (page.output_path, urls.wechat_path(page.name, page.language)):  # and its 公众号 edition
                     allowed[path] = allowed.get(path, frozenset()) | computed[ref.id]
     return allowed
 
@@ -183,7 +168,7 @@ def _producers(path: str, story: Story, project: Project) -> list[Producer]:
     found: list[Producer] = []
     page = next((page for page in story.pages if page.output_path == path), None)
     charts = [story.charts[chart_id] for chart_id in page.chart_ids if chart_id in story.charts] if page else \
-        [chart for chart in story.charts.values() if embed_path(chart.id, "zh") == path or embed_path(chart.id, "en") == path]
+        [chart for chart in story.charts.values() if path in (urls.embed_path(chart.id, language) for language in story.config.editions)]
     if page is not None:
         found.append(read_producer(project.root / page.source, page.source))
     found += [read_producer(project.root / chart.location.path, chart.location.path) for chart in charts]
@@ -220,8 +205,8 @@ def _chart_pictures(renderers: list[PageRenderer], painter: KaleidoPainter, asse
         for chart in local.charts.values():
             credit = (ui("source", language) + renderer.source_names([local.facts[i] for i in chart.fact_ids])
                       + (f" · {chart.note}" if chart.note else "") + f" · {local.config.title}")
-            asked, pictures[chart.id] = chart_pictures(chart.id, edition_prefix(language),
-                                                       figure(chart, local.facts, language), chart.title, credit)
+            asked, pictures[chart.id] = chart_pictures(chart.id, language, figure(chart, local.facts, language),
+                                                       chart.title, credit)
             requests.update(asked)
         found.append(pictures)
     if not requests:
@@ -277,11 +262,11 @@ def _wechat_pages(renderer: PageRenderer, files: dict[str, bytes], pages: list[P
         rendered = files.get(page.output_path)
         if not page.chart_ids or rendered is None:
             continue
-        pictures = {chart_id: config.base_url + renderer.pictures[chart_id].png
+        pictures = {chart_id: urls.absolute(config.base_url, renderer.pictures[chart_id].png)
                     for chart_id in page.chart_ids if chart_id in renderer.pictures}
         text = rendered.decode("utf-8") if isinstance(rendered, bytes) else rendered
-        found[wechat_path(page)] = render_wechat(text, pictures, config.base_url + page.url, credit,
-                                                 renderer.language).encode("utf-8")
+        found[urls.wechat_path(page.name, page.language)] = render_wechat(
+            text, pictures, urls.absolute(config.base_url, page.url), credit, renderer.language).encode("utf-8")
     return found
 
 
@@ -289,7 +274,7 @@ def _chart_csv(renderer: PageRenderer, chart: Chart) -> dict[str, bytes]:
     """The data table of one chart as CSV, as the chart's edition shows it."""
     local, language = renderer.story, renderer.language
     inputs = (chart, tuple(map(local.facts.get, chart.fact_ids)))
-    return {chart_csv_path(chart.id, language): renderer.memo.get(
+    return {urls.chart_csv(chart.id, language): renderer.memo.get(
         ("chart-csv", language, chart.id), inputs, lambda: render_table_csv(chart_table(chart, local.facts, language)))}
 
 
@@ -297,16 +282,15 @@ def _data_files(story: Story, english: Story | None, memo: Memo, history: Histor
     """The downloads of all facts, with the English labels and values when there is an edition."""
     facts = list(story.facts.values())
     english_facts = list(english.facts.values()) if english else None
-    return {CSV_PATH: render_facts_csv(facts, english_facts, memo, history),
-            JSON_PATH: render_facts_json(facts, story.sources, english_facts, memo, history)}
+    return {urls.FACTS_CSV: render_facts_csv(facts, english_facts, memo, history),
+            urls.FACTS_JSON: render_facts_json(facts, story.sources, english_facts, memo, history)}
 
 
 def _discovery_files(story: Story) -> dict[str, bytes]:
-    urls = [page.url for page in story.pages if page.name != "404"]
-    urls += [embed_path(chart_id, language).removesuffix("index.html")
-             for language in story.config.editions for chart_id in story.charts]
-    return {"sitemap.xml": render_sitemap(story.config, urls), "robots.txt": render_robots(story.config),
-            "_headers": render_headers_file()}
+    listed = [page.url for page in story.pages if page.name != "404"]
+    listed += [urls.embed_url(chart_id, language) for language in story.config.editions for chart_id in story.charts]
+    return {urls.SITEMAP: render_sitemap(story.config, listed), urls.ROBOTS: render_robots(story.config),
+            urls.HEADERS: render_headers_file()}
 
 
 def _update_feeds(story: Story, editions: dict[str, Story]) -> dict[str, bytes]:
@@ -315,10 +299,10 @@ def _update_feeds(story: Story, editions: dict[str, Story]) -> dict[str, bytes]:
     feeds = {}
     for language, local in editions.items():
         log = next((page.url for page in local.pages if any(ref.kind == "directive" and ref.id == "updates"
-                                                             for ref in page.references)), feed_path(language)[:-len("updates.xml")])
+                                                             for ref in page.references)), urls.edition_prefix(language))
         fallback = story.record.date if story.record else max((s.date for s in story.sources.values() if len(s.date) == 10),
                                                                default="2000-01-01")
-        feeds[feed_path(language)] = render_feed(local.config, story.updates, language, log,
+        feeds[urls.feed_path(language)] = render_feed(local.config, story.updates, language, log,
                                                  update_sentences(story.updates, language), fallback)
     return feeds
 
@@ -347,7 +331,7 @@ def _share_images(story: Story, notes: list[str], memo: Memo) -> tuple[dict[str,
         if png is None:
             notes.append("no CJK font found (install fonts-noto-cjk): pages have no share image")
             return {}, {}
-        name = hashed_name(f"share-{page.prefix.strip('/') + '-' if page.prefix else ''}{page.name}", ".png", png)
+        name = urls.share_image_path(page.name, page.language, png)
         images[name] = png
         paths[page.output_path] = name
     if home is not None:

@@ -18,6 +18,7 @@ from kejiquan_site.check.readerview import NUMBER, number_key, numbers_in, scan_
 from kejiquan_site.diagnostics import Diagnostic, Location
 from kejiquan_site.markdown.extensions import DIRECTIVES
 from kejiquan_site.markdown.references import ROLES
+from kejiquan_site.model import urls
 from kejiquan_site.reuse.memo import NO_MEMO, Memo
 
 MOST_PER_FILE = 20  # unexplained numbers reported per file: the first ones show what is wrong
@@ -171,7 +172,7 @@ def _resolve(page: str, target: str, base_path: str = "/") -> tuple[str, str] | 
         return page, parts.fragment
     joined = posixpath.normpath(posixpath.join("/" + base if not path.startswith("/") else "", path)).lstrip("/")
     if path.endswith("/") or joined in ("", "."):
-        joined = (joined + "/index.html").lstrip("/") if joined not in ("", ".") else "index.html"
+        joined = urls.file_for_url("" if joined in ("", ".") else joined + "/")
     return joined, parts.fragment
 
 

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
 from kejiquan_site.diagnostics import describe_system_error
+from kejiquan_site.model import urls
 
 if TYPE_CHECKING:
     from kejiquan_site.preview.rebuild import PreviewState
@@ -120,15 +121,15 @@ class PreviewHandler(BaseHTTPRequestHandler):
             return self.send_error(HTTPStatus.NOT_FOUND)
         relative = "/".join(parts)
         if not relative or path.endswith("/"):
-            relative = relative + "/index.html" if relative else "index.html"
-        if relative not in files and f"{relative}/index.html" in files:
+            relative = urls.file_for_url(relative + "/" if relative else "")
+        if relative not in files and urls.file_for_url(relative + "/") in files:
             self.send_response(HTTPStatus.MOVED_PERMANENTLY)
             self.send_header("Location", path + "/")
             self.send_header("Content-Length", "0")
             return self.end_headers()
         status = HTTPStatus.OK
         if relative not in files:
-            status, relative = HTTPStatus.NOT_FOUND, "404.html"
+            status, relative = HTTPStatus.NOT_FOUND, urls.NOT_FOUND
             if relative not in files:
                 return self.send_error(HTTPStatus.NOT_FOUND)
         body = files[relative]

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kejiquan_site.diagnostics import Diagnostic, error
-from kejiquan_site.model.urls import hashed_name
+from kejiquan_site.model import urls
 from kejiquan_site.read.textfiles import check_file
 
 IMAGE_FOLDER = "images"
@@ -51,7 +51,7 @@ def load_image(path: Path, shown: str, content_folder: Path) -> tuple[Image | No
         return None, [error(shown, 0, 0, "this file cannot be read as an image",
                             "an image saved again from an image program")]
     name = f"{IMAGE_FOLDER}/{path.name}"
-    output = hashed_name(f"{IMAGE_FOLDER}/{path.stem}", path.suffix.lower(), content)
+    output = urls.page_image_path(path.name, content)
     return Image(name, output, size[0], size[1], content), []
 
 

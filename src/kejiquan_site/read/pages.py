@@ -17,6 +17,7 @@ from kejiquan_site.diagnostics import Diagnostic, Location, error
 from kejiquan_site.markdown.extensions import ROLE, CompiledBody, DirectiveItem, Reference, compile_body
 from kejiquan_site.markdown.limits import check_expansions, check_link_expansion, check_markup_density
 from kejiquan_site.markdown.references import find_references, front_matter_near_misses
+from kejiquan_site.model import urls
 from kejiquan_site.read.fields import (
     FieldSpec,
     check_fields,
@@ -60,8 +61,8 @@ TEXT_KEYS = ("title", "description", "standfirst", "kicker", "nav")
 # Folders the build writes next to the pages: a page of one of these names would be built into
 # them (`_headers` tells hosts to keep assets/ for a year unchanged). `data` is free: the data
 # page lives at data/, next to the downloads.
-RESERVED_NAMES = {"en": "the English edition's folder", "assets": "the folder of styles, scripts and images",
-                  "embed": "the folder of the chart embeds"}
+RESERVED_NAMES = {urls.edition_folder("en"): "the English edition's folder",
+                  urls.ASSETS: "the folder of styles, scripts and images", urls.EMBED: "the folder of the chart embeds"}
 
 
 @dataclass(frozen=True, eq=False)
@@ -105,26 +106,17 @@ class Page:
 
     @functools.cached_property
     def output_path(self) -> str:
-        if self.name == "index":
-            return self.prefix + "index.html"
-        if self.name == "404":
-            return self.prefix + "404.html"
-        return f"{self.prefix}{self.name}/index.html"
+        return urls.page_path(self.name, self.language)
 
     @property
     def prefix(self) -> str:
         """'' for the main edition, 'en/' for the English one."""
-        return "" if self.language == "zh" else f"{self.language}/"
+        return urls.edition_prefix(self.language)
 
     @property
     def url(self) -> str:
         """The page's address relative to the site root ('' for the home page)."""
-        own = "" if self.name == "index" else ("404.html" if self.name == "404" else f"{self.name}/")
-        return self.prefix + own
-
-    @property
-    def depth(self) -> int:
-        return self.output_path.count("/")
+        return urls.page_url(self.name, self.language)
 
 
 def split_front_matter(text: str, path: str) -> tuple[str, str, int, list[Diagnostic]]:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from kejiquan_site.model.urls import hashed_name
+from kejiquan_site.model import urls
 
 BASIC_BUNDLE = Path("node_modules/plotly.js-basic-dist-min/plotly-basic.min.js")
 # Left out of templates/assets/ (besides hidden files and folders such as .DS_Store or .git):
@@ -90,12 +90,11 @@ def collect_assets(project_root: Path, templates: Path) -> Assets:
     files: dict[str, bytes] = {}
     paths: dict[str, str] = {}
     for name, content in sources.items():
-        stem, dot, suffix = name.rpartition(".")
-        output = hashed_name(stem, dot + suffix, content)
+        output = urls.asset_path(name, content)
         files[output] = content
         paths[name] = output
     plotly = find_plotly_bundle(project_root)
-    output = hashed_name(f"{plotly.name}-{plotly.version}.min", ".js", plotly.content)
+    output = urls.plotly_path(plotly.name, plotly.version, plotly.content)
     files[output] = plotly.content
     paths["plotly.js"] = output
     return Assets(files, paths, plotly)

@@ -10,9 +10,9 @@ from concurrent.futures import ThreadPoolExecutor
 from html import escape
 from typing import Any
 
+from kejiquan_site.model import urls
 from kejiquan_site.read.config import SiteConfig
 from kejiquan_site.read.facts import Source
-from kejiquan_site.render.downloads import CSV_PATH, JSON_PATH
 
 CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
                            "img-src 'self' data:; object-src 'none'; base-uri 'self'")
@@ -63,20 +63,22 @@ def page_json_ld(kind: str, config: SiteConfig, title: str, description: str, ur
                 "inLanguage": config.language, "url": url, "creator": _organisation(config.publisher),
                 "isBasedOn": _based_on(sources),
                 "distribution": [
-                    {"@type": "DataDownload", "encodingFormat": "text/csv", "contentUrl": config.base_url + CSV_PATH},
+                    {"@type": "DataDownload", "encodingFormat": "text/csv", "contentUrl": urls.absolute(config.base_url, urls.FACTS_CSV)},
                     {"@type": "DataDownload", "encodingFormat": "application/json",
-                     "contentUrl": config.base_url + JSON_PATH}]}
+                     "contentUrl": urls.absolute(config.base_url, urls.FACTS_JSON)}]}
     return None
 
 
-def render_sitemap(config: SiteConfig, urls: list[str]) -> bytes:
-    entries = "".join(f"  <url><loc>{escape(config.base_url + url, quote=False)}</loc></url>\n" for url in sorted(urls))
+def render_sitemap(config: SiteConfig, addresses: list[str]) -> bytes:
+    """Every address to index, each a url from the site root."""
+    entries = "".join(f"  <url><loc>{escape(urls.absolute(config.base_url, url), quote=False)}</loc></url>\n"
+                      for url in sorted(addresses))
     return ('<?xml version="1.0" encoding="UTF-8"?>\n'
             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n' + entries + "</urlset>\n").encode()
 
 
 def render_robots(config: SiteConfig) -> bytes:
-    return f"User-agent: *\nAllow: /\nSitemap: {config.base_url}sitemap.xml\n".encode()
+    return f"User-agent: *\nAllow: /\nSitemap: {urls.absolute(config.base_url, urls.SITEMAP)}\n".encode()
 
 
 def render_headers_file() -> bytes:
@@ -84,7 +86,7 @@ def render_headers_file() -> bytes:
     long caching for content-hashed assets."""
     return (f"/*\n  Content-Security-Policy: {CONTENT_SECURITY_POLICY}\n  X-Content-Type-Options: nosniff\n"
             "  Referrer-Policy: strict-origin-when-cross-origin\n"
-            "/assets/*\n  Cache-Control: public, max-age=31536000, immutable\n").encode()
+            f"{urls.assets_pattern()}\n  Cache-Control: public, max-age=31536000, immutable\n").encode()
 
 
 def gzip_siblings(files: dict[str, bytes]) -> dict[str, bytes]:
@@ -93,4 +95,4 @@ def gzip_siblings(files: dict[str, bytes]) -> dict[str, bytes]:
     texts = [(path, data) for path, data in files.items() if path.endswith(COMPRESSIBLE)]
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
         packed = list(pool.map(lambda item: gzip.compress(item[1], compresslevel=9, mtime=0), texts))
-    return {f"{path}.gz": data for (path, _), data in zip(texts, packed)}
+    return {urls.gzip_path(path): data for (path, _), data in zip(texts, packed)}

@@ -13,8 +13,6 @@ from typing import Any
 from kejiquan_site.read.facts import Fact, Source
 from kejiquan_site.reuse.memo import NO_MEMO, Memo, chunks
 
-CSV_PATH = "data/facts.csv"
-JSON_PATH = "data/facts.json"
 COLUMNS = ["id", "label", "value", "display", "unit", "qualifier", "period", "source", "evidence", "formula",
            "note", "history"]
 History = dict[str, tuple[tuple[str, Any, str, str], ...]]  # published.fact_histories

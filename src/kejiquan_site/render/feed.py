@@ -9,16 +9,11 @@ import uuid
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
+from kejiquan_site.model import urls
 from kejiquan_site.model.formatting import format_date
 from kejiquan_site.model.ui import ui
 from kejiquan_site.read.config import SiteConfig
 from kejiquan_site.read.updates import Update
-
-FEED_NAME = "updates.xml"
-
-
-def feed_path(language: str) -> str:
-    return ("" if language == "zh" else f"{language}/") + FEED_NAME
 
 
 def update_sentence(update: Update, language: str, date_text: str) -> str:
@@ -51,14 +46,10 @@ def with_updates(data: dict[str, Any] | None, updates: list[Update], language: s
     return data
 
 
-def _absolute(config: SiteConfig, path: str) -> str:
-    return config.base_url + path
-
-
 def _feed_id(config: SiteConfig, path: str) -> str:
     """An IRI that never changes: the address when base_url is absolute, else a name-based UUID."""
     if config.base_url.startswith(("http://", "https://")):
-        return _absolute(config, path)
+        return urls.absolute(config.base_url, path)
     return uuid.uuid5(uuid.NAMESPACE_URL, f"{config.title}/{path}").urn
 
 
@@ -71,14 +62,14 @@ def render_feed(config: SiteConfig, updates: tuple[Update, ...], language: str, 
     title = config.title + ui("feed_title", language)
     lines = ['<?xml version="1.0" encoding="utf-8"?>',
              f'<feed xmlns="http://www.w3.org/2005/Atom" xml:lang={quoteattr(config.language)}>',
-             f"  <id>{escape(_feed_id(config, feed_path(language)))}</id>",
+             f"  <id>{escape(_feed_id(config, urls.feed_path(language)))}</id>",
              f"  <title>{escape(title)}</title>",
              f"  <updated>{newest}T00:00:00Z</updated>",
              f"  <author><name>{escape(config.publisher)}</name></author>",
-             f'  <link rel="self" type="application/atom+xml" href={quoteattr(_absolute(config, feed_path(language)))}/>',
-             f'  <link rel="alternate" type="text/html" href={quoteattr(_absolute(config, log_url))}/>']
+             f'  <link rel="self" type="application/atom+xml" href={quoteattr(urls.absolute(config.base_url, urls.feed_path(language)))}/>',
+             f'  <link rel="alternate" type="text/html" href={quoteattr(urls.absolute(config.base_url, log_url))}/>']
     for update in updates:
-        link = _absolute(config, f"{log_url}#{update.anchor}")
+        link = urls.absolute(config.base_url, f"{log_url}#{update.anchor}")
         sentence = sentences[update.anchor]
         lines += ["  <entry>",
                   f"    <id>{escape(_feed_id(config, log_url + '#' + update.anchor))}</id>",

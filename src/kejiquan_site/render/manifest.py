@@ -11,14 +11,12 @@ import subprocess
 from pathlib import Path
 
 from kejiquan_site import __version__
+from kejiquan_site.model import urls
 from kejiquan_site.model.formatting import QUALIFIERS, UNITS
 from kejiquan_site.read.published import facts_hash
-from kejiquan_site.render.downloads import COLUMNS, CSV_PATH, ENGLISH_COLUMNS
+from kejiquan_site.render.downloads import COLUMNS, ENGLISH_COLUMNS
 from kejiquan_site.reuse.memo import NO_MEMO, Memo
 from kejiquan_site.story.content import Story
-
-BUILD_PATH = "data/build.json"
-PACKAGE_PATH = "data/datapackage.json"
 
 
 def git_commit(root: Path) -> str | None:
@@ -105,7 +103,7 @@ def render_datapackage(story: Story) -> bytes:
     package["sources"] = [{"title": f"{source.publisher}: {source.title}", **({"path": source.url} if source.url else {})}
                           for source in story.sources.values()]
     package["resources"] = [{
-        "name": "facts", "path": CSV_PATH.removeprefix("data/"), "profile": "tabular-data-resource",
+        "name": "facts", "path": urls.in_data_package(urls.FACTS_CSV), "profile": "tabular-data-resource",
         "format": "csv", "mediatype": "text/csv", "encoding": "utf-8-sig",
         "description": "every fact of the story: its value with unit and qualifier, period, source and evidence",
         "schema": {"fields": fields, "primaryKey": ["id"]},

@@ -21,6 +21,7 @@ from markupsafe import Markup, escape
 from kejiquan_site.diagnostics import Diagnostic, did_you_mean, error
 from kejiquan_site.markdown.extensions import ROLE, DirectiveItem
 from kejiquan_site.markdown.limits import PageBudget, PageTooLarge, check_page_size, page_too_large
+from kejiquan_site.model import urls
 from kejiquan_site.model.formatting import QUALIFIER_WORDS, QUALIFIER_WORDS_EN, format_date, format_period, join_list
 from kejiquan_site.model.ui import ui
 from kejiquan_site.read.charts import Chart, chart_description, chart_table
@@ -30,10 +31,8 @@ from kejiquan_site.read.published import History, published_version
 from kejiquan_site.read.updates import Update
 from kejiquan_site.render.assets import Assets
 from kejiquan_site.render.discovery import CONTENT_SECURITY_POLICY, page_json_ld
-from kejiquan_site.render.downloads import CSV_PATH, JSON_PATH
-from kejiquan_site.render.feed import feed_path, update_sentences, with_updates
+from kejiquan_site.render.feed import update_sentences, with_updates
 from kejiquan_site.render.figures import box_style, figure
-from kejiquan_site.render.manifest import BUILD_PATH
 from kejiquan_site.render.pictures import ChartPictures
 from kejiquan_site.render.storyorder import facts_by_section, readable_formula
 from kejiquan_site.render.typography import with_break_points
@@ -50,24 +49,6 @@ def plain_text(text: str, facts: Mapping[str, Fact]) -> str:
         return fact.label if match.group(1) == "label" else fact.display
 
     return ROLE.sub(value, text)
-
-
-def edition_prefix(language: str) -> str:
-    """Where an edition lives: '' for the main (Chinese) one, 'en/' for English."""
-    return "" if language == "zh" else f"{language}/"
-
-
-def embed_path(chart_id: str, language: str = "zh") -> str:
-    return f"{edition_prefix(language)}embed/{chart_id}/index.html"
-
-
-def wechat_path(page: Page) -> str:
-    """The 公众号 edition of a story page: `wechat/` inside the page's folder."""
-    return f"{page.url}wechat/index.html"
-
-
-def chart_csv_path(chart_id: str, language: str = "zh") -> str:
-    return f"{edition_prefix(language)}data/charts/{chart_id}.csv"
 
 
 def script_json(data: Any) -> Markup:
@@ -262,7 +243,7 @@ class PageRenderer:
                     RecursionError) as exc:  # a template's mistake, located by its traceback
                 problems.append(self._template_problem(exc, page))
         for chart in self.story.charts.values() if charts is None else charts:
-            path = embed_path(chart.id, self.language)
+            path = urls.embed_path(chart.id, self.language)
             try:
                 files[path] = self._memo_render(path, chart, lambda: self.render_embed(chart))
             except (jinja2.TemplateError, ArithmeticError, LookupError, TypeError, ValueError,
@@ -289,7 +270,7 @@ class PageRenderer:
     def render_page(self, page: Page) -> str:
         plain: dict[str, Any] = {key: self.plain(getattr(page, key)) for key in TEXT_KEYS}
         page = dataclasses.replace(page, **plain)
-        root = self.story.config.base_path if page.name == "404" else "../" * page.depth
+        root = self.story.config.base_path if page.name == "404" else urls.root_from(page.output_path)
         home = root + page.prefix  # the edition's own root: Markdown links stay within the edition
         charts_here: list[str] = []
         self._root = root
@@ -300,9 +281,9 @@ class PageRenderer:
                                                                               charts_here)),
             lambda name, alt: self._render_image(name, alt, root)))
         config = self.story.config
-        canonical = config.base_url + page.url
+        canonical = urls.absolute(config.base_url, page.url)
         share = self.share_images.get(page.output_path)
-        share_image = config.base_url + share if share else None
+        share_image = urls.absolute(config.base_url, share) if share else None
         json_ld = page_json_ld(page.schema, config, page.title, page.description, canonical, share_image,
                                self.story.sources, page.authors, page.published, page.updated)
         page_updates = self._page_updates(page) if page.name != "404" else []
@@ -313,13 +294,14 @@ class PageRenderer:
             nav=self.nav,
             has_charts=bool(charts_here), asset=self._asset_function(root), page_names=self.page_names,
             canonical=canonical, sources=self.story.sources, share_image=share_image,
-            page_updates=self._update_views(page_updates, root), feed_href=root + feed_path(self.language),
+            page_updates=self._update_views(page_updates, root), feed_href=root + urls.feed_path(self.language),
             log_href=root + self.log_url if self.log_url is not None else None,
-            data_version=self.data_version, build_href=root + BUILD_PATH,
+            data_version=self.data_version, build_href=root + urls.BUILD_JSON,
+            page_href=self._page_href_function(root),
             fact_details=script_json(details) if details else None,
             json_ld=script_json(json_ld) if json_ld else None,
             alternates=[(tag, root + url) for tag, url in self.alternates.get(page.name, [])],
-            alternates_absolute=[(tag, config.base_url + url) for tag, url in self.alternates.get(page.name, [])],
+            alternates_absolute=[(tag, urls.absolute(config.base_url, url)) for tag, url in self.alternates.get(page.name, [])],
         )
 
     def _render_image(self, name: str, alt: str, root: str) -> str:
@@ -338,9 +320,20 @@ class PageRenderer:
 
         return asset
 
+    def _page_href_function(self, root: str) -> Callable[[str], str]:
+        """page_href('data') -> the link to that page of the edition, relative to the page
+        ('./' for the root itself)."""
+        def page_href(name: str) -> str:
+            if name not in self.page_names:
+                raise jinja2.TemplateRuntimeError(f"unknown page '{name}'{did_you_mean(name, sorted(self.page_names))}"
+                                                  " (pages are the files in content/pages/, by name without .md)")
+            return (root or "./") + urls.page_url(name, self.language)
+
+        return page_href
+
     def render_embed(self, chart: Chart) -> str:
         """A minimal page with only the chart, for <iframe> embeds at embed/CHART/."""
-        root = "../" * embed_path(chart.id, self.language).count("/")
+        root = urls.root_from(urls.embed_path(chart.id, self.language))
         self._root = None  # an embedded chart's numbers do not link into the site
         context = {"root": root, "facts": self.facts, "sources": self.story.sources,
                    "source_names": self.source_names, **self._chart_context(chart, root)}
@@ -349,7 +342,7 @@ class PageRenderer:
         return self.env.get_template("embed.html").render(
             **self.edition, site=self.story.config, chart=chart, figure=figure_html, root=root, stylesheets=stylesheets,
             asset=self._asset_function(root),
-            canonical=self.story.config.base_url + embed_path(chart.id, self.language).removesuffix("index.html"))
+            canonical=urls.absolute(self.story.config.base_url, urls.embed_url(chart.id, self.language)))
 
     def _render_role(self, role: str, fact_id: str) -> str:
         fact = self.facts[fact_id]
@@ -372,7 +365,7 @@ class PageRenderer:
         elif name == "updates":
             context["updates"] = self._update_views(list(self.story.updates), root)
         elif name == "downloads":
-            context.update(csv_href=root + CSV_PATH, json_href=root + JSON_PATH, count=len(facts))
+            context.update(csv_href=root + urls.FACTS_CSV, json_href=root + urls.FACTS_JSON, count=len(facts))
         elif name == "coverage":
             context["coverage"] = self.story.coverage
         else:
@@ -419,9 +412,9 @@ class PageRenderer:
         else:  # a chart's page and embed page show the same figure, table and description
             drawn = self._drawn.get(chart.id) or self._drawn.setdefault(chart.id, self._draw_chart(chart))
         language = self.language
-        return {"chart": chart, **drawn, "csv_href": root + chart_csv_path(chart.id, language),
+        return {"chart": chart, **drawn, "csv_href": root + urls.chart_csv(chart.id, language),
                 "pictures": self.pictures.get(chart.id), "root": root,
-                "embed_url": self.story.config.base_url + embed_path(chart.id, language).removesuffix("index.html"),
+                "embed_url": urls.absolute(self.story.config.base_url, urls.embed_url(chart.id, language)),
                 "embed_height": chart.height + 260}
 
     def _draw_chart(self, chart: Chart) -> dict[str, Any]:

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from kejiquan_site.model import urls
 from kejiquan_site.render.figures import LIGHT, schematic_box
 from kejiquan_site.render.labelplace import text_size
 
@@ -37,11 +38,6 @@ BROWSER_ENV = "KEJIQUAN_BROWSER"
 DEFAULT_BROWSER = "/usr/bin/chromium"
 CACHE_FOLDER = Path(".cache/kejiquan/pictures")
 DRAWING_VERSION = "1"  # bump when the way pictures are made changes
-
-
-def picture_path(chart_id: str, prefix: str, name: str) -> str:
-    """Where a chart's picture goes: next to its CSV, `data/charts/CHART-NAME`."""
-    return f"{prefix}data/charts/{chart_id}-{name}"
 
 
 @dataclass(frozen=True)
@@ -241,16 +237,17 @@ def _kaleido_version() -> str:
         return "none"
 
 
-def chart_pictures(chart_id: str, prefix: str, figure: dict[str, Any], title: str, credit: str
+def chart_pictures(chart_id: str, language: str, figure: dict[str, Any], title: str, credit: str
                    ) -> tuple[dict[str, Request], ChartPictures]:
-    """Every picture of one chart in one edition ({output path: request}) and where they go."""
+    """Every picture of one chart in one edition ({output path: request}) and where they go
+    (model/urls.py: next to the chart's CSV)."""
     requests: dict[str, Request] = {}
     sources = []
     for width, up_to in WIDTHS:
-        light, dark = picture_path(chart_id, prefix, f"{width}.svg"), picture_path(chart_id, prefix, f"{width}-dark.svg")
+        light, dark = urls.chart_svg(chart_id, language, width), urls.chart_svg(chart_id, language, width, dark=True)
         requests[light], requests[dark] = svg_request(figure, width, False), svg_request(figure, width, True)
         sources.append((f"(max-width: {up_to}px)" if up_to else "", light, dark))
-    png = picture_path(chart_id, prefix, "chart.png")
+    png = urls.chart_png(chart_id, language)
     requests[png] = png_request(figure, title, credit)
     widest = requests[sources[-1][1]].options
     return requests, ChartPictures(tuple(sources), sources[-1][1], png, widest["width"], widest["height"])
