@@ -201,6 +201,7 @@ def test_errors_template_syntax_error_names_template_and_line(tmp_path, make_pro
 
 @pytest.mark.parametrize("typo, message", [
     ("{{ asset('site.cs') }}", "unknown asset 'site.cs' (did you mean 'site.css'?)"),
+    ("{{ page_href('indx') }}", "unknown page 'indx' (did you mean 'index'?)"),
     ("{{ 1 / 0 }}", "ZeroDivisionError: division by zero"),
     ("{% include 'page.html' %}", "the template includes or extends itself without end"),
 ])

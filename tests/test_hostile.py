@@ -329,6 +329,9 @@ CASES: dict[str, Hostile] = {
         "the page name 'assets' is taken: its address assets/ is the folder of styles, scripts and images"),
     "pages: a page named embed": Hostile(
         {"pages/embed.md": FRONT}, "content/pages/embed.md:1:1", "the page name 'embed' is taken"),
+    "pages: a page named wechat, where the home page's 公众号 edition goes": Hostile(
+        {"pages/wechat.md": FRONT}, "content/pages/wechat.md:1:1",
+        "the page name 'wechat' is taken: its address wechat/ is the folder of the home page's 公众号 edition"),
     "pages: 1.9 MB of nested emphasis": Hostile(
         {"pages/about.md": FRONT + "*a**a" * 380_000}, "content/pages/about.md:6:33334",
         "the page has 1,140,000 '*' and '_' (emphasis), more than 20,000: Markdown this dense takes too long"),

@@ -62,7 +62,8 @@ TEXT_KEYS = ("title", "description", "standfirst", "kicker", "nav")
 # them (`_headers` tells hosts to keep assets/ for a year unchanged). `data` is free: the data
 # page lives at data/, next to the downloads.
 RESERVED_NAMES = {urls.edition_folder("en"): "the English edition's folder",
-                  urls.ASSETS: "the folder of styles, scripts and images", urls.EMBED: "the folder of the chart embeds"}
+                  urls.ASSETS: "the folder of styles, scripts and images", urls.EMBED: "the folder of the chart embeds",
+                  urls.WECHAT: "the folder of the home page's 公众号 edition"}
 
 
 @dataclass(frozen=True, eq=False)
