@@ -683,12 +683,12 @@ def test_hostile_output_of_an_earlier_release_without_the_stamp_is_replaced(buil
 
 def test_hostile_output_guard_knows_every_top_level_name_a_build_writes(real_site):
     """An unstamped folder is taken for an earlier build only when it holds nothing else: a new
-    kind of output at the top of the site must be added to OUR_TOP_LEVEL."""
-    from kejiquan_site.build.output import OUR_TOP_LEVEL
+    kind of output at the top of the site must be added to model/urls.py's TOP_LEVEL."""
+    from kejiquan_site.model.urls import TOP_LEVEL
 
     top = {path.split("/")[0] for path in real_site.files}
     page_folders = {path.split("/")[0] for path in real_site.files if re.fullmatch(r"[^/]+/index\.html", path)}
-    assert top - page_folders - OUR_TOP_LEVEL == set()
+    assert top - page_folders - TOP_LEVEL == set()
 
 
 def _failing_write(error_number: int):

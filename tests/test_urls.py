@@ -66,15 +66,12 @@ def test_urls_page_names_with_unusual_characters_are_kept_as_they_are(name):
     for language, prefix in (("zh", ""), ("en", "en/")):
         assert urls.page_path(name, language) == f"{prefix}{name}/index.html"
         assert urls.file_for_url(urls.page_url(name, language)) == urls.page_path(name, language)
-        assert urls.url_for_file(urls.page_path(name, language)) == urls.page_url(name, language)
         assert urls.root_from(urls.page_path(name, language)) == "../" * (2 if prefix else 1)
 
 
 def test_urls_addresses_and_the_way_back_to_the_root():
     assert [urls.file_for_url(url) for url in ("", "en/", "about/", "404.html", "data/facts.csv")] == \
         ["index.html", "en/index.html", "about/index.html", "404.html", "data/facts.csv"]
-    assert [urls.url_for_file(path) for path in ("index.html", "en/index.html", "about/index.html", "404.html")] == \
-        ["", "en/", "about/", "404.html"]
     assert [urls.root_from(path) for path in ("index.html", "en/index.html", "en/embed/rd/index.html")] == \
         ["", "../", "../../../"]
     assert urls.absolute("https://example.org/sub/path/", urls.embed_url("rd", "en")) == \

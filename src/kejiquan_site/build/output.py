@@ -26,9 +26,7 @@ from pathlib import Path
 
 from kejiquan_site.model import urls
 
-STAMP = urls.STAMP
 STAMP_TEXT = b"This folder was written by kejiquan_site; every build replaces all of it.\n"
-OUR_TOP_LEVEL = urls.TOP_LEVEL  # an earlier release's output folder, written before the stamp, has only these
 
 
 class OutputBusy(Exception):
@@ -78,7 +76,7 @@ def check_replaceable(output: Path) -> None:
             raise OutputRefused(f"the output {output} is an existing file, not a folder: "
                                 "choose a folder name such as _site")
         names = set(os.listdir(output))
-        if not names or STAMP in names:
+        if not names or urls.STAMP in names:
             return
         foreign = _not_built(output, names)
         if not foreign:
@@ -100,7 +98,7 @@ def _not_built(folder: Path, names: set[str]) -> list[str]:
     foreign = []
     for name in sorted(names):
         path = folder / name
-        if name in OUR_TOP_LEVEL or name.removesuffix(urls.GZIP_SUFFIX) in OUR_TOP_LEVEL:
+        if name in urls.TOP_LEVEL or name.removesuffix(urls.GZIP_SUFFIX) in urls.TOP_LEVEL:
             continue
         if path.is_symlink() or not path.is_dir() or not set(os.listdir(path)) <= urls.PAGE_FOLDER_FILES:
             foreign.append(name)
@@ -147,7 +145,7 @@ def write_site(files: dict[str, bytes], output: Path) -> None:
                 with signals_held():
                     _remove_leftovers(output)
                     staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.new-", dir=output.parent))
-                _write_files({**files, STAMP: STAMP_TEXT}, staging)
+                _write_files({**files, urls.STAMP: STAMP_TEXT}, staging)
                 with signals_held():
                     staging.chmod(_folder_mode(output))
                     _swap_in(staging, output)

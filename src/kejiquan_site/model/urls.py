@@ -144,11 +144,6 @@ def file_for_url(url: str) -> str:
     return url + INDEX if url == "" or url.endswith("/") else url
 
 
-def url_for_file(path: str) -> str:
-    """The address of an output file: 'about/index.html' -> 'about/', 'index.html' -> ''."""
-    return path.removesuffix(INDEX) if path == INDEX or path.endswith("/" + INDEX) else path
-
-
 def root_from(path: str) -> str:
     """The way from an output file back to the site root: '' for 'index.html', '../' for
     'about/index.html'."""
