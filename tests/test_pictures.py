@@ -99,7 +99,7 @@ def test_pictures_png_is_2x_on_white_with_title_and_source_line(pictured_site, t
             assert image.convert("RGB").getpixel((2, 2)) == (255, 255, 255)
     # The same drawing as SVG, to read its words: the title, the source line and the site's name.
     chart = site.story.charts["rd_intensity"]
-    requests, pictures = chart_pictures(chart.id, "", figure(chart, site.story.facts), chart.title,
+    requests, pictures = chart_pictures(chart.id, "zh", figure(chart, site.story.facts), chart.title,
                                         "来源：新京报（经北京时间） · 京津冀科技圈")
     png = requests[pictures.png]
     as_svg = Request(png.figure, {**png.options, "format": "svg", "scale": 1})
@@ -114,7 +114,7 @@ def test_pictures_svg_is_byte_identical_when_drawn_again_from_an_empty_cache(tmp
     require_chromium()
     site = build_site(PROJECT)
     chart = site.story.charts["layout_schematic"]
-    requests, _ = chart_pictures(chart.id, "", figure(chart, site.story.facts), chart.title, "source")
+    requests, _ = chart_pictures(chart.id, "zh", figure(chart, site.story.facts), chart.title, "source")
     some = dict(list(requests.items())[:2])
     first, _ = KaleidoPainter(tmp_path / "one", CHROMIUM).paint(some, site.plotly.content, site.plotly.version)
     second, _ = KaleidoPainter(tmp_path / "two", CHROMIUM).paint(some, site.plotly.content, site.plotly.version)
@@ -127,7 +127,7 @@ def test_pictures_warm_cache_needs_no_browser(tmp_path):
     require_chromium()
     site = build_site(PROJECT)
     chart = site.story.charts["rd_intensity"]
-    requests, _ = chart_pictures(chart.id, "", figure(chart, site.story.facts), chart.title, "source")
+    requests, _ = chart_pictures(chart.id, "zh", figure(chart, site.story.facts), chart.title, "source")
     some = dict(list(requests.items())[:1])
     cold, _ = KaleidoPainter(tmp_path, CHROMIUM).paint(some, site.plotly.content, site.plotly.version)
     warm, note = KaleidoPainter(tmp_path, "/nonexistent/chromium").paint(some, site.plotly.content, site.plotly.version)

@@ -168,7 +168,8 @@ def _producers(path: str, story: Story, project: Project) -> list[Producer]:
     found: list[Producer] = []
     page = next((page for page in story.pages if page.output_path == path), None)
     charts = [story.charts[chart_id] for chart_id in page.chart_ids if chart_id in story.charts] if page else \
-        [chart for chart in story.charts.values() if path in (urls.embed_path(chart.id, language) for language in story.config.editions)]
+        [chart for chart in story.charts.values()
+         if path in (urls.embed_path(chart.id, language) for language in story.config.editions)]
     if page is not None:
         found.append(read_producer(project.root / page.source, page.source))
     found += [read_producer(project.root / chart.location.path, chart.location.path) for chart in charts]
@@ -303,7 +304,7 @@ def _update_feeds(story: Story, editions: dict[str, Story]) -> dict[str, bytes]:
         fallback = story.record.date if story.record else max((s.date for s in story.sources.values() if len(s.date) == 10),
                                                                default="2000-01-01")
         feeds[urls.feed_path(language)] = render_feed(local.config, story.updates, language, log,
-                                                 update_sentences(story.updates, language), fallback)
+                                                      update_sentences(story.updates, language), fallback)
     return feeds
 
 
