@@ -254,7 +254,7 @@ MEASURE_CHARTS = """(() => {
         && !t.closest('.hoverlayer') && getComputedStyle(t).display !== 'none').map(t => {
       const r = t.getBoundingClientRect();
       return {text: t.textContent, x0: r.left - frame.left, y0: r.top - frame.top, x1: r.right - frame.left,
-              y1: r.bottom - frame.top, contrast: ratio(getComputedStyle(t).fill)};
+              y1: r.bottom - frame.top, contrast: ratio(getComputedStyle(t).fill), legend: !!t.closest('.legend')};
     });
     const marks = [];
     box.querySelectorAll('.bars .point path').forEach(p => marks.push(['bar', ratio(getComputedStyle(p).fill)]));
@@ -270,6 +270,14 @@ CHART_WIDTHS = (320, 375, 1280)
 
 def _overlap(a: dict, b: dict) -> bool:
     return min(a["x1"], b["x1"]) - max(a["x0"], b["x0"]) > 0.5 and min(a["y1"], b["y1"]) - max(a["y0"], b["y0"]) > 0.5
+
+
+def _level_with_legend(texts: list[dict]) -> list[str]:
+    """The chart's texts that share a row with a legend entry: a label level with the legend
+    reads like one more entry of it."""
+    legend = [t for t in texts if t["legend"]]
+    return [f"'{t['text']}' is level with the legend entry '{entry['text']}'" for t in texts if not t["legend"]
+            for entry in legend if min(t["y1"], entry["y1"]) - max(t["y0"], entry["y0"]) > 0.5]
 
 
 @pytest.fixture(scope="module")
@@ -295,7 +303,7 @@ def chart_pages(browser, server):
 
 def test_browser_chart_texts_stay_inside_their_chart_and_apart(chart_pages):
     """At 320, 375 and 1280 px, light and dark, both editions: no label leaves its chart, none
-    overlaps another."""
+    overlaps another, and none is level with the schematic's legend (which has a row of its own)."""
     problems = []
     for (path, width, scheme), charts in sorted(chart_pages.items()):
         assert charts, f"no chart on /{path}"
@@ -309,6 +317,9 @@ def test_browser_chart_texts_stay_inside_their_chart_and_apart(chart_pages):
                                     f"{chart['width']:.0f}, {t['y0']:.0f}..{t['y1']:.0f} of {chart['height']:.0f})")
             for index, a in enumerate(texts):
                 problems += [f"{where}: '{a['text']}' overlaps '{b['text']}'" for b in texts[index + 1:] if _overlap(a, b)]
+            problems += [f"{where}: {problem}" for problem in _level_with_legend(texts)]
+            if chart["id"] == "chart-layout_schematic":
+                assert any(t["legend"] for t in texts), f"{where}: the schematic has no legend"
     assert problems == []
 
 
@@ -482,7 +493,7 @@ def test_browser_without_javascript_every_chart_shows_its_picture(pictures_shown
 
 def test_browser_pictures_keep_labels_inside_apart_and_in_contrast(browser, server, pictures_shown):
     """The pictures shown pass the live charts' standard: every text inside, none overlapping
-    another, texts 4.5:1 and marks 3:1 against the page, the highlighted bar the strongest."""
+    another or level with the legend, texts 4.5:1 and marks 3:1 against the page, the highlighted bar the strongest."""
     papers = {"light": "#ffffff", "dark": "#14161a"}
     context = browser.new_context(viewport={"width": 900, "height": 900})
     page = context.new_page()
@@ -505,6 +516,7 @@ def test_browser_pictures_keep_labels_inside_apart_and_in_contrast(browser, serv
                     problems.append(f"{where}: text '{t['text']}' at {t['contrast']}:1")
             for index, a in enumerate(texts):
                 problems += [f"{where}: '{a['text']}' overlaps '{b['text']}'" for b in texts[index + 1:] if _overlap(a, b)]
+            problems += [f"{where}: {problem}" for problem in _level_with_legend(texts)]
             problems += [f"{where}: {kind} at {ratio}:1" for kind, ratio in chart["marks"] if ratio < 3]
             bars = [ratio for kind, ratio in chart["marks"] if kind == "bar"]
             if "rd_intensity" in where:

@@ -15,7 +15,15 @@ from browser import CHROMIUM, require_chromium
 from helpers import REPO
 from kejiquan_site.build.site import build_site
 from kejiquan_site.render.figures import figure
-from kejiquan_site.render.pictures import CACHE_FOLDER, PNG_SCALE, PNG_WIDTH, KaleidoPainter, Request, chart_pictures
+from kejiquan_site.render.pictures import (
+    CACHE_FOLDER,
+    PNG_SCALE,
+    PNG_WIDTH,
+    KaleidoPainter,
+    Request,
+    chart_pictures,
+    png_request,
+)
 from kejiquan_site.story.content import Project
 
 PROJECT = Project(REPO, REPO / "content", REPO / "templates")
@@ -166,3 +174,24 @@ def test_wechat_page_keeps_the_data_table_of_a_chart_without_picture():
     site = build_site(PROJECT)
     text = site.files["layout/wechat/index.html"].decode("utf-8")
     assert "<img" not in text and "<table" in text and "中关村" in text
+
+
+def test_pictures_png_source_line_breaks_only_between_its_parts():
+    """A source line too long for the PNG breaks between its parts, never just after a '·', and
+    keeps each part that fits a line whole (the Chinese edition once broke as '…（经北京时间） ·' / '北京…')."""
+    story = build_site(PROJECT).story
+    chart = story.charts["rd_intensity"]
+    drawn = figure(chart, story.facts)
+
+    def credit_lines(parts: list[str]) -> list[str]:
+        request = png_request(drawn, chart.title, " · ".join(parts))
+        return request.figure["layout"]["annotations"][-1]["text"].split("<br>")
+
+    parts = ["来源：新京报（经北京时间）", "北京的数字原文未注明年份", "京津冀科技圈数据新闻"]
+    lines = credit_lines(parts)
+    assert len(lines) > 1, "long enough to break"
+    assert [part for line in lines for part in line.split(" · ")] == parts, lines
+    too_long = [parts[0] + "、北京市统计局、天津市统计局、河北省统计局、中关村管委会", *parts[1:]]
+    lines = credit_lines(too_long)  # a part wider than the picture breaks inside itself, the rest stay whole
+    assert not [line for line in lines if line.endswith("·") or line.startswith("·")], lines
+    assert all(any(part in line for line in lines) for part in parts[1:]), lines

@@ -5,7 +5,8 @@ from __future__ import annotations
 import unicodedata
 
 from helpers import REPO, SEED
-from kejiquan_site.check.provenance import evidence_in_source, missing_value
+from kejiquan_site.check.numbers import numeral_value
+from kejiquan_site.check.provenance import evidence_in_source, missing_value, stated_numbers
 
 
 def test_provenance_every_value_occurs_in_its_evidence(real_site):
@@ -49,3 +50,13 @@ def test_provenance_reads_chinese_numerals(real_site):
     facts = real_site.story.facts
     assert "首位" in facts["rankings.hcr_beijing"].evidence and missing_value(facts["rankings.hcr_beijing"]) == ""
     assert "第四" in facts["rankings.wipo_beijing"].evidence and missing_value(facts["rankings.wipo_beijing"]) == ""
+
+
+def test_provenance_reads_numerals_as_the_number_finder_does():
+    """The evidence's numbers are read by check/numbers.py's reader, so 二〇二五-style digit runs,
+    一百零五 and 首位 have one meaning everywhere (a second reader once read 二零二五 as 5)."""
+    stated = {unit: [value for _, value, _ in stated_numbers(text, unit)] for unit, text in (
+        ("percent", "增长百分之十五，达到4.22%"), ("rank", "居第十二，首位"), ("percentage_point", "提高三个百分点"),
+        ("count", "共一百零五家，编号二零二五"))}
+    assert stated == {"percent": [15.0, 4.22], "rank": [12.0, 1.0], "percentage_point": [3.0], "count": [105.0, 2025.0]}
+    assert [numeral_value(text) for text in ("二零二五", "一百零五", "首", "１５")] == [2025, 105, 1, 15]

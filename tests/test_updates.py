@@ -159,6 +159,81 @@ def test_updates_log_errors_are_located(published, log, message):
     assert any(text.startswith(message) for text in _failure(published)), _failure(published)
 
 
+GOAL = "industry.world_class_goal"  # a text fact shown in one sentence of each edition
+WITHDRAWAL = """- date: "2026-12-02"
+  kind: correction
+  facts: [industry.world_class_goal]
+  note: 原文并无此说法
+  note_en: the source does not say so
+"""
+
+
+def _take_out_goal(root: Path, new_id: str | None = None) -> None:
+    """The fact deleted (or, with `new_id`, renamed), and the pages made to match."""
+    path = root / "content/facts/industry.yaml"
+    text = path.read_text(encoding="utf-8")
+    start = text.index("world_class_goal:")
+    end = text.find("\n\n", start)
+    body = text[start:] if end < 0 else text[start:end + 2]
+    path.write_text(text.replace(body, body.replace("world_class_goal:", f"{new_id}:") if new_id else ""),
+                    encoding="utf-8")
+    for page, words in (("content/pages/index.md", "培育世界级产业集群"),
+                        ("content/pages/en/index.md", "building world-class industry clusters")):
+        replace_in(root, page, f"{{fact}}`{GOAL}`", f"{{fact}}`industry.{new_id}`" if new_id else words)
+
+
+@pytest.mark.parametrize("new_id", [None, "world_goal"])
+def test_updates_published_fact_deleted_or_renamed_is_refused_at_its_record(published, new_id):
+    _take_out_goal(published.root, new_id)
+    assert _failure(published) == [
+        f"content/published.yaml:33:3: error: '{GOAL}' was published on 2026-11-30 and is no longer among the "
+        "facts (deleted or renamed), and content/updates.yaml has no entry for it: a published fact may not "
+        "disappear silently\n"
+        f"      {GOAL}:\n"
+        "      ^\n"
+        "  expected: the fact back in content/facts/ (under its old id, if it was renamed), or an entry in "
+        "content/updates.yaml saying it was withdrawn, such as\n"
+        '    - date: "2027-03-02"\n'
+        "      kind: correction      # or update\n"
+        f"      facts: [{GOAL}]\n"
+        "      note: 原文并无此说法\n"
+        "      note_en: the source does not say so"]
+    site = build_site(published)  # without --strict: a warning, so the preview keeps working
+    assert [w.severity for w in site.story.warnings] == ["warning"]
+
+
+def test_updates_withdrawal_entry_is_in_the_log_and_feed_and_survives_publish(published):
+    _take_out_goal(published.root)
+    write_updates_log(published.root, WITHDRAWAL)
+    files = build_site(published, strict=True).files
+    assert "更正于 2026年12月2日：撤回已发布的数据（原文并无此说法）" in files["updates/index.html"].decode()
+    assert "Corrected December 2, 2026: published data withdrawn (the source does not say so)" in \
+        files["en/updates/index.html"].decode()
+    assert len(ElementTree.fromstring(files["updates.xml"]).findall(f"{ATOM}entry")) == 1
+    assert "update-note" not in files["index.html"].decode(), "no page shows the fact any more"
+    assert main(["publish", "--project", str(published.root), "--date", "2026-12-03",
+                 "-o", str(published.root / "_site")]) == 0
+    assert f"  {GOAL}:\n" in (published.content / "published.yaml").read_text(encoding="utf-8"), "kept as history"
+    after = build_site(published, strict=True).files["updates/index.html"]
+    assert _log(after) == _log(files["updates/index.html"]), "the entry stays, as history"
+
+
+def _log(html: bytes) -> str:
+    return re.search(r'<ol class="update-log">.*?</ol>', html.decode(), re.S).group(0)
+
+
+@pytest.mark.parametrize("log, message", [
+    (WITHDRAWAL.replace("2026-12-02", "2026-11-02"),
+     f"content/updates.yaml:3:11: error: '{GOAL}' was last published on 2026-11-30, after this entry's date 2026-11-02"),
+    (WITHDRAWAL + WITHDRAWAL.replace("2026-12-02", "2026-12-05"),
+     f"content/updates.yaml:8:11: error: the withdrawal of '{GOAL}' already has an entry (line 3)"),
+])
+def test_updates_withdrawal_errors_are_located_and_alone(published, log, message):
+    _take_out_goal(published.root)
+    write_updates_log(published.root, log)
+    assert [text.split("\n")[0] for text in _failure(published)] == [message]
+
+
 def test_updates_entry_before_anything_was_published(tmp_path):
     project = copy_real_site(tmp_path)
     (project.content / "published.yaml").unlink()

@@ -120,8 +120,11 @@ def chinese_value(text: str) -> int | None:
 
 
 def numeral_value(text: str) -> float | int | None:
-    """The value of digits ('4.22', '１５') or Chinese numerals ('三', '十二')."""
+    """The value of digits ('4.22', '１５'), Chinese numerals ('三', '十二') or 首 (first: 1).
+    The one reader of numerals: provenance.py reads the evidence's numbers with it too."""
     text = unicodedata.normalize("NFKC", text)
+    if text == "首":
+        return 1
     if re.fullmatch(_AR, text):
         return float(text) if "." in text else int(text)
     return chinese_value(text)
@@ -141,7 +144,7 @@ class Number:
 
     @property
     def value(self) -> float | int | None:
-        return 1 if self.numeral == "首" else numeral_value(self.numeral) if self.numeral else None
+        return numeral_value(self.numeral) if self.numeral else None
 
     @property
     def measure(self) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from kejiquan_site.check.numbers import numeral_value
 from kejiquan_site.diagnostics import Diagnostic, Location
 from kejiquan_site.model.formatting import NUMBER_UNITS, format_number
 from kejiquan_site.read.facts import Fact, Source
@@ -65,7 +66,6 @@ def missing_value(fact: Fact) -> str:
     return ""
 
 
-_NUMERALS = "零一二两三四五六七八九"  # digits in words; 十百千 multiply
 _DIGIT_RUN = r"\d+(?:\.\d+)?"
 _WORD_RUN = r"[零一二两三四五六七八九十百千]+"
 # What counts as a stated number of each unit, in normalised text (NFKC, no spaces).
@@ -80,23 +80,6 @@ _CANDIDATES: dict[str, re.Pattern[str]] = {
 _YEAR = re.compile(r"\d{4}")
 
 
-def _numeral_value(text: str) -> float | None:
-    """4.22 -> 4.22, 三 -> 3, 十五 -> 15, 二十 -> 20, 首 -> 1; None for what is no number."""
-    if text[0].isdigit():
-        return float(text)
-    if text == "首":
-        return 1.0
-    total, digit = 0, 0
-    for char in text:
-        if char in _NUMERALS:
-            digit = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
-                     "九": 9}[char]
-        else:
-            total += (digit or 1) * {"十": 10, "百": 100, "千": 1000}[char]
-            digit = 0
-    return float(total + digit)
-
-
 def stated_numbers(text: str, unit: str) -> list[tuple[int, float, str]]:
     """(position, value, as written) of each number of `unit` stated in normalised `text`."""
     pattern = _CANDIDATES.get(unit)
@@ -105,9 +88,9 @@ def stated_numbers(text: str, unit: str) -> list[tuple[int, float, str]]:
     found = []
     for match in pattern.finditer(text):
         group = next(index for index in range(1, pattern.groups + 1) if match.group(index) is not None)
-        value = _numeral_value(match.group(group))
+        value = numeral_value(match.group(group))
         if value is not None:  # the patterns match numerals only, so this is always so
-            found.append((match.start(), value, match.group(0)))
+            found.append((match.start(), float(value), match.group(0)))
     return found
 
 

@@ -54,6 +54,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "update_from_to": ("{label}由{before}更新为{after}", "{label} changed from {before} to {after}"),
     "correction_from_to": ("{label}由{before}更正为{after}", "{label} corrected from {before} to {after}"),
     "note_in_brackets": ("（{note}）", " ({note})"),
+    "withdrawn": ("撤回已发布的数据", "published data withdrawn"),
     "feed_title": ("：更正与更新", ": corrections and updates"),
     "update_mark": ("（已更新）", " (updated)"),
     "correction_mark": ("（已更正）", " (corrected)"),

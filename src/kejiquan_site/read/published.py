@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from kejiquan_site.diagnostics import Diagnostic
+from kejiquan_site.diagnostics import Diagnostic, Location
 from kejiquan_site.read.facts import Fact
 from kejiquan_site.read.fields import FieldSpec, check_fields, describe
 from kejiquan_site.read.yamlread import YamlDoc
@@ -58,6 +58,7 @@ class Record:
     date: str
     facts: dict[str, tuple[Version, ...]]
     path: str
+    places: Mapping[str, Location] = dataclasses.field(default_factory=dict)  # fact id -> its key in the file
 
     def latest(self, fact_id: str) -> Version | None:
         versions = self.facts.get(fact_id)
@@ -101,7 +102,8 @@ def parse_record(doc: YamlDoc) -> tuple[Record | None, list[Diagnostic]]:
             facts[fact_id] = tuple(Version(body["date"], _frozen(body["value"]), body.get("qualifier", "exact"),
                                            body.get("period", ""), body.get("source", ""),
                                            _frozen(body.get("value_en"))) for body in versions)
-    return (None if problems else Record(data["published"], facts, doc.path)), problems
+    places = {fact_id: Location(doc.path, *doc.key_at("facts", fact_id)) for fact_id in facts}
+    return (None if problems else Record(data["published"], facts, doc.path, places)), problems
 
 
 def _frozen(value: Any) -> Any:

@@ -23,6 +23,11 @@ ENTRY_EXAMPLE = ("an entry in content/updates.yaml such as\n"
                  "    - date: \"2027-03-02\"\n      kind: update          # or correction\n"
                  "      facts: [{fact}]\n      note: 新数据\n      note_en: new data")
 
+WITHDRAWAL_EXAMPLE = ("the fact back in content/facts/ (under its old id, if it was renamed), or an entry in "
+                      "content/updates.yaml saying it was withdrawn, such as\n"
+                      "    - date: \"2027-03-02\"\n      kind: correction      # or update\n"
+                      "      facts: [{fact}]\n      note: 原文并无此说法\n      note_en: the source does not say so")
+
 
 def _fact_list(value: Any) -> str:
     if not isinstance(value, list) or not value:
@@ -78,6 +83,7 @@ class Update:
     note_en: str
     changes: tuple[Change, ...]
     touches: frozenset[str]
+    withdrawn: tuple[str, ...] = ()  # published facts this entry takes back (no longer among the facts)
 
 
 def parse_log(doc: YamlDoc) -> tuple[list[Entry], list[Diagnostic]]:
@@ -131,8 +137,8 @@ def _change(fact: Fact, before: Version, after: Version | None) -> Change:
 def check_log(entries: list[Entry], record: Record | None, facts: dict[str, Fact]
               ) -> tuple[tuple[Update, ...], list[Diagnostic]]:
     """The updates readers see, and the problems: an entry about a fact that does not exist or
-    did not change (errors), a published fact changed without an entry (a warning, an error with
-    --strict). Without a record nothing is published yet, so there is nothing to check."""
+    did not change (errors), a published fact changed, deleted or renamed without an entry (a
+    warning, an error with --strict). Without a record nothing is published yet, so there is nothing to check."""
     if record is None:
         return (), [Diagnostic(entry.location, "nothing has been published yet (there is no content/published.yaml), "
                                "so no fact can have changed", "no entries until 'kejiquan publish' has recorded "
@@ -144,26 +150,59 @@ def check_log(entries: list[Entry], record: Record | None, facts: dict[str, Fact
             pending[fact_id] = latest
     dependents = _dependents(facts)
     claimed: dict[str, Location] = {}
+    taken_back: dict[str, Location] = {}  # published facts withdrawn by an entry
     updates, problems = [], []
     for entry in entries:
-        changes = []
+        changes, withdrawn = [], []
         for fact_id, where in zip(entry.fact_ids, entry.fact_locations):
-            change, problem = _resolve(fact_id, where, entry, record, facts, pending, claimed)
+            if fact_id not in facts and fact_id in record.facts:
+                problem = _withdrawal(fact_id, where, entry, record, taken_back)
+                withdrawn += [] if problem else [fact_id]
+                change = None
+            else:
+                change, problem = _resolve(fact_id, where, entry, record, facts, pending, claimed)
             if problem:
                 problems.append(problem)
             elif change:
                 changes.append(change)
-        if changes:
+        if changes or withdrawn:
             touched = {change.fact_id for change in changes}
             touched |= {d for change in changes for d in dependents.get(change.fact_id, ())}
             updates.append(Update("", entry.date, entry.kind, entry.note, entry.note_en or entry.note,
-                                  tuple(changes), frozenset(touched)))
+                                  tuple(changes), frozenset(touched), tuple(withdrawn)))
     covered = set(pending) | set(claimed)  # a derived fact changes with its inputs: theirs is the entry
     covered = {d for fact_id in covered if not facts[fact_id].derived for d in dependents.get(fact_id, ())}
     for fact_id, before in pending.items():
         if fact_id not in covered and fact_id not in claimed:
             problems.append(_silent_change(facts[fact_id], before, record))
+    named = {fact_id for entry in entries for fact_id in entry.fact_ids}  # a wrong entry has its own error
+    problems += [_silent_withdrawal(fact_id, record) for fact_id in record.facts
+                 if fact_id not in facts and fact_id not in named]
     return _anchored(updates), problems
+
+
+def _withdrawal(fact_id: str, where: Location, entry: Entry, record: Record, taken_back: dict[str, Location]
+                ) -> Diagnostic | None:
+    """An entry's fact that was published and is no longer among the facts: taken back, once,
+    on or after the day it was last published."""
+    if fact_id in taken_back:
+        return Diagnostic(where, f"the withdrawal of '{fact_id}' already has an entry (line {taken_back[fact_id].line})",
+                          "one entry per fact and change")
+    last = record.facts[fact_id][-1].date
+    if entry.date < last:
+        return Diagnostic(where, f"'{fact_id}' was last published on {last}, after this entry's date {entry.date}",
+                          f"the date readers see it withdrawn, {last} or later")
+    taken_back[fact_id] = where
+    return None
+
+
+def _silent_withdrawal(fact_id: str, record: Record) -> Diagnostic:
+    """A published fact deleted (or renamed) without an entry: located at its record."""
+    last = record.facts[fact_id][-1].date
+    where = record.places.get(fact_id, Location(record.path))
+    return Diagnostic(where, f"'{fact_id}' was published on {last} and is no longer among the facts (deleted or "
+                      "renamed), and content/updates.yaml has no entry for it: a published fact may not disappear "
+                      "silently", WITHDRAWAL_EXAMPLE.format(fact=fact_id), "warning")
 
 
 def _resolve(fact_id: str, where: Location, entry: Entry, record: Record, facts: dict[str, Fact],

@@ -20,8 +20,8 @@ def update_sentence(update: Update, language: str, date_text: str) -> str:
     """'更新于 2027年3月2日：京津冀平均研发投入强度由4.22%更新为4.3%（新数据）', as plain text."""
     index = 1 if language == "en" else 0
     changes = ui("list_separator", language).join(
-        ui(f"{update.kind}_from_to", language, label=change.label[index], before=change.before[index],
-           after=change.after[index]) for change in update.changes)
+        [ui(f"{update.kind}_from_to", language, label=change.label[index], before=change.before[index],
+            after=change.after[index]) for change in update.changes] + [ui("withdrawn", language)] * bool(update.withdrawn))
     note = update.note_en if language == "en" else update.note
     return ui(f"{update.kind}_on", language, date=date_text) + changes + ui("note_in_brackets", language, note=note)
 

@@ -55,8 +55,15 @@ VALUE_SIZE = 15
 ARROW = 26  # length in pixels of the arrow that opens a lower bound
 # Widths (px) the schematic's labels are placed for; the page takes the widest not above its own.
 DESIGN_WIDTHS = (280, 330, 400, 520, 700)
-SCHEMATIC_ASPECT = 1.0  # height / width of the schematic box, at most SCHEMATIC_MAX_HEIGHT
+# Height / width of the schematic box, at most SCHEMATIC_MAX_HEIGHT: the map is about square, and
+# the legend's row above it takes about an eighth of the narrowest box, with room to spare
+# for the context labels at the map's edges.
+SCHEMATIC_ASPECT = 1.15
 SCHEMATIC_MAX_HEIGHT = 480
+# The schematic's legend, a horizontal row above the map: its font, and Plotly's room for the
+# symbol before each entry's text, between entries, per row and around the row (pixels).
+LEGEND_SIZE = 13
+LEGEND_SYMBOL, LEGEND_GAP, LEGEND_ROW, LEGEND_PAD = 40, 10, 22, 14
 
 
 def _text(value: str) -> str:
@@ -194,30 +201,47 @@ def _schematic_figure(chart: Chart, facts: Mapping[str, Fact], language: str) ->
     layout = _base_layout(chart, language)
     del layout["height"]  # the box sets it, from its width (see schematic_box)
     hidden = {"visible": False, "fixedrange": True}
+    # The legend is a key above the map, in a row of its own: inside the map, level with the
+    # southernmost place, that place read like one more legend entry, and below the map it stood
+    # right under that place's dot.
+    legend_room = _legend_height(roles) if len(roles) > 1 else 0
     layout.update({
         "autosize": True, "showlegend": len(roles) > 1,
-        "legend": {"x": 1, "y": 0, "xanchor": "right", "yanchor": "bottom", "bgcolor": "rgba(0,0,0,0)",
-                   "font": {"size": 13, "color": LIGHT["ink"]}, "itemclick": False, "itemdoubleclick": False},
+        "margin": {"l": 0, "r": 0, "t": legend_room, "b": 0},
+        "legend": {"orientation": "h", "x": 0, "y": 1, "xanchor": "left", "yanchor": "bottom",
+                   "bgcolor": "rgba(0,0,0,0)", "font": {"size": LEGEND_SIZE, "color": LIGHT["ink"]},
+                   "itemclick": False, "itemdoubleclick": False},
         "xaxis": {**hidden, "range": xrange},
         "yaxis": {**hidden, "range": yrange, "scaleanchor": "x", "scaleratio": ratio},
     })
-    variants = [{"width": width, "annotations": _schematic_labels(chart, facts, roles, sizes, _Projection(
-        xrange, yrange, ratio, *schematic_box(width)))} for width in DESIGN_WIDTHS]
+    variants = []
+    for width in DESIGN_WIDTHS:
+        box_width, box_height = schematic_box(width)
+        at = _Projection(xrange, yrange, ratio, box_width, box_height - legend_room)  # the map above the legend
+        variants.append({"width": width, "annotations": _schematic_labels(chart, facts, sizes, at)})
     layout["annotations"] = variants[0]["annotations"]
     return data, layout, variants
 
 
-def _legend_box(roles: list[str], width: float, height: float) -> Box:
-    """Where Plotly's legend sits (bottom right), estimated generously."""
-    text_width = max(text_size(_text(role), 13)[0] for role in roles)
-    return Box(width - text_width - 50, height - 26 * len(roles) - 8, width, height)
+def _legend_height(roles: list[str]) -> int:
+    """The room above the map for the legend: as many rows as its entries need at the narrowest
+    design width (Plotly wraps a horizontal legend), estimated generously."""
+    rows, used = 1, 0.0
+    for role in roles:
+        entry = LEGEND_SYMBOL + text_size(_text(role), LEGEND_SIZE)[0] + LEGEND_GAP
+        if used and used + entry > DESIGN_WIDTHS[0]:
+            rows, used = rows + 1, 0.0
+        used += entry
+    return rows * LEGEND_ROW + LEGEND_PAD
 
 
-def _schematic_labels(chart: Chart, facts: Mapping[str, Fact], roles: list[str], sizes: dict[str, int],
+def _schematic_labels(chart: Chart, facts: Mapping[str, Fact], sizes: dict[str, int],
                       at: _Projection) -> list[dict[str, Any]]:
+    """The labels placed within the map (the projection's width and height, the legend's row
+    excluded), clear of the marks and of each other."""
     width, height = at.width, at.height
     sizes_of = _label_sizes(width)
-    obstacles = [_legend_box(roles, width, height)] if len(roles) > 1 else []
+    obstacles: list[Box] = []
     for item in chart.items:
         spot = facts[item.fact].place
         obstacles.append(point_box(*at(spot.lon, spot.lat), sizes[item.role] / 2 + 2))

@@ -38,6 +38,7 @@ BROWSER_ENV = "KEJIQUAN_BROWSER"
 DEFAULT_BROWSER = "/usr/bin/chromium"
 CACHE_FOLDER = Path(".cache/kejiquan/pictures")
 DRAWING_VERSION = "1"  # bump when the way pictures are made changes
+CREDIT_SEPARATOR = " · "  # between the parts of a PNG's source line (build/site.py joins them)
 
 
 @dataclass(frozen=True)
@@ -115,6 +116,20 @@ def _wrap(text: str, size: float, width: float) -> list[str]:
     return lines + [line.rstrip()] if line.strip() else lines
 
 
+def credit_lines(credit: str, size: float, width: float) -> list[str]:
+    """The source line in lines no wider than `width`, broken between its parts (joined by
+    CREDIT_SEPARATOR) and never inside one that fits a line: where a line breaks, the break itself
+    separates the parts, so no line ends or starts with a dangling '·'."""
+    lines: list[str] = []
+    for part in credit.split(CREDIT_SEPARATOR):
+        joined = f"{lines[-1]}{CREDIT_SEPARATOR}{part}" if lines else part
+        if lines and text_size(joined, size)[0] <= width:
+            lines[-1] = joined
+        else:
+            lines += _wrap(part, size, width)
+    return lines
+
+
 def _escape(text: str) -> str:
     return text.replace("<", "＜").replace(">", "＞")
 
@@ -124,8 +139,8 @@ def png_request(figure: dict[str, Any], title: str, credit: str) -> Request:
     inner = PNG_WIDTH - 32
     drawn, height = _at_width(figure, inner)
     layout = drawn["layout"]
-    title_lines, credit_lines = _wrap(title, 20, inner), _wrap(credit, 13, inner)
-    top, bottom = 18 + 28 * len(title_lines) + 12, 18 + 19 * len(credit_lines) + 12
+    title_lines, credits = _wrap(title, 20, inner), credit_lines(credit, 13, inner)
+    top, bottom = 18 + 28 * len(title_lines) + 12, 18 + 19 * len(credits) + 12
     margin = dict(layout.get("margin", {}))
     margin.update(l=margin.get("l", 0) + 16, r=margin.get("r", 0) + 16, t=margin.get("t", 0) + top,
                   b=margin.get("b", 0) + bottom)
@@ -136,7 +151,7 @@ def png_request(figure: dict[str, Any], title: str, credit: str) -> Request:
               "yref": "paper", "x": 0, "y": 1, "xanchor": "left", "yanchor": "bottom", "align": "left",
               "yshift": margin["t"] - top + 12, "showarrow": False,
               "font": {"family": font, "size": 20, "color": LIGHT["ink"]}},
-             {"text": "<br>".join(_escape(line) for line in credit_lines), "xref": "paper", "yref": "paper",
+             {"text": "<br>".join(_escape(line) for line in credits), "xref": "paper", "yref": "paper",
               "x": 0, "y": 0, "xanchor": "left", "yanchor": "top", "align": "left",
               "yshift": -(margin["b"] - bottom + 18), "showarrow": False,
               "font": {"family": font, "size": 13, "color": LIGHT["muted"]}}]
