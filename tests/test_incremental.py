@@ -14,9 +14,9 @@ import pytest
 from helpers import REPO
 from kejiquan_site.build.site import Site, build_site
 from kejiquan_site.diagnostics import BuildFailed
+from kejiquan_site.model.story import Project
 from kejiquan_site.reuse import memo as memo_module
 from kejiquan_site.reuse.memo import Memo
-from kejiquan_site.story.content import Project
 
 EN_EXTRA = "---\ntitle: Extra\ndescription: An extra page.\nnav: Extra\n---\n\nExtra words.\n"
 ZH_EXTRA = "---\ntitle: 附加页\ndescription: 附加的一页。\nnav: 附加\n---\n\n附加的文字。\n"

@@ -14,9 +14,9 @@ from PIL import Image
 from browser import CHROMIUM, require_chromium
 from helpers import REPO
 from kejiquan_site.build.site import build_site
+from kejiquan_site.model.story import Project
 from kejiquan_site.render.figures import figure
 from kejiquan_site.render.pictures import CACHE_FOLDER, PNG_SCALE, PNG_WIDTH, KaleidoPainter, Request, chart_pictures
-from kejiquan_site.story.content import Project
 
 PROJECT = Project(REPO, REPO / "content", REPO / "templates")
 

@@ -13,9 +13,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from markdown_it import MarkdownIt
+
 from kejiquan_site.check.readback import OutputReport, Producer, allowed_numbers, check_output, read_producer
+from kejiquan_site.check.stage import FILE_CHECKS, checked_story
 from kejiquan_site.diagnostics import BuildFailed, Diagnostic
 from kejiquan_site.markdown.extensions import DirectiveItem, make_markdown
+from kejiquan_site.model.story import Project, Story
 from kejiquan_site.model.ui import ui
 from kejiquan_site.model.urls import hashed_name
 from kejiquan_site.parallel import run_jobs
@@ -24,6 +28,7 @@ from kejiquan_site.read.contentfiles import count_content_files
 from kejiquan_site.read.facts import Fact, Source
 from kejiquan_site.read.pages import Page
 from kejiquan_site.read.published import History, fact_histories
+from kejiquan_site.read.story import read_story
 from kejiquan_site.render.assets import Assets, PlotlyBundle, collect_assets
 from kejiquan_site.render.discovery import gzip_siblings, render_headers_file, render_robots, render_sitemap
 from kejiquan_site.render.downloads import CSV_PATH, JSON_PATH, render_facts_csv, render_facts_json, render_table_csv
@@ -50,7 +55,6 @@ from kejiquan_site.render.pictures import ChartPictures, KaleidoPainter, Request
 from kejiquan_site.render.shareimage import KeyNumber, render_share_image
 from kejiquan_site.render.wechat import render_wechat
 from kejiquan_site.reuse.memo import NO_MEMO, Memo, folder_signature
-from kejiquan_site.story.content import Project, Story, load_story
 from kejiquan_site.story.i18n import edition, twin_urls
 
 
@@ -61,6 +65,13 @@ class Site:
     plotly: PlotlyBundle
     notes: tuple[str, ...] = ()
     verified: tuple[int, int] = (0, 0)  # numbers checked against the facts, internal links followed
+
+
+def load_story(project: Project, md: MarkdownIt, strict: bool = False, memo: Memo = NO_MEMO,
+               processes: int = 1) -> Story:
+    """The story read and checked, or BuildFailed with every problem in every file (see
+    read_story and checked_story)."""
+    return checked_story(read_story(project, md, FILE_CHECKS, memo, processes), strict, memo)
 
 
 PARALLEL_FROM = 100  # content files; below that a child process costs more than it saves

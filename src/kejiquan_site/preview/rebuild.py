@@ -21,10 +21,9 @@ from kejiquan_site.build.changes import describe_changes, previous_values
 from kejiquan_site.build.output import OutputBusy, OutputRefused, WriteFailed, update_site, write_site
 from kejiquan_site.build.site import build_site
 from kejiquan_site.diagnostics import BuildFailed, describe_system_error, format_report
+from kejiquan_site.model.story import Project, display_path
 from kejiquan_site.preview.server import ServeFailed, make_server
-from kejiquan_site.read.textfiles import display_path
 from kejiquan_site.reuse.memo import Memo
-from kejiquan_site.story.content import Project
 
 __all__ = ["PreviewState", "ServeFailed", "make_server", "rebuild", "serve", "watch_and_rebuild"]
 

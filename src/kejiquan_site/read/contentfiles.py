@@ -1,5 +1,6 @@
 """Reading the content folder's files, each on its own: where a project's parts are, which files
-a folder holds, and what one file gives (parsed objects and their problems). With the preview's
+a folder holds, and what one file gives (parsed objects and their problems, those of the checks
+of a single file's content included: `FileChecks`, supplied by the check stage). With the preview's
 memo an unchanged file is not read again; the parts (pages; facts and charts) share nothing, so
 a cold build can read them in two processes at once.
 """
@@ -15,17 +16,16 @@ from typing import Any, TypeVar
 
 from markdown_it import MarkdownIt
 
-from kejiquan_site.check.coverage import SetAside, parse_set_asides, set_aside_path
-from kejiquan_site.check.provenance import check_values_in_evidence, disputed_facts
-from kejiquan_site.check.unused import check_chart_numbers, check_page_numbers
 from kejiquan_site.diagnostics import Diagnostic, error
+from kejiquan_site.model.story import Archive, Project
 from kejiquan_site.read.charts import Chart, parse_chart
 from kejiquan_site.read.config import SiteConfig, check_publishing, parse_config, with_base_url
 from kejiquan_site.read.facts import Fact, Source, parse_fact_file, parse_sources
 from kejiquan_site.read.images import IMAGE_FOLDER, Image, load_image
 from kejiquan_site.read.pages import RESERVED_NAMES, Page, parse_page
 from kejiquan_site.read.published import RECORD_FILE, Record, parse_record
-from kejiquan_site.read.textfiles import display_path, read_text
+from kejiquan_site.read.setasides import SetAside, parse_set_asides, set_aside_path
+from kejiquan_site.read.textfiles import read_text
 from kejiquan_site.read.updates import LOG_FILE, Entry, parse_log
 from kejiquan_site.read.yamlread import YamlDoc, parse_yaml
 from kejiquan_site.reuse.memo import NO_MEMO, Memo, file_signature, listing_signature
@@ -35,16 +35,15 @@ PAGE_NAME = re.compile(r"[a-z0-9][a-z0-9-]*")
 
 
 @dataclass(frozen=True)
-class Project:
-    """Where a site's parts are: the content folder, the templates folder, the project root."""
+class FileChecks:
+    """The checks of one file's own content, run as the file is read so that their problems come
+    with it (and are reused with it while the file is unchanged). The check stage supplies them
+    (check/stage.py): reading does not know what is checked."""
 
-    root: Path
-    content: Path
-    templates: Path
-    base_url: str = ""  # the published address given on the command line, over site.yaml's
-
-    def shown(self, path: Path) -> str:
-        return display_path(path, self.root)
+    facts: Callable[[list[Fact]], list[Diagnostic]]  # the facts of one file
+    disputed: Callable[[list[Fact]], set[str]]  # of those, the ids whose own evidence disputes them
+    chart: Callable[[Chart], list[Diagnostic]]
+    page: Callable[[Page], list[Diagnostic]]
 
 
 def _read_yaml(project: Project, path: Path, problems: list[Diagnostic]) -> YamlDoc | None:
@@ -166,8 +165,6 @@ def load_log(project: Project, problems: list[Diagnostic], memo: Memo = NO_MEMO)
     return entries or []
 
 
-Archive = tuple[str, str]  # (the path shown in messages, the archived text)
-
 
 def load_archives(project: Project, sources: dict[str, Source] | None, problems: list[Diagnostic],
                   memo: Memo = NO_MEMO) -> dict[str, Archive]:
@@ -248,8 +245,8 @@ def _parse_file(project: Project, path: Path, parse: Callable[[YamlDoc], tuple[T
 FactFile = tuple[dict[str, Fact], list[Diagnostic], list[Fact], tuple[str, ...]]
 
 
-def read_data(project: Project, sources: dict[str, Source] | None, memo: Memo
-               ) -> tuple[list[FactFile], list[tuple[Chart | None, list[Diagnostic]]], list[Diagnostic]]:
+def read_data(project: Project, sources: dict[str, Source] | None, memo: Memo, checks: FileChecks
+              ) -> tuple[list[FactFile], list[tuple[Chart | None, list[Diagnostic]]], list[Diagnostic]]:
     """Every fact file and chart file, each on its own: (fact files, chart files, problems)."""
     problems: list[Diagnostic] = []
     paths = list_files(project.content / "facts", "*.yaml", memo)
@@ -257,15 +254,15 @@ def read_data(project: Project, sources: dict[str, Source] | None, memo: Memo
         problems.append(error(project.shown(project.content / "facts"), 0, 0, "there are no fact files",
                               "at least one file content/facts/NAME.yaml"))
     where = _where(project, project.content / "facts")
-    fact_files = [_per_file(memo, "facts", path, where, sources, lambda: _load_fact_file(project, path, sources))
+    fact_files = [_per_file(memo, "facts", path, where, sources, lambda: _load_fact_file(project, path, sources, checks))
                   for path in paths]
     where = _where(project, project.content / "charts")
-    chart_files = [_per_file(memo, "chart", path, where, None, lambda: _load_chart_file(project, path))
+    chart_files = [_per_file(memo, "chart", path, where, None, lambda: _load_chart_file(project, path, checks))
                    for path in list_files(project.content / "charts", "*.yaml", memo)]
     return fact_files, chart_files, problems
 
 
-def _load_fact_file(project: Project, path: Path, sources: dict[str, Source] | None
+def _load_fact_file(project: Project, path: Path, sources: dict[str, Source] | None, checks: FileChecks
                     ) -> tuple[dict[str, Fact], list[Diagnostic], list[Fact], tuple[str, ...]]:
     """The facts of one file by id, with its problems (and the check that each value is in its
     evidence), and those of its facts that have a formula."""
@@ -276,25 +273,25 @@ def _load_fact_file(project: Project, path: Path, sources: dict[str, Source] | N
     facts, found = parse_fact_file(doc, path.stem, sources)
     by_id = {fact.id: fact for fact in facts}
     given = [f"{path.stem}.{key}" for key in doc.data] if isinstance(doc.data, dict) else [f"{path.stem}.*"]
-    return (by_id, problems + found + check_values_in_evidence(facts), [fact for fact in facts if fact.derived],
-            tuple(fact_id for fact_id in given if fact_id not in by_id) + tuple(sorted(disputed_facts(facts))))
+    return (by_id, problems + found + checks.facts(facts), [fact for fact in facts if fact.derived],
+            tuple(fact_id for fact_id in given if fact_id not in by_id) + tuple(sorted(checks.disputed(facts))))
 
 
-def _load_chart_file(project: Project, path: Path) -> tuple[Chart | None, list[Diagnostic]]:
+def _load_chart_file(project: Project, path: Path, checks: FileChecks) -> tuple[Chart | None, list[Diagnostic]]:
     """One chart, with its problems and the numbers typed by hand in its texts."""
     chart, problems = _parse_file(project, path, lambda doc: parse_chart(doc, path.stem))
-    return chart, problems + (check_chart_numbers(chart) if chart is not None else [])
+    return chart, problems + (checks.chart(chart) if chart is not None else [])
 
 
-def read_pages(project: Project, md: MarkdownIt, languages: tuple[str, ...], memo: Memo
-                ) -> tuple[list[Page], list[Diagnostic]]:
+def read_pages(project: Project, md: MarkdownIt, languages: tuple[str, ...], memo: Memo, checks: FileChecks
+               ) -> tuple[list[Page], list[Diagnostic]]:
     """The pages of every edition, with their problems."""
     problems: list[Diagnostic] = []
-    pages = [page for language in languages for page in _load_pages(project, md, problems, language, memo)]
+    pages = [page for language in languages for page in _load_pages(project, md, problems, checks, language, memo)]
     return pages, problems
 
 
-def _load_pages(project: Project, md: MarkdownIt, problems: list[Diagnostic], language: str = "zh",
+def _load_pages(project: Project, md: MarkdownIt, problems: list[Diagnostic], checks: FileChecks, language: str = "zh",
                 memo: Memo = NO_MEMO) -> list[Page]:
     """The pages of one edition: content/pages/*.md, or content/pages/en/*.md for English."""
     pages: list[Page] = []
@@ -314,17 +311,18 @@ def _load_pages(project: Project, md: MarkdownIt, problems: list[Diagnostic], la
                                   f"its address {path.stem}/ is {RESERVED_NAMES[path.stem]}",
                                   f"another name, such as '{path.stem}-page.md'"))
             continue
-        page, found = _per_file(memo, "page", path, where, language, lambda: _load_page_file(project, path, md, language))
+        page, found = _per_file(memo, "page", path, where, language, lambda: _load_page_file(project, path, md, language, checks))
         problems += found
         if page is not None:
             pages.append(page)
     return pages
 
 
-def _load_page_file(project: Project, path: Path, md: MarkdownIt, language: str) -> tuple[Page | None, list[Diagnostic]]:
+def _load_page_file(project: Project, path: Path, md: MarkdownIt, language: str, checks: FileChecks
+                    ) -> tuple[Page | None, list[Diagnostic]]:
     shown = project.shown(path)
     text, problems = read_text(path, shown, project.content)
     if text is None:
         return None, problems
     page, found = parse_page(text, shown, path.stem, md, language)
-    return page, problems + found + (check_page_numbers(page) if page is not None else [])
+    return page, problems + found + (checks.page(page) if page is not None else [])

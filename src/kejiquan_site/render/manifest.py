@@ -12,10 +12,10 @@ from pathlib import Path
 
 from kejiquan_site import __version__
 from kejiquan_site.model.formatting import QUALIFIERS, UNITS
+from kejiquan_site.model.story import Story
 from kejiquan_site.read.published import facts_hash
 from kejiquan_site.render.downloads import COLUMNS, CSV_PATH, ENGLISH_COLUMNS
 from kejiquan_site.reuse.memo import NO_MEMO, Memo
-from kejiquan_site.story.content import Story
 
 BUILD_PATH = "data/build.json"
 PACKAGE_PATH = "data/datapackage.json"

@@ -22,6 +22,7 @@ from kejiquan_site.diagnostics import Diagnostic, did_you_mean, error
 from kejiquan_site.markdown.extensions import ROLE, DirectiveItem
 from kejiquan_site.markdown.limits import PageBudget, PageTooLarge, check_page_size, page_too_large
 from kejiquan_site.model.formatting import QUALIFIER_WORDS, QUALIFIER_WORDS_EN, format_date, format_period, join_list
+from kejiquan_site.model.story import Project, Story
 from kejiquan_site.model.ui import ui
 from kejiquan_site.read.charts import Chart, chart_description, chart_table
 from kejiquan_site.read.facts import Fact
@@ -38,7 +39,6 @@ from kejiquan_site.render.pictures import ChartPictures
 from kejiquan_site.render.storyorder import facts_by_section, readable_formula
 from kejiquan_site.render.typography import with_break_points
 from kejiquan_site.reuse.memo import NO_MEMO, Memo, Reads, RecordingMap
-from kejiquan_site.story.content import Project, Story
 
 _JSON_ESCAPES = (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029"))
 
@@ -323,7 +323,7 @@ class PageRenderer:
         )
 
     def _render_image(self, name: str, alt: str, root: str) -> str:
-        """A page image with its hashed address and size (checked to exist in content.py)."""
+        """A page image with its hashed address and size (checked to exist in check/references.py)."""
         image = self.story.images[name]
         return (f'<img src="{escape(root + image.output)}" alt="{escape(alt)}" width="{image.width}" '
                 f'height="{image.height}" loading="lazy" decoding="async">')
