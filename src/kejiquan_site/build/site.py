@@ -24,7 +24,7 @@ from kejiquan_site.model.ui import ui
 from kejiquan_site.model.urls import hashed_name
 from kejiquan_site.parallel import run_jobs
 from kejiquan_site.read.charts import Chart, chart_table
-from kejiquan_site.read.contentfiles import count_content_files
+from kejiquan_site.read.contentfiles import READ_NOW, count_content_files
 from kejiquan_site.read.facts import Fact, Source
 from kejiquan_site.read.pages import Page
 from kejiquan_site.read.published import History, fact_histories
@@ -54,7 +54,9 @@ from kejiquan_site.render.pages import (
 from kejiquan_site.render.pictures import ChartPictures, KaleidoPainter, Request, chart_pictures
 from kejiquan_site.render.shareimage import KeyNumber, render_share_image
 from kejiquan_site.render.wechat import render_wechat
-from kejiquan_site.reuse.memo import NO_MEMO, Memo, folder_signature
+from kejiquan_site.reuse.files import folder_signature
+from kejiquan_site.reuse.layer import Reuse
+from kejiquan_site.reuse.memo import NO_MEMO, Memo
 from kejiquan_site.story.i18n import edition, twin_urls
 
 
@@ -67,32 +69,34 @@ class Site:
     verified: tuple[int, int] = (0, 0)  # numbers checked against the facts, internal links followed
 
 
-def load_story(project: Project, md: MarkdownIt, strict: bool = False, memo: Memo = NO_MEMO,
+def load_story(project: Project, md: MarkdownIt, strict: bool = False, reuse: Reuse | None = None,
                processes: int = 1) -> Story:
     """The story read and checked, or BuildFailed with every problem in every file (see
-    read_story and checked_story)."""
-    return checked_story(read_story(project, md, FILE_CHECKS, memo, processes), strict, memo)
+    read_story and checked_story); `reuse` (the preview's) keeps what unchanged files gave."""
+    files, results = (reuse.files, reuse.memo) if reuse is not None else (READ_NOW, NO_MEMO)
+    return checked_story(read_story(project, md, FILE_CHECKS, files, processes), strict, results)
 
 
 PARALLEL_FROM = 100  # content files; below that a child process costs more than it saves
 
 
-def build_site(project: Project, *, strict: bool = False, memo: Memo = NO_MEMO, precompress: bool = False,
+def build_site(project: Project, *, strict: bool = False, reuse: Reuse | None = None, precompress: bool = False,
                processes: int = 1, painter: KaleidoPainter | None = None) -> Site:
     """Every output file in memory; raises BuildFailed with all problems of the content.
 
-    `strict` makes warnings errors. `memo` (the preview's)
-    reuses the results of the last build where their inputs are unchanged; `precompress` adds
+    `strict` makes warnings errors. `reuse` (the preview's) reuses the files parsed and the
+    results of the last build where their inputs are unchanged; `precompress` adds
     a .gz copy of every text file (for servers that send them as they are, such as nginx's
     gzip_static; most hosts compress on the fly, and each copy is one more file to write).
-    `processes` > 1 reads and renders a large site on that many cores (not with a memo).
+    `processes` > 1 reads and renders a large site on that many cores (not with `reuse`).
     `painter` draws the charts' static pictures (pictures.py); without one (the preview, most
     tests) pages draw their charts with plotly.js only.
     """
-    if memo is not NO_MEMO or count_content_files(project) < PARALLEL_FROM:
+    memo = reuse.memo if reuse is not None else NO_MEMO
+    if reuse is not None or count_content_files(project) < PARALLEL_FROM:
         processes = 1
     md = memo.get("markdown", None, make_markdown)
-    story = load_story(project, md, strict, memo, processes)
+    story = load_story(project, md, strict, reuse, processes)
     assets = collect_assets(project.root, project.templates)
     files = dict(assets.files)
     files.update({image.output: image.content for image in story.images.values()})

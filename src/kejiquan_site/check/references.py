@@ -5,6 +5,8 @@ suits the place it is used in; a chart is shown once per page. Ids that reading 
 
 from __future__ import annotations
 
+import functools
+
 from kejiquan_site.diagnostics import Diagnostic, Location, did_you_mean, error
 from kejiquan_site.markdown.extensions import DIRECTIVES, Reference
 from kejiquan_site.model.story import Project
@@ -14,26 +16,28 @@ from kejiquan_site.read.facts import Fact
 from kejiquan_site.read.images import IMAGE_FOLDER, Image
 from kejiquan_site.read.pages import Page
 from kejiquan_site.read.story import Unusable
-from kejiquan_site.reuse.memo import NO_MEMO, Memo
+from kejiquan_site.reuse.memo import Work
 
 MAX_ITEM_IDS = {"{cards}": 2, "{lists}": 2, "{timeline}": 1}
 
 
 def check_pages(pages: list[Page], facts: dict[str, Fact], charts: dict[str, Chart],
-                project: Project, memo: Memo = NO_MEMO, unusable: Unusable | None = None,
-                images: dict[str, Image] | None = None) -> list[Diagnostic]:
-    """Every id a page uses exists and suits the place it is used in; every template exists."""
-    problems: list[Diagnostic] = []
+                project: Project, unusable: Unusable | None = None,
+                images: dict[str, Image] | None = None) -> list[Work[list[Diagnostic]]]:
+    """Every id a page uses exists and suits the place it is used in; every template exists:
+    one piece of work per page, depending on the page and the facts and charts it uses."""
+    work: list[Work[list[Diagnostic]]] = []
     templates = frozenset(path.name for path in list_files(project.templates, "*.html"))
     for page in pages:
         used = (tuple(map(facts.get, page.fact_ids)), tuple(map(charts.get, page.chart_ids)))
-        problems += _check_images(page, images or {})
+        work.append(Work(("page-images", page.source), None, functools.partial(_check_images, page, images or {})))
         if None in used[0] or None in used[1]:  # the message suggests close ids: it depends on them all
-            problems += _check_page(page, facts, charts, templates, unusable or Unusable())
+            work.append(Work(("page-ids", page.source), None, functools.partial(
+                _check_page, page, facts, charts, templates, unusable or Unusable())))
         else:
-            problems += memo.get(("page-ids", page.source), (page, used, templates),
-                                 lambda: _check_page(page, facts, charts, templates, Unusable()))
-    return problems
+            work.append(Work(("page-ids", page.source), (page, used, templates), functools.partial(
+                _check_page, page, facts, charts, templates, Unusable())))
+    return work
 
 
 def _check_page(page: Page, facts: dict[str, Fact], charts: dict[str, Chart], templates: frozenset[str],

@@ -1,12 +1,15 @@
 """The check stage: the checks of one file's own content (`FILE_CHECKS`, run as each file is read,
 so their problems come with the file) and the checks of the whole story (`STORY_CHECKS`, functions
-over what reading gave, each returning problems, never raising). Strictness is applied once, here.
+over what reading gave, each returning problems, never raising; the parts of them worth keeping
+between preview builds are named `Work`, done through the `Results` the build hands in). Strictness is applied once, here.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Callable
+from typing import Protocol, TypeVar
 
 from kejiquan_site.check.coverage import Coverage, check_coverage
 from kejiquan_site.check.handtyped import check_templates
@@ -26,68 +29,85 @@ from kejiquan_site.read.contentfiles import FileChecks
 from kejiquan_site.read.facts import Fact
 from kejiquan_site.read.story import Reading
 from kejiquan_site.read.textfiles import check_file, read_text
-from kejiquan_site.reuse.memo import NO_MEMO, Memo
+from kejiquan_site.reuse.memo import NO_MEMO, Work
+
+T = TypeVar("T")
 
 FILE_CHECKS = FileChecks(facts=check_values_in_evidence, disputed=disputed_facts, chart=check_chart_numbers,
                          page=check_page_numbers)
 
-StoryCheck = Callable[[Reading, Memo], list[Diagnostic]]
+Problems = list[Diagnostic]
 
 
-def _evidence_in_sources(reading: Reading, memo: Memo) -> list[Diagnostic]:
+class Results(Protocol):
+    """How the checks' work is done: now (a cold build: reuse/memo.py NO_MEMO), or handed back
+    from the last build while its inputs are equal (the preview's)."""
+
+    def result(self, work: Work[T]) -> T: ...
+
+
+StoryCheck = Callable[[Reading, Results], Problems]
+
+
+def _all(results: Results, work: list[Work[Problems]]) -> Problems:
+    return [problem for piece in work for problem in results.result(piece)]
+
+
+def _evidence_in_sources(reading: Reading, results: Results) -> Problems:
     return check_evidence_in_sources(list(reading.facts.values()), reading.archives)
 
 
-def _unarchived_sources(reading: Reading, memo: Memo) -> list[Diagnostic]:
+def _unarchived_sources(reading: Reading, results: Results) -> Problems:
     return check_unarchived_sources(reading.sources or {}, reading.facts)
 
 
-def _template_files(reading: Reading, memo: Memo) -> list[Diagnostic]:
+def _template_files(reading: Reading, results: Results) -> Problems:
     return check_template_files(reading.project)
 
 
-def _chart_facts(reading: Reading, memo: Memo) -> list[Diagnostic]:
+def _chart_facts(reading: Reading, results: Results) -> Problems:
     """Each chart against the facts it shows."""
-    problems: list[Diagnostic] = []
+    work: list[Work[Problems]] = []
     facts = reading.facts
     for chart in reading.charts.values():
         used = tuple(map(facts.get, chart.fact_ids))
         if None in used or not facts:  # the message suggests close ids: it depends on them all
-            problems += check_chart_facts(chart, facts, reading.unusable.hides_fact) if facts else []
+            work.append(Work(("chart-facts", chart.id), None, functools.partial(
+                check_chart_facts, chart, facts, reading.unusable.hides_fact)))
         else:
-            problems += memo.get(("chart-facts", chart.id), (chart, used), lambda: check_chart_facts(chart, facts))
-    return problems
+            work.append(Work(("chart-facts", chart.id), (chart, used), functools.partial(check_chart_facts, chart, facts)))
+    return _all(results, work)
 
 
-def _page_references(reading: Reading, memo: Memo) -> list[Diagnostic]:
-    return check_pages(list(reading.pages), reading.facts, reading.charts, reading.project, memo, reading.unusable,
-                       reading.images)
+def _page_references(reading: Reading, results: Results) -> Problems:
+    return _all(results, check_pages(list(reading.pages), reading.facts, reading.charts, reading.project,
+                                     reading.unusable, reading.images))
 
 
-def _unused_facts(reading: Reading, memo: Memo) -> list[Diagnostic]:
+def _unused_facts(reading: Reading, results: Results) -> Problems:
     """With a fact, chart or page that cannot be read, the facts only it shows would be "never shown"."""
     if reading.unusable.facts or reading.unusable.charts or not reading.pages_readable:
         return []
     pages, charts = reading.pages, reading.charts
-    return check_unused_facts(reading.facts, memo.get("shown-facts", (pages, charts),
-                                                      lambda: shown_facts(list(pages), charts)))
+    shown = results.result(Work("shown-facts", (pages, charts), lambda: shown_facts(list(pages), charts)))
+    return check_unused_facts(reading.facts, shown)
 
 
-def _hand_typed_in_templates(reading: Reading, memo: Memo) -> list[Diagnostic]:
+def _hand_typed_in_templates(reading: Reading, results: Results) -> Problems:
     return check_templates(reading.project.templates, reading.project.shown)
 
 
-def _twins(reading: Reading, memo: Memo) -> list[Diagnostic]:
+def _twins(reading: Reading, results: Results) -> Problems:
     return check_twins(list(reading.pages), reading.project) if len(reading.languages) > 1 else []
 
 
-def _translations(reading: Reading, memo: Memo) -> list[Diagnostic]:
+def _translations(reading: Reading, results: Results) -> Problems:
     if len(reading.languages) == 1 or reading.unusable.facts:
         return []
     pages, facts, charts = reading.pages, reading.facts, reading.charts
-    return check_translations(facts, reading.sources or {}, charts) + memo.get(
+    return check_translations(facts, reading.sources or {}, charts) + results.result(Work(
         "twin-numbers", (pages, tuple(facts.values()), tuple(charts.values())),
-        lambda: check_twin_numbers(list(pages), facts, charts))
+        lambda: check_twin_numbers(list(pages), facts, charts)))
 
 
 STORY_CHECKS: tuple[StoryCheck, ...] = (
@@ -96,13 +116,18 @@ STORY_CHECKS: tuple[StoryCheck, ...] = (
 )
 
 
-def checked_story(reading: Reading, strict: bool = False, memo: Memo = NO_MEMO) -> Story:
+def checked_story(reading: Reading, strict: bool = False, results: Results = NO_MEMO) -> Story:
     """The story with its warnings, or BuildFailed with every problem: those found in reading,
-    then those of every check. `strict` turns warnings into errors."""
-    coverage, problems = _coverage(reading, memo)
-    problems = list(reading.problems) + problems
+    then those of every check, their work done through `results`. `strict` turns warnings into
+    errors."""
+    coverage: list[Coverage] = []
+    problems = list(reading.problems)
+    for piece in _coverage(reading):
+        found, found_problems = results.result(piece)
+        coverage.append(found)
+        problems += found_problems
     for check in STORY_CHECKS:
-        problems += check(reading, memo)
+        problems += check(reading, results)
     if strict:
         problems = [dataclasses.replace(p, severity="error") if p.severity == "warning" else p for p in problems]
     errors = [p for p in problems if p.severity != "warning"]
@@ -111,27 +136,24 @@ def checked_story(reading: Reading, strict: bool = False, memo: Memo = NO_MEMO) 
         raise BuildFailed(errors + warnings)
     return Story(reading.config, reading.sources or {}, reading.facts, reading.charts,
                  tuple(sorted(reading.pages, key=lambda p: (p.language != "zh", p.order, p.name))),
-                 tuple(sorted(warnings, key=lambda d: d.sort_key)), reading.archives, coverage=coverage,
+                 tuple(sorted(warnings, key=lambda d: d.sort_key)), reading.archives, coverage=tuple(coverage),
                  images=reading.images, record=reading.record, updates=reading.updates)
 
 
-def _coverage(reading: Reading, memo: Memo) -> tuple[tuple[Coverage, ...], list[Diagnostic]]:
+def _coverage(reading: Reading) -> list[Work[tuple[Coverage, Problems]]]:
     """The coverage of every archived source by its facts and its set-aside list (none while a
     fact file has errors: its numbers would be reported as uncovered)."""
     if reading.unusable.facts:
-        return (), []
-    results: list[Coverage] = []
-    problems: list[Diagnostic] = []
+        return []
     cited: dict[str, list[Fact]] = {}
     for fact in reading.facts.values():
         if fact.source in reading.archives and not fact.derived:
             cited.setdefault(fact.source, []).append(fact)
+    work: list[Work[tuple[Coverage, Problems]]] = []
     for source_id in sorted(reading.archives):
         inputs = (reading.archives[source_id], tuple(cited.get(source_id, ())), reading.set_asides.get(source_id))
-        coverage, found = memo.get(("coverage", source_id), inputs, lambda: check_coverage(source_id, *inputs))
-        results.append(coverage)
-        problems += found
-    return tuple(results), problems
+        work.append(Work(("coverage", source_id), inputs, functools.partial(check_coverage, source_id, *inputs)))
+    return work
 
 
 def check_template_files(project: Project) -> list[Diagnostic]:

@@ -18,8 +18,10 @@ from kejiquan_site.parallel import run_parts
 from kejiquan_site.read.charts import Chart
 from kejiquan_site.read.config import SiteConfig
 from kejiquan_site.read.contentfiles import (
+    READ_NOW,
     FactFile,
     FileChecks,
+    FileReader,
     load_archives,
     load_config,
     load_images,
@@ -37,7 +39,6 @@ from kejiquan_site.read.pages import Page
 from kejiquan_site.read.published import Record
 from kejiquan_site.read.setasides import SetAside
 from kejiquan_site.read.updates import Update, check_log
-from kejiquan_site.reuse.memo import NO_MEMO, Memo
 
 
 @dataclass(frozen=True)
@@ -78,26 +79,26 @@ class Reading:
         return ("zh", "en") if self.config is not None and "en" in self.config.editions else ("zh",)
 
 
-def read_story(project: Project, md: MarkdownIt, checks: FileChecks, memo: Memo = NO_MEMO,
+def read_story(project: Project, md: MarkdownIt, checks: FileChecks, files: FileReader = READ_NOW,
                processes: int = 1) -> Reading:
     """Every content file, with the problems of each (`checks` of a single file's content
-    included). `memo` reuses what unchanged files gave last time; with `processes` > 1 the pages
-    are read while a child process reads the facts and charts."""
+    included), each parsed through `files` (the preview's reuses what unchanged files gave last
+    time); with `processes` > 1 the pages are read while a child process reads the facts and charts."""
     forget_folders()
     problems: list[Diagnostic] = []
-    config = load_config(project, problems, memo)
-    sources = load_sources(project, problems, memo)
-    archives = load_archives(project, sources, problems, memo)
-    record = load_record(project, problems, memo)
-    entries = load_log(project, problems, memo)
-    set_asides = load_set_asides(project, sources, problems, memo)
-    images = load_images(project, problems, memo)
+    config = load_config(project, problems, files)
+    sources = load_sources(project, problems, files)
+    archives = load_archives(project, sources, problems, files)
+    record = load_record(project, problems, files)
+    entries = load_log(project, problems, files)
+    set_asides = load_set_asides(project, sources, problems, files)
+    images = load_images(project, problems, files)
     languages = ("zh", "en") if config is not None and "en" in config.editions else ("zh",)
-    parts: list[Callable[[], Any]] = [lambda: read_pages(project, md, languages, memo, checks),
-                                      lambda: read_data(project, sources, memo, checks)]
+    parts: list[Callable[[], Any]] = [lambda: read_pages(project, md, languages, files, checks),
+                                      lambda: read_data(project, sources, files, checks)]
     (pages, found_in_pages), (fact_files, chart_files, found_in_data) = run_parts(parts, processes)
     problems += found_in_data + found_in_pages
-    facts, broken_facts = _combine_facts(fact_files, problems, memo)
+    facts, broken_facts = _combine_facts(fact_files, problems)
     charts: dict[str, Chart] = {}
     for chart, found in chart_files:
         problems += found
@@ -106,16 +107,14 @@ def read_story(project: Project, md: MarkdownIt, checks: FileChecks, memo: Memo 
     unusable = Unusable(broken_facts, _broken_charts(chart_files))
     updates: tuple[Update, ...] = ()
     if not unusable.facts:  # a fact that cannot be read is not a change to report
-        updates, found = memo.get("updates", (tuple(entries), record, tuple(facts.items())),
-                                  lambda: check_log(entries, record, facts))
+        updates, found = check_log(entries, record, facts)
         problems += found
     return Reading(project, config, sources, facts, charts, tuple(pages), archives, set_asides, images, record,
                    updates, tuple(problems), unusable,
                    pages_readable=not any(p.severity == "error" for p in found_in_pages))
 
 
-def _combine_facts(fact_files: list[FactFile], problems: list[Diagnostic], memo: Memo
-                   ) -> tuple[dict[str, Fact], frozenset[str]]:
+def _combine_facts(fact_files: list[FactFile], problems: list[Diagnostic]) -> tuple[dict[str, Fact], frozenset[str]]:
     """All facts by id, derived values computed, and the ids that are not usable (see Unusable)."""
     facts: list[Fact] = []
     by_id: dict[str, Fact] = {}
@@ -128,8 +127,7 @@ def _combine_facts(fact_files: list[FactFile], problems: list[Diagnostic], memo:
         problems += found
         broken.update(found_broken)
     hidden = Unusable(frozenset(broken))
-    all_facts, found = memo.get("derived", (tuple(facts), hidden),
-                                lambda: derive_facts(by_id, derived, hidden.hides_fact))
+    all_facts, found = derive_facts(by_id, derived, hidden.hides_fact)
     problems += found
     return all_facts, frozenset(broken | {fact.id for fact in derived if fact.id not in all_facts})
 

@@ -5,15 +5,22 @@ only the pages that show that fact. A cold build uses `NO_MEMO`, which keeps not
 
 from __future__ import annotations
 
-import os
-import stat
-import time
 from collections.abc import Callable, Hashable, Iterator, Mapping
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Work(Generic[T]):
+    """A named piece of work (a check of one page, the coverage of one source) whose result
+    depends only on `inputs`, so a build that keeps results may hand back an earlier one made
+    from equal inputs. `inputs` None: it depends on more than can be named, and is always done."""
+
+    name: Hashable
+    inputs: Any
+    do: Callable[[], T]
 
 
 class Memo:
@@ -41,6 +48,10 @@ class Memo:
         self._used[key] = (inputs, value)
         return value
 
+    def result(self, work: Work[T]) -> T:
+        """What `work` gives: done now, or kept from a build with equal inputs."""
+        return work.do() if work.inputs is None else self.get(work.name, work.inputs, work.do)
+
     def finish(self, succeeded: bool) -> None:
         """End of a build: keep what a good build used; after a failed one keep everything, so
         fixing the mistake costs no more than making it."""
@@ -65,62 +76,6 @@ class NoMemo(Memo):
 
 
 NO_MEMO = NoMemo()
-
-
-RECENT_NS = 2_000_000_000  # file times are only as fine as the kernel's clock tick (about 4 ms)
-
-
-def file_signature(path: Path) -> tuple[Any, ...] | None:
-    """What changes whenever a regular file is written or replaced: (inode, size, mtime, ctime),
-    plus its bytes when it changed in the last two seconds, since two same-size saves within one
-    clock tick leave the times alike (git's "racy clean" problem). None for anything else (links,
-    folders, missing files), which is never reused: their checks must run every time."""
-    try:
-        info = os.lstat(path)
-    except OSError:
-        return None
-    if not stat.S_ISREG(info.st_mode):
-        return None
-    signature = (info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
-    if time.time_ns() - max(info.st_mtime_ns, info.st_ctime_ns) < RECENT_NS:
-        try:
-            return signature + (Path(path).read_bytes(),)
-        except OSError:
-            return None
-    return signature
-
-
-def folder_signature(folder: Path) -> tuple[tuple[str, str | None, Any], ...]:
-    """The signature of every file below `folder`, links followed (templates: one changed file
-    renders all pages, and so does a link pointed elsewhere)."""
-    entries: list[tuple[str, str | None, Any]] = []
-    seen: set[tuple[int, int]] = set()
-    for base, folders, names in os.walk(folder, followlinks=True):
-        try:
-            info = os.stat(base)
-        except OSError:
-            continue
-        if (info.st_dev, info.st_ino) in seen:  # a loop of links: walked once
-            folders.clear()
-            continue
-        seen.add((info.st_dev, info.st_ino))
-        for name in folders + names:
-            path = os.path.join(base, name)
-            target = os.path.realpath(path) if os.path.islink(path) else None
-            entries.append((path, target, file_signature(Path(target or path)) if name in names else None))
-    return tuple(sorted(entries))
-
-
-def listing_signature(folder: Path) -> tuple[int, ...] | None:
-    """What changes when a file is added to, removed from or renamed in `folder`; None when the
-    folder is missing or changed too recently to tell (see file_signature)."""
-    try:
-        info = os.stat(folder)
-    except OSError:
-        return None
-    if not stat.S_ISDIR(info.st_mode) or time.time_ns() - max(info.st_mtime_ns, info.st_ctime_ns) < RECENT_NS:
-        return None
-    return info.st_ino, info.st_mtime_ns, info.st_ctime_ns
 
 
 class RecordingMap(Mapping):
