@@ -56,7 +56,7 @@ from kejiquan_site.render.shareimage import KeyNumber, render_share_image
 from kejiquan_site.render.wechat import render_wechat
 from kejiquan_site.reuse.files import folder_signature
 from kejiquan_site.reuse.layer import Reuse
-from kejiquan_site.reuse.memo import NO_MEMO, Memo
+from kejiquan_site.reuse.memo import NO_MEMO, Memo, Work
 from kejiquan_site.story.i18n import edition, twin_urls
 
 
@@ -218,7 +218,7 @@ def _edition_renderer(story: Story, editions: dict[str, Story], language: str, p
     other_labels = memo.get(("other-labels", language), other.facts if other else None,
                             lambda: {key: fact.label for key, fact in (other.facts if other else {}).items()})
     renderer = PageRenderer(local, project, assets, language=language, share_images=share_paths,
-                            other_labels=other_labels, env=env, memo=memo, templates_key=templates_key,
+                            other_labels=other_labels, env=env, results=memo, templates_key=templates_key,
                             alternates=twin_urls(story), histories=history)
     return files, renderer
 
@@ -304,8 +304,8 @@ def _chart_csv(renderer: PageRenderer, chart: Chart) -> dict[str, bytes]:
     """The data table of one chart as CSV, as the chart's edition shows it."""
     local, language = renderer.story, renderer.language
     inputs = (chart, tuple(map(local.facts.get, chart.fact_ids)))
-    return {chart_csv_path(chart.id, language): renderer.memo.get(
-        ("chart-csv", language, chart.id), inputs, lambda: render_table_csv(chart_table(chart, local.facts, language)))}
+    return {chart_csv_path(chart.id, language): renderer.results.result(Work(
+        ("chart-csv", language, chart.id), inputs, lambda: render_table_csv(chart_table(chart, local.facts, language))))}
 
 
 def _data_files(story: Story, english: Story | None, memo: Memo, history: History) -> dict[str, bytes]:

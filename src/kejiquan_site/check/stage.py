@@ -9,7 +9,6 @@ from __future__ import annotations
 import dataclasses
 import functools
 from collections.abc import Callable
-from typing import Protocol, TypeVar
 
 from kejiquan_site.check.coverage import Coverage, check_coverage
 from kejiquan_site.check.handtyped import check_templates
@@ -29,21 +28,12 @@ from kejiquan_site.read.contentfiles import FileChecks
 from kejiquan_site.read.facts import Fact
 from kejiquan_site.read.story import Reading
 from kejiquan_site.read.textfiles import check_file, read_text
-from kejiquan_site.reuse.memo import NO_MEMO, Work
-
-T = TypeVar("T")
+from kejiquan_site.reuse.memo import NO_MEMO, Results, Work
 
 FILE_CHECKS = FileChecks(facts=check_values_in_evidence, disputed=disputed_facts, chart=check_chart_numbers,
                          page=check_page_numbers)
 
 Problems = list[Diagnostic]
-
-
-class Results(Protocol):
-    """How the checks' work is done: now (a cold build: reuse/memo.py NO_MEMO), or handed back
-    from the last build while its inputs are equal (the preview's)."""
-
-    def result(self, work: Work[T]) -> T: ...
 
 
 StoryCheck = Callable[[Reading, Results], Problems]

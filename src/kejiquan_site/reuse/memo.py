@@ -1,13 +1,14 @@
-"""Reuse between builds, for the live preview: a step's result is kept with the inputs it was made
-from and handed back while they are equal, so a one-fact edit re-reads one file and re-renders
-only the pages that show that fact. A cold build uses `NO_MEMO`, which keeps nothing.
+"""The second seam of reuse: named `Work` (a check of one page, a run of the downloads, each
+output rendered with what it read recorded) done through `Results`. A cold build's `NO_MEMO`
+does it now and keeps nothing; the preview's `Memo` keeps each result with the inputs it was made
+from and hands it back while they are equal, so a one-fact edit re-renders only what shows it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 T = TypeVar("T")
 
@@ -21,6 +22,14 @@ class Work(Generic[T]):
     name: Hashable
     inputs: Any
     do: Callable[[], T]
+    current: Callable[[T], bool] | None = None  # for results that record what they read: still true?
+
+
+class Results(Protocol):
+    """How a stage has its `Work` done: now (`NO_MEMO`, a cold build), or handed back from the
+    last build while its inputs are equal (the preview's `Memo`). The stages see only this."""
+
+    def result(self, work: Work[T]) -> T: ...
 
 
 class Memo:
@@ -28,8 +37,6 @@ class Memo:
     pages compare by identity (an unchanged file gives back the same objects), everything else
     by value. Only what the latest successful build used is kept, so the memo never holds more
     than about one build."""
-
-    keeps = True
 
     def __init__(self) -> None:
         self._kept: dict[Hashable, tuple[Any, Any]] = {}
@@ -50,7 +57,7 @@ class Memo:
 
     def result(self, work: Work[T]) -> T:
         """What `work` gives: done now, or kept from a build with equal inputs."""
-        return work.do() if work.inputs is None else self.get(work.name, work.inputs, work.do)
+        return work.do() if work.inputs is None else self.get(work.name, work.inputs, work.do, work.current)
 
     def finish(self, succeeded: bool) -> None:
         """End of a build: keep what a good build used; after a failed one keep everything, so
@@ -65,11 +72,12 @@ class Memo:
 class NoMemo(Memo):
     """Computes everything, keeps nothing: cold builds and `check`."""
 
-    keeps = False
-
     def get(self, key: Hashable, inputs: Any, compute: Callable[[], T],
             still_valid: Callable[[T], bool] | None = None) -> T:
         return compute()
+
+    def result(self, work: Work[T]) -> T:
+        return work.do()
 
     def finish(self, succeeded: bool) -> None:
         pass

@@ -8,20 +8,20 @@ from __future__ import annotations
 import dataclasses
 
 from kejiquan_site.model.story import Story
-from kejiquan_site.reuse.memo import NO_MEMO, Memo
+from kejiquan_site.reuse.memo import NO_MEMO, Results, Work
 
 LANGUAGE_TAGS = {"zh": "zh-CN", "en": "en"}
 
 
-def edition(story: Story, language: str, memo: Memo = NO_MEMO) -> Story:
+def edition(story: Story, language: str, results: Results = NO_MEMO) -> Story:
     """The story as the edition in `language` shows it: its pages, and every fact, source, chart
-    and site text in its language. With the preview's `memo`, an unchanged fact or chart stays
-    the same object from build to build."""
+    and site text in its language. With the preview's `results`, an unchanged fact or chart
+    stays the same object from build to build."""
     if language == "zh":  # the facts, charts and texts are written in Chinese
         return dataclasses.replace(story, pages=tuple(page for page in story.pages if page.language == language))
 
     def translated(kind: str, key: str, item):
-        return memo.get((kind, language, key), item, lambda: item.in_language(language))
+        return results.result(Work((kind, language, key), item, lambda: item.in_language(language)))
 
     return dataclasses.replace(
         story,
