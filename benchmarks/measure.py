@@ -191,8 +191,8 @@ def time_preview_edit(root: Path, templates: Path, output: Path, page: int, edit
     (and evidence) changed and rebuilt; and, for the record, build and write timed apart."""
     from kejiquan_site.build.output import write_site
     from kejiquan_site.build.site import build_site
+    from kejiquan_site.model.story import Project
     from kejiquan_site.preview.rebuild import PreviewState, rebuild
-    from kejiquan_site.story.content import Project
 
     project = Project(root, root / "content", templates)
     state, log = PreviewState(), []

@@ -11,8 +11,8 @@ import pytest
 
 from helpers import MINIMAL, REPO, write_files
 from kejiquan_site.build.site import Site, build_site
+from kejiquan_site.model.story import Project
 from kejiquan_site.preview.rebuild import PreviewState, make_server, rebuild, watch_and_rebuild
-from kejiquan_site.story.content import Project
 
 
 def _drives_chromium(item: pytest.Item) -> bool:

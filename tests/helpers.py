@@ -9,7 +9,7 @@ import shutil
 import textwrap
 from pathlib import Path
 
-from kejiquan_site.story.content import Project
+from kejiquan_site.model.story import Project
 
 REPO = Path(__file__).resolve().parent.parent
 SEED = REPO.parent / "shared" / "seed" / "000_e59f27834136ac4b.txt"

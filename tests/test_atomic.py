@@ -15,8 +15,8 @@ from helpers import REPO
 from kejiquan_site.build.output import output_lock, write_site
 from kejiquan_site.build.site import build_site
 from kejiquan_site.cli import main
+from kejiquan_site.model.story import Project
 from kejiquan_site.model.urls import STAMP
-from kejiquan_site.story.content import Project
 
 KILL_POINTS = 30
 

@@ -19,8 +19,8 @@ from browser import CHROMIUM, launch_chromium, require_chromium, serve_folder
 from helpers import AXE, REPO, edit_file
 from kejiquan_site.build.output import write_site
 from kejiquan_site.build.site import build_site
+from kejiquan_site.model.story import Project
 from kejiquan_site.render.pictures import CACHE_FOLDER, KaleidoPainter
-from kejiquan_site.story.content import Project
 
 pytestmark = pytest.mark.browser
 

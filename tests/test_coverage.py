@@ -11,10 +11,11 @@ import pytest
 import yaml
 
 from helpers import MINIMAL, REPO, write_files
+from kejiquan_site.build.site import load_story
 from kejiquan_site.check.numbers import chinese_value, find_numbers, normalise, normalise_with_map
 from kejiquan_site.cli import main
 from kejiquan_site.markdown.extensions import make_markdown
-from kejiquan_site.story.content import Project, load_story
+from kejiquan_site.model.story import Project
 
 
 def _cli(command: str, project: Project, *extra: str) -> list[str]:

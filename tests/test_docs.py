@@ -9,7 +9,6 @@ import re
 import pytest
 
 from helpers import REPO
-from kejiquan_site.check.coverage import SET_ASIDE_FIELDS
 from kejiquan_site.cli import _parser
 from kejiquan_site.markdown.extensions import DIRECTIVES, ROLE
 from kejiquan_site.model.formatting import QUALIFIERS, UNITS
@@ -17,6 +16,7 @@ from kejiquan_site.read.charts import CHART_FIELDS, CHART_TYPES, ITEM_FIELDS, LI
 from kejiquan_site.read.config import SITE_FIELDS
 from kejiquan_site.read.facts import FACT_FIELDS, SOURCE_FIELDS
 from kejiquan_site.read.pages import PAGE_FIELDS
+from kejiquan_site.read.setasides import SET_ASIDE_FIELDS
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
 GUIDE = (REPO / "docs" / "editors-guide.md").read_text(encoding="utf-8")

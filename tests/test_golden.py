@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from kejiquan_site.build.site import build_site
-from kejiquan_site.story.content import Project
+from kejiquan_site.model.story import Project
 
 GOLDEN = Path(__file__).parent / "golden"
 EXPECTED = GOLDEN / "expected"

@@ -1,4 +1,4 @@
-"""The preview's memo (memo.py): a rebuild that reuses the last one gives exactly what a cold
+"""The preview's reuse (reuse/): a rebuild that reuses the last one gives exactly what a cold
 build gives, after every kind of edit, and re-renders only the files an edit touches."""
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ import pytest
 from helpers import REPO
 from kejiquan_site.build.site import Site, build_site
 from kejiquan_site.diagnostics import BuildFailed
-from kejiquan_site.reuse import memo as memo_module
-from kejiquan_site.reuse.memo import Memo
-from kejiquan_site.story.content import Project
+from kejiquan_site.model.story import Project
+from kejiquan_site.reuse import files as files_module
+from kejiquan_site.reuse.layer import Reuse
 
 EN_EXTRA = "---\ntitle: Extra\ndescription: An extra page.\nnav: Extra\n---\n\nExtra words.\n"
 ZH_EXTRA = "---\ntitle: 附加页\ndescription: 附加的一页。\nnav: 附加\n---\n\n附加的文字。\n"
@@ -78,8 +78,8 @@ def _apply(root: Path, relative: str | tuple[str, ...], old: str | None, new: st
         path.write_text(text.replace(old, new), encoding="utf-8")
 
 
-def _build(project: Project, memo: Memo | None = None) -> Site:
-    return build_site(project, memo=memo) if memo else build_site(project)
+def _build(project: Project, reuse: Reuse | None = None) -> Site:
+    return build_site(project, reuse=reuse) if reuse else build_site(project)
 
 
 def _assert_same_files(reused: Site, cold: Site, what: str) -> None:
@@ -90,23 +90,31 @@ def _assert_same_files(reused: Site, cold: Site, what: str) -> None:
 
 def test_memo_rebuild_matches_a_cold_build_after_every_kind_of_edit(tmp_path):
     project = _copy_real_site(tmp_path)
-    memo = Memo()
-    _build(project, memo)
-    memo.finish(succeeded=True)
+    reuse = Reuse()
+    _build(project, reuse)
+    reuse.finish(succeeded=True)
     for what, relative, old, new in EDITS:
         _apply(tmp_path, relative, old, new)
-        reused = _build(project, memo)
-        memo.finish(succeeded=True)
+        reused = _build(project, reuse)
+        reuse.finish(succeeded=True)
         _assert_same_files(reused, _build(project), what)
 
 
-def test_memo_rebuild_renders_only_the_files_that_show_the_edited_fact(tmp_path):
+def _clock_at(monkeypatch, now: int) -> None:
+    """The clock as file signatures see it (reuse/files.py): files younger than two seconds are
+    compared byte for byte, so a slow first build (a busy machine) would otherwise see the copied
+    files change form between two builds."""
+    monkeypatch.setattr(files_module, "time", SimpleNamespace(time_ns=lambda: now))
+
+
+def test_memo_rebuild_renders_only_the_files_that_show_the_edited_fact(tmp_path, monkeypatch):
     project = _copy_real_site(tmp_path)
-    memo = Memo()
-    before = _build(project, memo)
-    memo.finish(succeeded=True)
+    _clock_at(monkeypatch, time.time_ns() + 3_600 * 10**9)  # every file long saved
+    reuse = Reuse()
+    before = _build(project, reuse)
+    reuse.finish(succeeded=True)
     _apply(tmp_path, "content/facts/layout.yaml", "network covering the whole region", "network across the region")
-    after = _build(project, memo)
+    after = _build(project, reuse)
     made = [path for path in after.files if path.endswith((".html", ".csv", ".json"))]
     rendered = sorted(path for path in made if after.files[path] is not before.files.get(path))
     changed = sorted(path for path in made if after.files[path] != before.files.get(path))
@@ -121,18 +129,18 @@ def test_memo_rebuild_renders_only_the_files_that_show_the_edited_fact(tmp_path)
 
 def test_memo_rebuild_after_a_failed_build_matches_a_cold_build(tmp_path):
     project = _copy_real_site(tmp_path)
-    memo = Memo()
-    _build(project, memo)
-    memo.finish(succeeded=True)
+    reuse = Reuse()
+    _build(project, reuse)
+    reuse.finish(succeeded=True)
     facts = tmp_path / "content/facts/rd.yaml"
     good = facts.read_text(encoding="utf-8")
     facts.write_text(good.replace("unit: percent", "unit: percnt", 1), encoding="utf-8")
     with pytest.raises(BuildFailed):
-        _build(project, memo)
-    memo.finish(succeeded=False)
+        _build(project, reuse)
+    reuse.finish(succeeded=False)
     facts.write_text(good.replace("3.5", "3.7"), encoding="utf-8")
     _apply(tmp_path, ARCHIVE, "3.5", "3.7")
-    reused = _build(project, memo)
+    reused = _build(project, reuse)
     _assert_same_files(reused, _build(project), "fixing a broken fact file")
 
 
@@ -150,22 +158,23 @@ def test_memo_sees_same_size_saves_that_file_times_cannot_tell_apart(tmp_path, m
         return SimpleNamespace(st_mode=info.st_mode, st_ino=info.st_ino, st_size=info.st_size,
                                st_mtime_ns=saved_at, st_ctime_ns=saved_at)
 
-    monkeypatch.setattr(memo_module.os, "lstat", coarse_lstat)
-    memo = Memo()
+    monkeypatch.setattr(files_module.os, "lstat", coarse_lstat)
+    _clock_at(monkeypatch, saved_at + 10**6)  # every save within the same two seconds, however slow the builds
+    reuse = Reuse()
     text = facts.read_text(encoding="utf-8")
     archive = tmp_path / ARCHIVE
     archived = archive.read_text(encoding="utf-8")
     for value in ("3.6", "3.7", "3.8"):
         facts.write_text(text.replace("3.5", value), encoding="utf-8")
         archive.write_text(archived.replace("3.5", value), encoding="utf-8")
-        site = _build(project, memo)
-        memo.finish(succeeded=True)
+        site = _build(project, reuse)
+        reuse.finish(succeeded=True)
         assert site.story.facts["rd.jjj_2014"].value == float(value)
 
 
-def _diagnostics(project: Project, memo: Memo | None = None) -> list[str]:
+def _diagnostics(project: Project, reuse: Reuse | None = None) -> list[str]:
     with pytest.raises(BuildFailed) as failed:
-        _build(project, memo)
+        _build(project, reuse)
     return sorted(str(problem) for problem in failed.value.diagnostics)
 
 
@@ -180,71 +189,71 @@ def test_memo_sees_a_template_link_pointed_elsewhere(tmp_path):
     about = tmp_path / "content/pages/about.md"
     about.write_text(about.read_text(encoding="utf-8").replace("---\n", "---\ntemplate: linked.html\n", 1),
                      encoding="utf-8")
-    memo = Memo()
-    _build(project, memo)
-    memo.finish(succeeded=True)
+    reuse = Reuse()
+    _build(project, reuse)
+    reuse.finish(succeeded=True)
     (templates / "linked.html").unlink()
     (templates / "linked.html").symlink_to("second.html")
-    reused = _build(project, memo)
+    reused = _build(project, reuse)
     assert b"<!-- second -->" in reused.files["about/index.html"]
     _assert_same_files(reused, _build(project), "pointing a template link elsewhere")
 
 
 def test_memo_sees_a_content_folder_moved_out_and_linked_back(tmp_path):
     project = _copy_real_site(tmp_path)
-    memo = Memo()
-    _build(project, memo)
-    memo.finish(succeeded=True)
+    reuse = Reuse()
+    _build(project, reuse)
+    reuse.finish(succeeded=True)
     facts, elsewhere = tmp_path / "content/facts", tmp_path / "elsewhere"
     elsewhere.mkdir()
     facts.rename(elsewhere / "facts")
     facts.symlink_to(elsewhere / "facts")
-    shown = _diagnostics(project, memo)
+    shown = _diagnostics(project, reuse)
     assert any("links to a place outside the content folder" in line for line in shown)
     assert shown == _diagnostics(project)
 
 
 def test_memo_sees_the_content_folder_replaced_by_a_link(tmp_path):
     project = _copy_real_site(tmp_path)
-    memo = Memo()
-    _build(project, memo)
-    memo.finish(succeeded=True)
+    reuse = Reuse()
+    _build(project, reuse)
+    reuse.finish(succeeded=True)
     (tmp_path / "content").rename(tmp_path / "content-v2")
     (tmp_path / "content").symlink_to(tmp_path / "content-v2")
     _apply(tmp_path, ("content/facts/rd.yaml", ARCHIVE), "3.5", "3.6")
-    _assert_same_files(_build(project, memo), _build(project), "replacing the content folder by a link")
+    _assert_same_files(_build(project, reuse), _build(project), "replacing the content folder by a link")
 
 
 def test_memo_sees_an_edit_to_the_archived_source(tmp_path):
     project = _copy_real_site(tmp_path)
-    memo = Memo()
-    _build(project, memo)
-    memo.finish(succeeded=True)
+    reuse = Reuse()
+    _build(project, reuse)
+    reuse.finish(succeeded=True)
     _apply(tmp_path, ARCHIVE, "4.22%", "4.2%")
-    shown = _diagnostics(project, memo)
+    shown = _diagnostics(project, reuse)
     assert any("the evidence of 'rd.jjj_2024' does not occur in the archived text" in line for line in shown)
     assert shown == _diagnostics(project)
-    memo.finish(succeeded=False)
+    reuse.finish(succeeded=False)
     _apply(tmp_path, ARCHIVE, "4.2%", "4.22%")
-    _assert_same_files(_build(project, memo), _build(project), "restoring the archived source")
+    _assert_same_files(_build(project, reuse), _build(project), "restoring the archived source")
 
 
 def test_memo_sees_a_page_image_added_and_changed(tmp_path):
     from PIL import Image as Picture
 
     project = _copy_real_site(tmp_path)
-    memo = Memo()
-    _build(project, memo)
-    memo.finish(succeeded=True)
+    reuse = Reuse()
+    _build(project, reuse)
+    reuse.finish(succeeded=True)
     images = tmp_path / "content" / "images"
     images.mkdir()
     Picture.new("RGB", (40, 20), "white").save(images / "map.png")
     _apply(tmp_path, "content/pages/about.md", None, "\n\n![示意图](images/map.png)\n")
-    reused = _build(project, memo)
-    memo.finish(succeeded=True)
+    reused = _build(project, reuse)
+    reuse.finish(succeeded=True)
     assert b'width="40" height="20"' in reused.files["about/index.html"]
     _assert_same_files(reused, _build(project), "adding a page image")
     Picture.new("RGB", (60, 20), "white").save(images / "map.png")
-    reused = _build(project, memo)
+    reused = _build(project, reuse)
     assert b'width="60" height="20"' in reused.files["about/index.html"]
     _assert_same_files(reused, _build(project), "changing a page image")

@@ -11,9 +11,9 @@ import pytest
 
 from kejiquan_site.build.site import PARALLEL_FROM, build_site
 from kejiquan_site.diagnostics import BuildFailed
+from kejiquan_site.model.story import Project
 from kejiquan_site.parallel import run_jobs, run_parts
 from kejiquan_site.read.contentfiles import count_content_files
-from kejiquan_site.story.content import Project
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "benchmarks"))

@@ -14,6 +14,7 @@ from PIL import Image
 from browser import CHROMIUM, require_chromium
 from helpers import REPO
 from kejiquan_site.build.site import build_site
+from kejiquan_site.model.story import Project
 from kejiquan_site.render.figures import figure
 from kejiquan_site.render.pictures import (
     CACHE_FOLDER,
@@ -24,7 +25,6 @@ from kejiquan_site.render.pictures import (
     chart_pictures,
     png_request,
 )
-from kejiquan_site.story.content import Project
 
 PROJECT = Project(REPO, REPO / "content", REPO / "templates")
 

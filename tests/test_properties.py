@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from helpers import MINIMAL, REPO, write_files
 from kejiquan_site.build.site import build_site
 from kejiquan_site.diagnostics import BuildFailed
-from kejiquan_site.story.content import Project
+from kejiquan_site.model.story import Project
 
 KEYS = ["label", "value", "unit", "qualifier", "period", "source", "evidence", "formula", "decimals",
         "measure", "coordinates", "note", "in_words", "type", "title", "bars", "places", "lines", "fact",

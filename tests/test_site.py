@@ -16,7 +16,7 @@ from helpers import REPO
 from kejiquan_site.build.output import write_site
 from kejiquan_site.build.site import build_site
 from kejiquan_site.cli import main
-from kejiquan_site.story.content import Project
+from kejiquan_site.model.story import Project
 
 
 def chart_figure(html: str, chart_id: str) -> dict:

@@ -15,7 +15,7 @@ from helpers import ENTRY, RD, change_jjj_2024, copy_real_site, replace_in, writ
 from kejiquan_site.build.site import build_site
 from kejiquan_site.cli import main
 from kejiquan_site.diagnostics import BuildFailed, format_diagnostic
-from kejiquan_site.story.content import Project
+from kejiquan_site.model.story import Project
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 

@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # the engine is imported once Ctrl-C and SIGTERM are handled (see main)
     from kejiquan_site.build.site import Site
+    from kejiquan_site.model.story import Project
     from kejiquan_site.render.pictures import KaleidoPainter
-    from kejiquan_site.story.content import Project
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -102,10 +102,10 @@ def _project_arguments(command: argparse.ArgumentParser) -> None:
 
 def _propose(project: Project, source_id: str) -> int:
     """`kejiquan facts propose SOURCE_ID`: the proposals on stdout; problems on stderr."""
+    from kejiquan_site.build.site import load_story
     from kejiquan_site.check.propose import propose_facts
     from kejiquan_site.diagnostics import did_you_mean
     from kejiquan_site.markdown.extensions import make_markdown
-    from kejiquan_site.story.content import load_story
 
     story = load_story(project, make_markdown())
     coverage = {c.source: c for c in story.coverage}
@@ -181,8 +181,8 @@ def _interruptible(argv: list[str] | None) -> int:
 
 def _run(argv: list[str] | None, finished: dict[str, bool]) -> int:
     from kejiquan_site.build.output import OutputRefused, check_output_folder
+    from kejiquan_site.model.story import Project
     from kejiquan_site.read.config import base_url_problem
-    from kejiquan_site.story.content import Project
 
     # A build allocates many small objects that live until it ends: collecting them over and over
     # cost a quarter of a 1,000-page build (measured with benchmarks/). Collect far less often.
@@ -230,7 +230,7 @@ def _build(project: Project, output: Path | None, args: argparse.Namespace, fini
     from kejiquan_site.build.output import OutputBusy, WriteFailed, write_site
     from kejiquan_site.build.site import build_site
     from kejiquan_site.diagnostics import BuildFailed, describe_system_error, format_report
-    from kejiquan_site.read.textfiles import display_path
+    from kejiquan_site.model.story import display_path
 
     root = project.root
     try:

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from kejiquan_site.check.usage import fact_uses
 from kejiquan_site.model import urls
+from kejiquan_site.model.story import Story
 from kejiquan_site.read.facts import Fact
-from kejiquan_site.story.content import Story
 
 
 def previous_values(output: Path) -> dict[str, str] | None:

@@ -13,17 +13,22 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from markdown_it import MarkdownIt
+
 from kejiquan_site.check.readback import OutputReport, Producer, allowed_numbers, check_output, read_producer
+from kejiquan_site.check.stage import FILE_CHECKS, checked_story
 from kejiquan_site.diagnostics import BuildFailed, Diagnostic
 from kejiquan_site.markdown.extensions import DirectiveItem, make_markdown
 from kejiquan_site.model import urls
+from kejiquan_site.model.story import Project, Story
 from kejiquan_site.model.ui import ui
 from kejiquan_site.parallel import run_jobs
 from kejiquan_site.read.charts import Chart, chart_table
-from kejiquan_site.read.contentfiles import count_content_files
+from kejiquan_site.read.contentfiles import READ_NOW, count_content_files
 from kejiquan_site.read.facts import Fact, Source
 from kejiquan_site.read.pages import Page
 from kejiquan_site.read.published import History, fact_histories
+from kejiquan_site.read.story import read_story
 from kejiquan_site.render.assets import Assets, PlotlyBundle, collect_assets
 from kejiquan_site.render.discovery import gzip_siblings, render_headers_file, render_robots, render_sitemap
 from kejiquan_site.render.downloads import render_facts_csv, render_facts_json, render_table_csv
@@ -34,8 +39,9 @@ from kejiquan_site.render.pages import THEME, PageRenderer, make_environment, pl
 from kejiquan_site.render.pictures import ChartPictures, KaleidoPainter, Request, chart_pictures
 from kejiquan_site.render.shareimage import KeyNumber, render_share_image
 from kejiquan_site.render.wechat import render_wechat
-from kejiquan_site.reuse.memo import NO_MEMO, Memo, folder_signature
-from kejiquan_site.story.content import Project, Story, load_story
+from kejiquan_site.reuse.files import folder_signature
+from kejiquan_site.reuse.layer import Reuse
+from kejiquan_site.reuse.memo import NO_MEMO, Memo, Work
 from kejiquan_site.story.i18n import edition, twin_urls
 
 
@@ -48,25 +54,34 @@ class Site:
     verified: tuple[int, int] = (0, 0)  # numbers checked against the facts, internal links followed
 
 
+def load_story(project: Project, md: MarkdownIt, strict: bool = False, reuse: Reuse | None = None,
+               processes: int = 1) -> Story:
+    """The story read and checked, or BuildFailed with every problem in every file (see
+    read_story and checked_story); `reuse` (the preview's) keeps what unchanged files gave."""
+    files, results = (reuse.files, reuse.memo) if reuse is not None else (READ_NOW, NO_MEMO)
+    return checked_story(read_story(project, md, FILE_CHECKS, files, processes), strict, results)
+
+
 PARALLEL_FROM = 100  # content files; below that a child process costs more than it saves
 
 
-def build_site(project: Project, *, strict: bool = False, memo: Memo = NO_MEMO, precompress: bool = False,
+def build_site(project: Project, *, strict: bool = False, reuse: Reuse | None = None, precompress: bool = False,
                processes: int = 1, painter: KaleidoPainter | None = None) -> Site:
     """Every output file in memory; raises BuildFailed with all problems of the content.
 
-    `strict` makes warnings errors. `memo` (the preview's)
-    reuses the results of the last build where their inputs are unchanged; `precompress` adds
+    `strict` makes warnings errors. `reuse` (the preview's) reuses the files parsed and the
+    results of the last build where their inputs are unchanged; `precompress` adds
     a .gz copy of every text file (for servers that send them as they are, such as nginx's
     gzip_static; most hosts compress on the fly, and each copy is one more file to write).
-    `processes` > 1 reads and renders a large site on that many cores (not with a memo).
+    `processes` > 1 reads and renders a large site on that many cores (not with `reuse`).
     `painter` draws the charts' static pictures (pictures.py); without one (the preview, most
     tests) pages draw their charts with plotly.js only.
     """
-    if memo is not NO_MEMO or count_content_files(project) < PARALLEL_FROM:
+    memo = reuse.memo if reuse is not None else NO_MEMO
+    if reuse is not None or count_content_files(project) < PARALLEL_FROM:
         processes = 1
     md = memo.get("markdown", None, make_markdown)
-    story = load_story(project, md, strict, memo, processes)
+    story = load_story(project, md, strict, reuse, processes)
     assets = collect_assets(project.root, project.templates)
     files = dict(assets.files)
     files.update({image.output: image.content for image in story.images.values()})
@@ -189,7 +204,7 @@ def _edition_renderer(story: Story, editions: dict[str, Story], language: str, p
     other_labels = memo.get(("other-labels", language), other.facts if other else None,
                             lambda: {key: fact.label for key, fact in (other.facts if other else {}).items()})
     renderer = PageRenderer(local, project, assets, language=language, share_images=share_paths,
-                            other_labels=other_labels, env=env, memo=memo, templates_key=templates_key,
+                            other_labels=other_labels, env=env, results=memo, templates_key=templates_key,
                             alternates=twin_urls(story), histories=history)
     return files, renderer
 
@@ -275,8 +290,8 @@ def _chart_csv(renderer: PageRenderer, chart: Chart) -> dict[str, bytes]:
     """The data table of one chart as CSV, as the chart's edition shows it."""
     local, language = renderer.story, renderer.language
     inputs = (chart, tuple(map(local.facts.get, chart.fact_ids)))
-    return {urls.chart_csv(chart.id, language): renderer.memo.get(
-        ("chart-csv", language, chart.id), inputs, lambda: render_table_csv(chart_table(chart, local.facts, language)))}
+    return {urls.chart_csv(chart.id, language): renderer.results.result(Work(
+        ("chart-csv", language, chart.id), inputs, lambda: render_table_csv(chart_table(chart, local.facts, language))))}
 
 
 def _data_files(story: Story, english: Story | None, memo: Memo, history: History) -> dict[str, bytes]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import re
 
-from kejiquan_site.check.coverage import Coverage, SourceNumber, set_aside_path
+from kejiquan_site.check.coverage import Coverage, SourceNumber
 from kejiquan_site.check.numbers import (
     CLAUSE_END,
     TIME_KINDS,
@@ -22,6 +22,7 @@ from kejiquan_site.check.provenance import missing_value
 from kejiquan_site.diagnostics import Location
 from kejiquan_site.model.formatting import format_number
 from kejiquan_site.read.facts import Fact, Source
+from kejiquan_site.read.setasides import set_aside_path
 
 MAX_EVIDENCE = 40
 SHORT_CLAUSE = 12  # a clause shorter than this says too little: widened by its neighbours

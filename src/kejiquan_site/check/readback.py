@@ -19,7 +19,7 @@ from kejiquan_site.diagnostics import Diagnostic, Location
 from kejiquan_site.markdown.extensions import DIRECTIVES
 from kejiquan_site.markdown.references import ROLES
 from kejiquan_site.model import urls
-from kejiquan_site.reuse.memo import NO_MEMO, Memo
+from kejiquan_site.reuse.memo import NO_MEMO, Results, Work
 
 MOST_PER_FILE = 20  # unexplained numbers reported per file: the first ones show what is wrong
 _MARKUP = re.compile(r"[{｛]\s*(" + "|".join(ROLES + DIRECTIVES) + r")\s*[}｝]")
@@ -47,7 +47,7 @@ def allowed_numbers(texts: Iterable[str]) -> frozenset[str]:
 
 @dataclass(frozen=True)
 class _Read:
-    """What the checks need of one built HTML file (kept by the preview's memo with its bytes)."""
+    """What the checks need of one built HTML file (handed back by the preview with its bytes)."""
 
     numbers: int  # how many numbers it shows
     distinct: tuple[tuple[str, str], ...]  # (number, its key), once each
@@ -61,8 +61,8 @@ class _Read:
 BLOCK_ROWS = 64  # a large page (the table of all facts) is read back in blocks of this many rows
 
 
-def _read(path: str, data: bytes, base_path: str, memo: Memo) -> _Read:
-    """One file read back; a large one in blocks of table rows, each kept by the preview's memo,
+def _read(path: str, data: bytes, base_path: str, results: Results) -> _Read:
+    """One file read back; a large one in blocks of table rows, each a piece of `Work`,
     so a one-fact edit reads one block of the data page again, not megabytes."""
     text = data.decode("utf-8")
     if len(text) < 200_000:
@@ -72,8 +72,9 @@ def _read(path: str, data: bytes, base_path: str, memo: Memo) -> _Read:
     rows = text.split("<tr")
     blocks = ["<tr".join(rows[start:start + BLOCK_ROWS]) for start in range(0, len(rows), BLOCK_ROWS)]
     blocks = blocks[:1] + ["<tr" + block for block in blocks[1:]]
-    parts = [memo.get(("reader-block", path, index), (block, base_path),
-                      functools.partial(_read_text, path, block, base_path)) for index, block in enumerate(blocks)]
+    parts = [results.result(Work(("reader-block", path, index), (block, base_path),
+                                 functools.partial(_read_text, path, block, base_path)))
+             for index, block in enumerate(blocks)]
     distinct = {number[0]: number for part in reversed(parts) for number in part.distinct}
     return _Read(sum(part.numbers for part in parts), tuple(distinct.values()),
                  tuple(shown for part in parts for shown in part.texts),
@@ -98,7 +99,7 @@ def _read_text(path: str, text: str, base_path: str) -> _Read:
 
 
 def check_output(files: dict[str, bytes], allowed: frozenset[str], producers: Callable[[str], list[Producer]],
-                 base_path: str = "/", memo: Memo = NO_MEMO,
+                 base_path: str = "/", results: Results = NO_MEMO,
                  allowed_in: dict[str, frozenset[str]] | None = None) -> OutputReport:
     """Numbers, leftover markup and links of every HTML file. `allowed_in` adds numbers allowed in
     one file only (the counts the build computes for a page). `producers(path)` gives the files
@@ -106,8 +107,8 @@ def check_output(files: dict[str, bytes], allowed: frozenset[str], producers: Ca
     number's or link's origin; it is called only for files with problems. `base_path` is where
     the site lives on its host (links from /base/ on, as the 404 page writes them)."""
     problems: list[Diagnostic] = []
-    reads = {path: memo.get(("reader-view", path), (data, base_path),
-                            functools.partial(_read, path, data, base_path, memo))
+    reads = {path: results.result(Work(("reader-view", path), (data, base_path),
+                                       functools.partial(_read, path, data, base_path, results)))
              for path, data in files.items() if path.endswith(".html")}
     for path, read in reads.items():
         origin = _Lazy(functools.partial(producers, path))

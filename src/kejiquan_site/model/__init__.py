@@ -1,1 +1,1 @@
-"""The vocabulary every stage shares: units and qualifiers, the engine's own words, output names."""
+"""The vocabulary every stage shares: the story and the project, units and qualifiers, the engine's own words, output names."""

@@ -21,10 +21,9 @@ from kejiquan_site.build.changes import describe_changes, previous_values
 from kejiquan_site.build.output import OutputBusy, OutputRefused, WriteFailed, update_site, write_site
 from kejiquan_site.build.site import build_site
 from kejiquan_site.diagnostics import BuildFailed, describe_system_error, format_report
+from kejiquan_site.model.story import Project, display_path
 from kejiquan_site.preview.server import ServeFailed, make_server
-from kejiquan_site.read.textfiles import display_path
-from kejiquan_site.reuse.memo import Memo
-from kejiquan_site.story.content import Project
+from kejiquan_site.reuse.layer import Reuse
 
 __all__ = ["PreviewState", "ServeFailed", "make_server", "rebuild", "serve", "watch_and_rebuild"]
 
@@ -38,7 +37,7 @@ class PreviewState:
     changed: threading.Condition = field(default_factory=threading.Condition)
     written: dict[str, bytes] | None = None  # what the output folder holds, for incremental writes
     served: dict[str, bytes] | None = None  # the last good site, served to browsers
-    memo: Memo = field(default_factory=Memo)  # what the last rebuild made, reused where its inputs are unchanged
+    reuse: Reuse = field(default_factory=Reuse)  # what the last rebuild made, reused where its inputs are unchanged
     facts: dict[str, Any] | None = None  # the facts of the last good rebuild, for "what changed"
 
     def publish(self, report: str, served: dict[str, bytes] | None = None) -> None:
@@ -56,7 +55,7 @@ def rebuild(project: Project, output: Path, state: PreviewState, log: Callable[[
     report. Never raises: the watcher must live through every mistake, and rebuild the next edit.
     `build_options` go to `build_site` (strict)."""
     collecting = gc.isenabled()
-    gc.disable()  # the memo holds a build's worth of objects: collecting mid-build only adds pauses
+    gc.disable()  # `reuse` holds a build's worth of objects: collecting mid-build only adds pauses
     try:
         _rebuild(project, output, state, log, **build_options)
     except Exception as exc:
@@ -72,14 +71,14 @@ def _rebuild(project: Project, output: Path, state: PreviewState, log: Callable[
              **build_options: Any) -> None:
     started = time.perf_counter()
     try:
-        site = build_site(project, memo=state.memo, **build_options)
+        site = build_site(project, reuse=state.reuse, **build_options)
     except BuildFailed as failed:
-        state.memo.finish(succeeded=False)
+        state.reuse.finish(succeeded=False)
         report = format_report(failed.diagnostics, project.root)
         log(report)
         state.publish(report)
         return
-    state.memo.finish(succeeded=True)
+    state.reuse.finish(succeeded=True)
     changes = describe_changes(state.facts if state.facts is not None else previous_values(output), site.story)
     try:
         count = _write(site.files, output, state)

@@ -6,6 +6,7 @@ the earlier values it had and when. Only `kejiquan publish` writes it (`next_rec
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import json
 import os
@@ -21,7 +22,7 @@ from kejiquan_site.diagnostics import Diagnostic, Location
 from kejiquan_site.read.facts import Fact
 from kejiquan_site.read.fields import FieldSpec, check_fields, describe
 from kejiquan_site.read.yamlread import YamlDoc
-from kejiquan_site.reuse.memo import NO_MEMO, Memo, chunks
+from kejiquan_site.reuse.memo import NO_MEMO, Results, Work, chunks
 
 RECORD_FILE = "published.yaml"
 DATE_EXPECTED = 'a date written as "2027-03-02"'
@@ -180,15 +181,19 @@ def _fact_line(fact_id: str, item: Version | Fact) -> bytes:
                        ensure_ascii=False) + "\n").encode("utf-8")
 
 
-def facts_hash(versions: Mapping[str, Version | Fact], memo: Memo = NO_MEMO) -> str:
+def _fact_lines(ids: list[str], run: tuple[Version | Fact, ...]) -> bytes:
+    return b"".join(_fact_line(key, item) for key, item in zip(ids, run))
+
+
+def facts_hash(versions: Mapping[str, Version | Fact], results: Results = NO_MEMO) -> str:
     """A fingerprint of the facts' values, the same for the facts and their published record:
-    SHA-256 over one line per fact in id order (with the preview's memo, runs of lines are reused)."""
+    SHA-256 over one line per fact in id order (runs of lines are `Work` the preview hands back)."""
     digest = hashlib.sha256()
     ordered = sorted(versions)
     for number, ids in enumerate(chunks(ordered)):
         run = tuple(versions[key] for key in ids)
-        digest.update(memo.get(("fact-lines", number), (tuple(ids), run),
-                               lambda: b"".join(_fact_line(key, item) for key, item in zip(ids, run))))
+        digest.update(results.result(Work(("fact-lines", number), (tuple(ids), run), functools.partial(
+            _fact_lines, ids, run))))
     return digest.hexdigest()
 
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 import os
 import re
 import stat
-from functools import lru_cache
 from pathlib import Path
 
 from kejiquan_site.diagnostics import Diagnostic, Location, error
+from kejiquan_site.model.story import resolved, resolved_folder
 
 MAX_FILE_BYTES = 2_000_000
 # Embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069) reorder the text after them
@@ -26,39 +26,10 @@ _BIDI_NAMES = {0x202A: "LEFT-TO-RIGHT EMBEDDING", 0x202B: "RIGHT-TO-LEFT EMBEDDI
                0x2067: "RIGHT-TO-LEFT ISOLATE", 0x2068: "FIRST STRONG ISOLATE", 0x2069: "POP DIRECTIONAL ISOLATE"}
 
 
-def display_path(path: Path, project_root: Path) -> str:
-    """The path as editors know it: relative to the project folder when it is inside it. A link
-    is named by where it is, not by where it leads."""
-    absolute = Path(os.path.abspath(path))
-    for root in (Path(os.path.abspath(project_root)), _resolved_folder(project_root)):
-        if root is not None and absolute.is_relative_to(root):
-            return absolute.relative_to(root).as_posix()
-    return path.as_posix()
-
-
-def _resolved(path: Path) -> Path | None:
-    try:
-        return path.resolve()
-    except (OSError, RuntimeError):  # a loop of links
-        return None
-
-
-@lru_cache(maxsize=16)
-def _resolved_folder(path: Path) -> Path | None:
-    """The project, content and templates folders, resolved once per build (forget_folders)."""
-    return _resolved(path)
-
-
-def forget_folders() -> None:
-    """Resolve the project's folders again: the live preview lives through many builds, and a
-    folder may be moved or replaced by a link between two of them."""
-    _resolved_folder.cache_clear()
-
-
 def check_file(path: Path, shown_as: str, allowed_root: Path, folder: str = "content") -> list[Diagnostic]:
     """Why a file may not be read at all: a link out of `folder` (or in a loop), or something that
     is not a regular file. Folders pass when they stay inside."""
-    target, root = _resolved(path), _resolved_folder(allowed_root)
+    target, root = resolved(path), resolved_folder(allowed_root)
     if target is None:
         return [error(shown_as, 0, 0, "this file is a link that leads back to itself (a loop of links)",
                       f"a regular file inside the {folder} folder")]

@@ -5,13 +5,14 @@ Chinese right) and JSON, with values, qualifiers, periods, sources and evidence.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 from collections.abc import Callable
 from typing import Any
 
 from kejiquan_site.read.facts import Fact, Source
-from kejiquan_site.reuse.memo import NO_MEMO, Memo, chunks
+from kejiquan_site.reuse.memo import NO_MEMO, Results, Work, chunks
 
 COLUMNS = ["id", "label", "value", "display", "unit", "qualifier", "period", "source", "evidence", "formula",
            "note", "history"]
@@ -56,20 +57,25 @@ def _record(fact: Fact, english: Fact | None, history: History) -> dict[str, Any
     return record
 
 
-def _per_fact(facts: list[Fact], english: list[Fact] | None, memo: Memo, kind: str,
+def _per_fact(facts: list[Fact], english: list[Fact] | None, results: Results, kind: str,
               render: Callable[[dict[str, Any]], str], separator: str, history: History) -> bytes:
-    """`render(record)` of every fact, joined by `separator`, in UTF-8; with the preview's memo
-    each run of facts is reused (already encoded) while its facts are unchanged."""
+    """`render(record)` of every fact, joined by `separator`, in UTF-8, in runs of facts (each
+    run one piece of `Work`: the preview hands it back, encoded, while its facts are unchanged)."""
     others: list[Fact | None] = list(english) if english else [None] * len(facts)
     parts = []
     for number, (run, other_run) in enumerate(zip(chunks(facts), chunks(others))):
         inputs = (tuple(run), tuple(other_run), tuple(history.get(fact.id) for fact in run))
-        parts.append(memo.get((kind, number), inputs, lambda: separator.join(
-            render(_record(fact, other, history)) for fact, other in zip(run, other_run)).encode("utf-8")))
+        parts.append(results.result(Work((kind, number), inputs, functools.partial(
+            _joined, run, other_run, render, separator, history))))
     return separator.encode("utf-8").join(parts)
 
 
-def render_facts_csv(facts: list[Fact], english: list[Fact] | None = None, memo: Memo = NO_MEMO,
+def _joined(run: list[Fact], other_run: list[Fact | None], render: Callable[[dict[str, Any]], str], separator: str,
+            history: History) -> bytes:
+    return separator.join(render(_record(fact, other, history)) for fact, other in zip(run, other_run)).encode("utf-8")
+
+
+def render_facts_csv(facts: list[Fact], english: list[Fact] | None = None, results: Results = NO_MEMO,
                      history: History | None = None) -> bytes:
     columns = COLUMNS + (ENGLISH_COLUMNS if english else [])
 
@@ -80,11 +86,11 @@ def render_facts_csv(facts: list[Fact], english: list[Fact] | None = None, memo:
 
     header = line({column: column for column in columns})
     kind = "csv-row-en" if english else "csv-row"
-    return ("\ufeff" + header).encode("utf-8") + _per_fact(facts, english, memo, kind, line, "", history or {})
+    return ("\ufeff" + header).encode("utf-8") + _per_fact(facts, english, results, kind, line, "", history or {})
 
 
 def render_facts_json(facts: list[Fact], sources: dict[str, Source], english: list[Fact] | None = None,
-                      memo: Memo = NO_MEMO, history: History | None = None) -> bytes:
+                      results: Results = NO_MEMO, history: History | None = None) -> bytes:
     """{"sources": [...], "facts": [...]}, indented by one space; each fact's part is made once
     and placed at the depth it sits at, so the result is exactly json.dumps of the whole."""
     document = {
@@ -100,7 +106,7 @@ def render_facts_json(facts: list[Fact], sources: dict[str, Source], english: li
         return "  " + json.dumps(record, ensure_ascii=False, indent=1).replace("\n", "\n  ")
 
     kind = "json-record-en" if english else "json-record"
-    records = _per_fact(facts, english, memo, kind, part, ",\n", history or {})
+    records = _per_fact(facts, english, results, kind, part, ",\n", history or {})
     return (head.removesuffix("[]\n}") + "[\n").encode("utf-8") + records + b"\n ]\n}\n"
 
 

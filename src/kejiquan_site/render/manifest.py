@@ -13,10 +13,10 @@ from pathlib import Path
 from kejiquan_site import __version__
 from kejiquan_site.model import urls
 from kejiquan_site.model.formatting import QUALIFIERS, UNITS
+from kejiquan_site.model.story import Story
 from kejiquan_site.read.published import facts_hash
 from kejiquan_site.render.downloads import COLUMNS, ENGLISH_COLUMNS
-from kejiquan_site.reuse.memo import NO_MEMO, Memo
-from kejiquan_site.story.content import Story
+from kejiquan_site.reuse.memo import NO_MEMO, Results, Work
 
 
 def git_commit(root: Path) -> str | None:
@@ -33,14 +33,14 @@ def git_commit(root: Path) -> str | None:
     return commit if done.returncode == 0 and len(commit) == 40 else None
 
 
-def render_build_manifest(story: Story, commit: str | None, plotly_version: str, memo: Memo = NO_MEMO) -> bytes:
+def render_build_manifest(story: Story, commit: str | None, plotly_version: str, results: Results = NO_MEMO) -> bytes:
     record = story.record
     document = {
-        "facts_sha256": facts_hash(story.facts, memo),
+        "facts_sha256": facts_hash(story.facts, results),
         "published": None if record is None else {
             "date": record.date,
-            "facts_sha256": memo.get("record-hash", record, lambda: facts_hash(
-                {key: versions[-1] for key, versions in record.facts.items()})),
+            "facts_sha256": results.result(Work("record-hash", record, lambda: facts_hash(
+                {key: versions[-1] for key, versions in record.facts.items()}))),
         },
         "updates": len(story.updates),
         "git_commit": commit,

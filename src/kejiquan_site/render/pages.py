@@ -8,6 +8,7 @@ URL's path), so the site works under any sub-path.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import re
 from collections.abc import Callable, Mapping
@@ -23,6 +24,7 @@ from kejiquan_site.markdown.extensions import ROLE, DirectiveItem
 from kejiquan_site.markdown.limits import PageBudget, PageTooLarge, check_page_size, page_too_large
 from kejiquan_site.model import urls
 from kejiquan_site.model.formatting import QUALIFIER_WORDS, QUALIFIER_WORDS_EN, format_date, format_period, join_list
+from kejiquan_site.model.story import Project, Story
 from kejiquan_site.model.ui import ui
 from kejiquan_site.read.charts import Chart, chart_description, chart_table
 from kejiquan_site.read.facts import Fact
@@ -36,8 +38,7 @@ from kejiquan_site.render.figures import box_style, figure
 from kejiquan_site.render.pictures import ChartPictures
 from kejiquan_site.render.storyorder import facts_by_section, readable_formula
 from kejiquan_site.render.typography import with_break_points
-from kejiquan_site.reuse.memo import NO_MEMO, Memo, Reads, RecordingMap
-from kejiquan_site.story.content import Project, Story
+from kejiquan_site.reuse.memo import NO_MEMO, Reads, RecordingMap, Results, Work
 
 _JSON_ESCAPES = (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029"))
 
@@ -115,7 +116,7 @@ class PageRenderer:
     def __init__(self, story: Story, project: Project, assets: Assets, *, language: str = "zh",
                  share_images: dict[str, str] | None = None, other_labels: dict[str, str] | None = None,
                  alternates: dict[str, list[tuple[str, str]]] | None = None,
-                 env: jinja2.Environment | None = None, memo: Memo = NO_MEMO, templates_key: Any = None,
+                 env: jinja2.Environment | None = None, results: Results = NO_MEMO, templates_key: Any = None,
                  histories: History | None = None) -> None:
         self.story = story
         self.project = project
@@ -125,14 +126,15 @@ class PageRenderer:
         self.all_other_labels = other_labels or {}
         self.alternates = alternates or {}
         self.env = env or make_environment(project)
-        self.memo = memo
+        self.results = results  # how reusable work is done: now, or handed back (the preview's)
         self._root: str | None = None  # the page being rendered: its way to the site root
         self.histories = histories or {}  # fact id -> earlier published values (published.fact_histories)
         self._updates_setup(story, language)
         self.edition = {**edition_context(language), "fact_href": self._fact_href, "updated_facts": self.updated_facts,
                         "keep_together": story.config.keep_together}
         self.pictures: dict[str, ChartPictures] = {}  # chart id -> its static pictures (build.py sets them)
-        self._drawn: dict[str, dict[str, Any]] = {}  # chart id -> its figure, table and texts (cold builds)
+        # chart id -> its figure, table and texts, and what drawing them read
+        self._drawn: dict[str, tuple[dict[str, Any], tuple[RecordingMap, ...]]] = {}
         self.nav = [dataclasses.replace(p, nav=plain_text(p.nav, story.facts)) for p in story.pages if p.nav]
         self.page_names = frozenset(p.name for p in story.pages)  # templates link only to pages that exist
         # What every page shows besides its own content: a change here renders every page again.
@@ -151,20 +153,21 @@ class PageRenderer:
             return next((p.url for p in story.pages if p.name != "404" and any(
                 r.kind == "directive" and r.id == directive for r in p.references)), None)
 
-        self.data_url, self.log_url = self.memo.get(("special-pages", language), story.pages,
-                                                    lambda: (page_with("facttable"), page_with("updates")))
+        self.data_url, self.log_url = self.results.result(Work(("special-pages", language), story.pages,
+                                                               lambda: (page_with("facttable"), page_with("updates"))))
         self.sentences = update_sentences(story.updates, language)
         self.updated_facts: dict[str, str] = {}
         for update in story.updates:  # newest first: a fact is marked as its latest change
             for fact_id in update.touches:
                 self.updated_facts.setdefault(fact_id, update.kind)
-        self._page_facts = self.memo.get(("page-facts", language), (story.pages, tuple(story.charts.items())), lambda: {
+        self._page_facts = self.results.result(Work(("page-facts", language), (story.pages, tuple(story.charts.items())), lambda: {
             p.name: frozenset(p.fact_ids).union(*(story.charts[c].fact_ids for c in p.chart_ids if c in story.charts))
-            for p in story.pages if p.name != "404"})
+            for p in story.pages if p.name != "404"}))
         self._log_pages = [(u.anchor, [(p.url, plain_text(p.title, story.facts)) for p in story.pages
                                        if u.touches & self._page_facts.get(p.name, frozenset())])
                            for u in story.updates]
-        self.data_version = self.memo.get("data-version", story.record, lambda: published_version(story.record))
+        self.data_version = self.results.result(Work("data-version", story.record,
+                                                     lambda: published_version(story.record)))
 
     def _fact_href(self, fact_id: str) -> str:
         """The link from a number to its row in the data table ('' in embeds or without a table)."""
@@ -218,12 +221,11 @@ class PageRenderer:
     def _reads_unchanged(self, rendered: tuple[bytes, Reads]) -> bool:
         return rendered[1].unchanged_in(self.story.facts, self.story.charts, self.all_other_labels)
 
-    def _memo_render(self, key: str, inputs: Any, render: Callable[[], str]) -> bytes:
-        """The rendered file, reused while its inputs and everything it read are unchanged."""
-        if not self.memo.keeps:
-            return render().encode("utf-8")
-        return self.memo.get(("render", self.language, key), (inputs, self.shared),
-                             lambda: self._recorded(render), self._reads_unchanged)[0]
+    def _rendered(self, path: str, inputs: Any, render: Callable[[], str]) -> bytes:
+        """The output file at `path`, with what it read recorded: it may be handed back while its
+        inputs, what every page shows and everything it read are unchanged."""
+        return self.results.result(Work(("render", self.language, path), (inputs, self.shared),
+                                        lambda: self._recorded(render), self._reads_unchanged))[0]
 
     def render_all(self, pages: list[Page] | None = None, charts: list[Chart] | None = None
                    ) -> tuple[dict[str, bytes], list[Diagnostic]]:
@@ -234,7 +236,7 @@ class PageRenderer:
         for page in self.story.pages if pages is None else pages:
             inputs = (page, self.share_images.get(page.output_path), tuple(self.alternates.get(page.name, ())))
             try:
-                html = self._memo_render(page.output_path, inputs, lambda: self.render_page(page))
+                html = self._rendered(page.output_path, inputs, lambda: self.render_page(page))
                 problems += check_page_size(html, page.source)
                 files[page.output_path] = html
             except PageTooLarge:
@@ -245,7 +247,7 @@ class PageRenderer:
         for chart in self.story.charts.values() if charts is None else charts:
             path = urls.embed_path(chart.id, self.language)
             try:
-                files[path] = self._memo_render(path, chart, lambda: self.render_embed(chart))
+                files[path] = self._rendered(path, chart, lambda: self.render_embed(chart))
             except (jinja2.TemplateError, ArithmeticError, LookupError, TypeError, ValueError,
                     RecursionError) as exc:
                 problems.append(self._template_problem(exc, None))
@@ -305,7 +307,7 @@ class PageRenderer:
         )
 
     def _render_image(self, name: str, alt: str, root: str) -> str:
-        """A page image with its hashed address and size (checked to exist in content.py)."""
+        """A page image with its hashed address and size (checked to exist in check/references.py)."""
         image = self.story.images[name]
         return (f'<img src="{escape(root + image.output)}" alt="{escape(alt)}" width="{image.width}" '
                 f'height="{image.height}" loading="lazy" decoding="async">')
@@ -382,8 +384,9 @@ class PageRenderer:
         for heading, ids in groups:
             run = tuple(map(facts.__getitem__, ids))
             inputs = (run, tuple(sources.items()), tuple(facts[i] for fact in run for i in fact.inputs), self.shared)
-            parts.append((heading, self.memo.get(("fact-rows", self.language, heading), inputs,
-                                                 lambda: self._fact_row_run(run, sources, facts))))
+            parts.append((heading, self.results.result(Work(("fact-rows", self.language, heading), inputs,
+                                                            functools.partial(self._fact_row_run, run, sources,
+                                                                              facts)))))
         return parts
 
     def _source_numbers(self, facts: dict[str, Fact]) -> dict[str, int]:
@@ -407,15 +410,28 @@ class PageRenderer:
         return Markup(self.env.get_template("components/facttable_rows.html").render(context).removesuffix("\n"))
 
     def _chart_context(self, chart: Chart, root: str) -> dict[str, Any]:
-        if self.memo.keeps:  # the preview: every page records what it reads, so nothing is shared
-            drawn = self._draw_chart(chart)
-        else:  # a chart's page and embed page show the same figure, table and description
-            drawn = self._drawn.get(chart.id) or self._drawn.setdefault(chart.id, self._draw_chart(chart))
+        # A chart's page and embed page show the same figure, table and description: drawn once,
+        # and what drawing it read is counted as read by each file that shows it.
+        if chart.id not in self._drawn:
+            self._drawn[chart.id] = self._draw_recorded(chart)
+        drawn, reads = self._drawn[chart.id]
+        for into, made in zip((self.facts, self.charts, self.other_labels), reads, strict=True):
+            into.read.update(made.read)
+            into.everything = into.everything or made.everything
         language = self.language
         return {"chart": chart, **drawn, "csv_href": root + urls.chart_csv(chart.id, language),
                 "pictures": self.pictures.get(chart.id), "root": root,
                 "embed_url": urls.absolute(self.story.config.base_url, urls.embed_url(chart.id, language)),
                 "embed_height": chart.height + 260}
+
+    def _draw_recorded(self, chart: Chart) -> tuple[dict[str, Any], tuple[RecordingMap, ...]]:
+        """The chart drawn, and the views that noted what drawing it read."""
+        outer = (self.facts, self.charts, self.other_labels)
+        self._start_recording()
+        try:
+            return self._draw_chart(chart), (self.facts, self.charts, self.other_labels)
+        finally:
+            self.facts, self.charts, self.other_labels = outer
 
     def _draw_chart(self, chart: Chart) -> dict[str, Any]:
         facts, language = self.facts, self.language

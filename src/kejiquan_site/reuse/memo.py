@@ -1,19 +1,35 @@
-"""Reuse between builds, for the live preview: a step's result is kept with the inputs it was made
-from and handed back while they are equal, so a one-fact edit re-reads one file and re-renders
-only the pages that show that fact. A cold build uses `NO_MEMO`, which keeps nothing.
+"""The second seam of reuse: named `Work` (a check of one page, a run of the downloads, each
+output rendered with what it read recorded) done through `Results`. A cold build's `NO_MEMO`
+does it now and keeps nothing; the preview's `Memo` keeps each result with the inputs it was made
+from and hands it back while they are equal, so a one-fact edit re-renders only what shows it.
 """
 
 from __future__ import annotations
 
-import os
-import stat
-import time
 from collections.abc import Callable, Hashable, Iterator, Mapping
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Work(Generic[T]):
+    """A named piece of work (a check of one page, the coverage of one source) whose result
+    depends only on `inputs`, so a build that keeps results may hand back an earlier one made
+    from equal inputs. `inputs` None: it depends on more than can be named, and is always done."""
+
+    name: Hashable
+    inputs: Any
+    do: Callable[[], T]
+    current: Callable[[T], bool] | None = None  # for results that record what they read: still true?
+
+
+class Results(Protocol):
+    """How a stage has its `Work` done: now (`NO_MEMO`, a cold build), or handed back from the
+    last build while its inputs are equal (the preview's `Memo`). The stages see only this."""
+
+    def result(self, work: Work[T]) -> T: ...
 
 
 class Memo:
@@ -21,8 +37,6 @@ class Memo:
     pages compare by identity (an unchanged file gives back the same objects), everything else
     by value. Only what the latest successful build used is kept, so the memo never holds more
     than about one build."""
-
-    keeps = True
 
     def __init__(self) -> None:
         self._kept: dict[Hashable, tuple[Any, Any]] = {}
@@ -41,6 +55,10 @@ class Memo:
         self._used[key] = (inputs, value)
         return value
 
+    def result(self, work: Work[T]) -> T:
+        """What `work` gives: done now, or kept from a build with equal inputs."""
+        return work.do() if work.inputs is None else self.get(work.name, work.inputs, work.do, work.current)
+
     def finish(self, succeeded: bool) -> None:
         """End of a build: keep what a good build used; after a failed one keep everything, so
         fixing the mistake costs no more than making it."""
@@ -54,73 +72,18 @@ class Memo:
 class NoMemo(Memo):
     """Computes everything, keeps nothing: cold builds and `check`."""
 
-    keeps = False
-
     def get(self, key: Hashable, inputs: Any, compute: Callable[[], T],
             still_valid: Callable[[T], bool] | None = None) -> T:
         return compute()
+
+    def result(self, work: Work[T]) -> T:
+        return work.do()
 
     def finish(self, succeeded: bool) -> None:
         pass
 
 
 NO_MEMO = NoMemo()
-
-
-RECENT_NS = 2_000_000_000  # file times are only as fine as the kernel's clock tick (about 4 ms)
-
-
-def file_signature(path: Path) -> tuple[Any, ...] | None:
-    """What changes whenever a regular file is written or replaced: (inode, size, mtime, ctime),
-    plus its bytes when it changed in the last two seconds, since two same-size saves within one
-    clock tick leave the times alike (git's "racy clean" problem). None for anything else (links,
-    folders, missing files), which is never reused: their checks must run every time."""
-    try:
-        info = os.lstat(path)
-    except OSError:
-        return None
-    if not stat.S_ISREG(info.st_mode):
-        return None
-    signature = (info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
-    if time.time_ns() - max(info.st_mtime_ns, info.st_ctime_ns) < RECENT_NS:
-        try:
-            return signature + (Path(path).read_bytes(),)
-        except OSError:
-            return None
-    return signature
-
-
-def folder_signature(folder: Path) -> tuple[tuple[str, str | None, Any], ...]:
-    """The signature of every file below `folder`, links followed (templates: one changed file
-    renders all pages, and so does a link pointed elsewhere)."""
-    entries: list[tuple[str, str | None, Any]] = []
-    seen: set[tuple[int, int]] = set()
-    for base, folders, names in os.walk(folder, followlinks=True):
-        try:
-            info = os.stat(base)
-        except OSError:
-            continue
-        if (info.st_dev, info.st_ino) in seen:  # a loop of links: walked once
-            folders.clear()
-            continue
-        seen.add((info.st_dev, info.st_ino))
-        for name in folders + names:
-            path = os.path.join(base, name)
-            target = os.path.realpath(path) if os.path.islink(path) else None
-            entries.append((path, target, file_signature(Path(target or path)) if name in names else None))
-    return tuple(sorted(entries))
-
-
-def listing_signature(folder: Path) -> tuple[int, ...] | None:
-    """What changes when a file is added to, removed from or renamed in `folder`; None when the
-    folder is missing or changed too recently to tell (see file_signature)."""
-    try:
-        info = os.stat(folder)
-    except OSError:
-        return None
-    if not stat.S_ISDIR(info.st_mode) or time.time_ns() - max(info.st_mtime_ns, info.st_ctime_ns) < RECENT_NS:
-        return None
-    return info.st_ino, info.st_mtime_ns, info.st_ctime_ns
 
 
 class RecordingMap(Mapping):

@@ -1,1 +1,1 @@
-"""The whole story: the files read, combined and cross-checked, in one language or the other."""
+"""Editions: the story as the Chinese or the English edition shows it."""
