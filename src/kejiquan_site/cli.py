@@ -180,6 +180,10 @@ def _interruptible(argv: list[str] | None) -> int:
 
 
 def _run(argv: list[str] | None, finished: dict[str, bool]) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)  # before the engine is imported: `--help` and usage errors need none of it
+    if args.command == "new":
+        return _new(args.directory)
     from kejiquan_site.build.output import OutputRefused, check_output_folder
     from kejiquan_site.read.config import base_url_problem
     from kejiquan_site.story.content import Project
@@ -187,10 +191,6 @@ def _run(argv: list[str] | None, finished: dict[str, bool]) -> int:
     # A build allocates many small objects that live until it ends: collecting them over and over
     # cost a quarter of a 1,000-page build (measured with benchmarks/). Collect far less often.
     gc.set_threshold(50_000, 20, 1000)
-    parser = _parser()
-    args = parser.parse_args(argv)
-    if args.command == "new":
-        return _new(args.directory)
     root = args.project.resolve()
     base_url = getattr(args, "base_url", "")
     if base_url and base_url_problem(base_url):
