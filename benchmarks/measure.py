@@ -77,24 +77,47 @@ def folder_size(folder: Path) -> tuple[int, int]:
     return sum(sizes), len(sizes)
 
 
-def time_cold_build(label: str, project: Path, templates: Path, output: Path, runs: int) -> ColdBuild:
-    """`runs` builds, each in a fresh process with no previous output folder.
+CACHES = (".cache/kejiquan/jinja", ".cache/kejiquan/share")  # what the command line keeps between runs
+
+
+def copy_project(project: Path, root: Path) -> Path:
+    """The project's content in `root`, with its node_modules linked and its chart pictures'
+    cache copied (so its builds draw none, as `make site` on a warm cache): builds there start
+    without the project's other caches and leave them alone."""
+    shutil.rmtree(root, ignore_errors=True)
+    shutil.copytree(project / "content", root / "content")
+    if (project / "node_modules").is_dir():
+        (root / "node_modules").symlink_to(project / "node_modules")
+    if (project / ".cache/kejiquan/pictures").is_dir():
+        shutil.copytree(project / ".cache/kejiquan/pictures", root / ".cache/kejiquan/pictures")
+    return root
+
+
+def time_cold_build(label: str, project: Path, templates: Path, output: Path, runs: int,
+                    warm: bool = False) -> ColdBuild:
+    """`runs` builds, each in a fresh process with no previous output folder, and with no
+    compiled templates or share images kept from the run before (`warm`: with them, after a
+    first run that is not timed).
 
     Each run writes a folder of its own (OUTPUT-1, OUTPUT-2, ...) and none is deleted while
     builds are timed: on this machine's disk, deleting thousands of files slows the file
     creation that follows for seconds, which would bill one build for the last one's clean-up.
-    The caller removes the work folder at the end."""
+    (The caches are a few dozen files.) The caller removes the work folder at the end."""
     result = ColdBuild(label)
     log = output.parent / f"{output.name}.log"
-    for run in range(1, runs + 1):
+    for run in range(0 if warm else 1, runs + 1):
         target = output.with_name(f"{output.name}-{run}")
         shutil.rmtree(target, ignore_errors=True)  # only left over from an earlier --workdir run
+        for cache in CACHES if not warm else ():
+            shutil.rmtree(project / cache, ignore_errors=True)
         command = [sys.executable, "-m", "kejiquan_site", "build", "--project", str(project),
                    "--templates", str(templates), "--output", str(target)]
         seconds, rss_mb, code = _run_build(command, log)
         report = log.read_text(encoding="utf-8", errors="replace")
         if code != 0:
             raise BenchFailed(f"build of {label} failed (exit {code}):\n{report[-3000:]}")
+        if run == 0:
+            continue  # the run that fills the caches
         result.seconds.append(seconds)
         result.peak_rss_mb = max(result.peak_rss_mb, rss_mb)
     built = _BUILT.search(report)
@@ -105,6 +128,25 @@ def time_cold_build(label: str, project: Path, templates: Path, output: Path, ru
     result.warnings = len(_WARNING.findall(report))
     result.output_bytes, result.output_files = folder_size(target)
     result.plain_copy_s = time_plain_copy(target, output.with_name(f"{output.name}-copy"))
+    return result
+
+
+def time_hugo_build(label: str, command: Callable[[Path], list[str]], output: Path, runs: int) -> ColdBuild:
+    """`runs` cold builds by Hugo (`command(output folder)`), each in a fresh process into a
+    folder of its own, as time_cold_build times ours."""
+    result = ColdBuild(label)
+    log = output.parent / f"{output.name}.log"
+    for run in range(1, runs + 1):
+        target = output.with_name(f"{output.name}-{run}")
+        shutil.rmtree(target, ignore_errors=True)  # only left over from an earlier --workdir run
+        seconds, rss_mb, code = _run_build(command(target), log, dict(os.environ))
+        if code != 0:
+            raise BenchFailed(f"Hugo's build of {label} failed (exit {code}):\n"
+                              f"{log.read_text(encoding='utf-8', errors='replace')[-3000:]}")
+        result.seconds.append(seconds)
+        result.peak_rss_mb = max(result.peak_rss_mb, rss_mb)
+    result.output_bytes, result.output_files = folder_size(target)
+    result.pages = sum(1 for _ in target.rglob("*.html"))
     return result
 
 

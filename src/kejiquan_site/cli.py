@@ -77,18 +77,19 @@ def _publish(project: Project, output: Path, date: str | None) -> tuple[Site, st
     import datetime
 
     from kejiquan_site.build.output import write_site
-    from kejiquan_site.build.site import build_site
+    from kejiquan_site.build.site import CACHE_ROOT, build_site
     from kejiquan_site.read.published import RECORD_FILE, next_record, render_record, write_record
     from kejiquan_site.read.updates import entry_dates
 
     date = date or datetime.date.today().isoformat()
-    site = build_site(project, strict=True, processes=_usable_cores(), painter=_painter(project))
+    cache = project.root / CACHE_ROOT
+    site = build_site(project, strict=True, processes=_usable_cores(), painter=_painter(project), cache=cache)
     story = site.story
     record = next_record(story.facts, story.record, date, entry_dates(story.updates))
     changed = sum(1 for key, versions in record.facts.items()
                   if story.record is None or versions != story.record.facts.get(key))
     write_record(project.content / RECORD_FILE, render_record(record))
-    site = build_site(project, strict=True, processes=_usable_cores(), painter=_painter(project))
+    site = build_site(project, strict=True, processes=_usable_cores(), painter=_painter(project), cache=cache)
     write_site(site.files, output)
     return site, (f"published {len(story.facts)} facts on {date} ({changed} new or changed) in "
                   f"{project.shown(project.content / RECORD_FILE)}")
@@ -180,6 +181,10 @@ def _interruptible(argv: list[str] | None) -> int:
 
 
 def _run(argv: list[str] | None, finished: dict[str, bool]) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)  # before the engine is imported: `--help` and usage errors need none of it
+    if args.command == "new":
+        return _new(args.directory)
     from kejiquan_site.build.output import OutputRefused, check_output_folder
     from kejiquan_site.model.story import Project
     from kejiquan_site.read.config import base_url_problem
@@ -187,10 +192,6 @@ def _run(argv: list[str] | None, finished: dict[str, bool]) -> int:
     # A build allocates many small objects that live until it ends: collecting them over and over
     # cost a quarter of a 1,000-page build (measured with benchmarks/). Collect far less often.
     gc.set_threshold(50_000, 20, 1000)
-    parser = _parser()
-    args = parser.parse_args(argv)
-    if args.command == "new":
-        return _new(args.directory)
     root = args.project.resolve()
     base_url = getattr(args, "base_url", "")
     if base_url and base_url_problem(base_url):
@@ -228,7 +229,7 @@ def _build(project: Project, output: Path | None, args: argparse.Namespace, fini
     they do."""
     from kejiquan_site.build.changes import describe_changes, previous_values
     from kejiquan_site.build.output import OutputBusy, WriteFailed, write_site
-    from kejiquan_site.build.site import build_site
+    from kejiquan_site.build.site import CACHE_ROOT, build_site
     from kejiquan_site.diagnostics import BuildFailed, describe_system_error, format_report
     from kejiquan_site.model.story import display_path
 
@@ -239,7 +240,8 @@ def _build(project: Project, output: Path | None, args: argparse.Namespace, fini
         changes: list[str] = []
         if args.command != "publish":
             site = build_site(project, strict=args.strict, painter=_painter(project) if args.command == "build" else None,
-                              precompress=getattr(args, "precompress", False), processes=_usable_cores())
+                              precompress=getattr(args, "precompress", False), processes=_usable_cores(),
+                              cache=root / CACHE_ROOT)
         if args.command == "publish":
             assert output is not None  # publish writes the site: main() chose the folder
             site, recorded = _publish(project, output, args.date)

@@ -62,11 +62,12 @@ def load_story(project: Project, md: MarkdownIt, strict: bool = False, reuse: Re
     return checked_story(read_story(project, md, FILE_CHECKS, files, processes), strict, results)
 
 
+CACHE_ROOT = Path(".cache/kejiquan")  # below the project: what the command line keeps between runs
 PARALLEL_FROM = 100  # content files; below that a child process costs more than it saves
 
 
 def build_site(project: Project, *, strict: bool = False, reuse: Reuse | None = None, precompress: bool = False,
-               processes: int = 1, painter: KaleidoPainter | None = None) -> Site:
+               processes: int = 1, painter: KaleidoPainter | None = None, cache: Path | None = None) -> Site:
     """Every output file in memory; raises BuildFailed with all problems of the content.
 
     `strict` makes warnings errors. `reuse` (the preview's) reuses the files parsed and the
@@ -75,7 +76,8 @@ def build_site(project: Project, *, strict: bool = False, reuse: Reuse | None = 
     gzip_static; most hosts compress on the fly, and each copy is one more file to write).
     `processes` > 1 reads and renders a large site on that many cores (not with `reuse`).
     `painter` draws the charts' static pictures (pictures.py); without one (the preview, most
-    tests) pages draw their charts with plotly.js only.
+    tests) pages draw their charts with plotly.js only. `cache` (the command line's CACHE_ROOT)
+    keeps compiled templates and share images between runs; the output is the same without it.
     """
     memo = reuse.memo if reuse is not None else NO_MEMO
     if reuse is not None or count_content_files(project) < PARALLEL_FROM:
@@ -87,14 +89,14 @@ def build_site(project: Project, *, strict: bool = False, reuse: Reuse | None = 
     files.update({image.output: image.content for image in story.images.values()})
     notes: list[str] = []
     templates_key = folder_signature(project.templates)
-    env = memo.get("jinja", templates_key, lambda: make_environment(project))
+    env = memo.get("jinja", templates_key, lambda: make_environment(project, cache))
     editions = {language: edition(story, language, memo) for language in story.config.editions}
     history = memo.get("history", (story.record, tuple(story.facts.values())),
                        lambda: fact_histories(story.facts, story.record))
     renderers = []
     for language in story.config.editions:
         share_images, renderer = _edition_renderer(story, editions, language, project, assets, env, notes,
-                                                   memo, templates_key, history)
+                                                   memo, templates_key, history, cache)
         files.update(share_images)
         renderers.append(renderer)
     if painter is not None:
@@ -195,12 +197,12 @@ def _producers(path: str, story: Story, project: Project) -> list[Producer]:
 
 
 def _edition_renderer(story: Story, editions: dict[str, Story], language: str, project: Project, assets: Assets,
-                      env, notes: list[str], memo: Memo, templates_key: Any, history: History
-                      ) -> tuple[dict[str, bytes], PageRenderer]:
+                      env, notes: list[str], memo: Memo, templates_key: Any, history: History,
+                      cache: Path | None) -> tuple[dict[str, bytes], PageRenderer]:
     """The share images of one edition, and the renderer of its pages, embeds and chart CSVs."""
     local = editions[language]
     other = editions.get("zh" if language == "en" else "en")
-    files, share_paths = _share_images(local, notes, memo)
+    files, share_paths = _share_images(local, notes, memo, cache)
     other_labels = memo.get(("other-labels", language), other.facts if other else None,
                             lambda: {key: fact.label for key, fact in (other.facts if other else {}).items()})
     renderer = PageRenderer(local, project, assets, language=language, share_images=share_paths,
@@ -331,7 +333,8 @@ def _key_numbers(items: Sequence[DirectiveItem], story: Story) -> list[KeyNumber
     return numbers
 
 
-def _share_images(story: Story, notes: list[str], memo: Memo) -> tuple[dict[str, bytes], dict[str, str]]:
+def _share_images(story: Story, notes: list[str], memo: Memo, cache: Path | None
+                  ) -> tuple[dict[str, bytes], dict[str, str]]:
     """Share images of one edition: ({file: png}, {page output path: file}). Pages with key-number
     cards get their own (title and numbers); every other page shares the home page's, so the cost
     does not grow with the number of pages. Nothing, and a note, when no CJK font is installed."""
@@ -343,7 +346,7 @@ def _share_images(story: Story, notes: list[str], memo: Memo) -> tuple[dict[str,
             continue
         title, numbers = plain_text(page.title, story.facts), _key_numbers(page.first_cards, story)
         png = memo.get(("share-image", page.output_path), (story.config.title, title, numbers),
-                       lambda: render_share_image(story.config.title, title, numbers))
+                       lambda: render_share_image(story.config.title, title, numbers, cache))
         if png is None:
             notes.append("no CJK font found (install fonts-noto-cjk): pages have no share image")
             return {}, {}

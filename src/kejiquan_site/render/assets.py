@@ -7,6 +7,7 @@ it, from the full bundle inside the plotly Python package, and the build says so
 
 from __future__ import annotations
 
+import importlib.util
 import re
 from dataclasses import dataclass
 from importlib import resources
@@ -50,11 +51,20 @@ def find_plotly_bundle(project_root: Path) -> PlotlyBundle:
         content = basic.read_bytes()
         version = bundle_version(content)
         return PlotlyBundle("plotly-basic", version, content, f"plotly.js-basic-dist-min {version} from npm")
-    content = (resources.files("plotly") / "package_data" / "plotly.min.js").read_bytes()
+    content = _plotly_package_bundle()
     version = bundle_version(content)
     return PlotlyBundle("plotly", version, content,
                         f"full plotly.js {version} from the plotly Python package, because {BASIC_BUNDLE} "
                         "is missing (run 'npm ci' for the 3.7x smaller basic bundle)")
+
+
+def _plotly_package_bundle() -> bytes:
+    """The full bundle in the plotly Python package, found without importing the package (its
+    __init__ reads its own metadata, importing importlib.metadata and email for one file)."""
+    spec = importlib.util.find_spec("plotly")
+    if spec is None or not spec.submodule_search_locations:
+        raise ModuleNotFoundError("the plotly Python package is not installed", name="plotly")
+    return (Path(next(iter(spec.submodule_search_locations))) / "package_data" / "plotly.min.js").read_bytes()
 
 
 def published_asset(relative: Path) -> bool:

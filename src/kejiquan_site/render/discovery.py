@@ -4,9 +4,7 @@ hosts that read one, and gzip siblings of text files for servers that send them 
 
 from __future__ import annotations
 
-import gzip
 import os
-from concurrent.futures import ThreadPoolExecutor
 from html import escape
 from typing import Any
 
@@ -92,6 +90,9 @@ def render_headers_file() -> bytes:
 def gzip_siblings(files: dict[str, bytes]) -> dict[str, bytes]:
     """`name.gz` for every text file, byte-identical from build to build (no timestamp inside).
     zlib lets go of the interpreter while it works, so the files are compressed on every core."""
+    import gzip  # only with --precompress
+    from concurrent.futures import ThreadPoolExecutor
+
     texts = [(path, data) for path, data in files.items() if path.endswith(COMPRESSIBLE)]
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
         packed = list(pool.map(lambda item: gzip.compress(item[1], compresslevel=9, mtime=0), texts))

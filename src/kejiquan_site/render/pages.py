@@ -37,6 +37,7 @@ from kejiquan_site.render.feed import update_sentences, with_updates
 from kejiquan_site.render.figures import box_style, figure
 from kejiquan_site.render.pictures import ChartPictures
 from kejiquan_site.render.storyorder import facts_by_section, readable_formula
+from kejiquan_site.render.templatecache import bytecode_cache
 from kejiquan_site.render.typography import with_break_points
 from kejiquan_site.reuse.memo import NO_MEMO, Reads, RecordingMap, Results, Work
 
@@ -86,9 +87,10 @@ def edition_context(language: str) -> dict[str, Any]:
             "qualifier_words": QUALIFIER_WORDS_EN if language == "en" else QUALIFIER_WORDS}
 
 
-def make_environment(project: Project) -> jinja2.Environment:
+def make_environment(project: Project, cache: Path | None = None) -> jinja2.Environment:
     """Templates from the project first, then the engine's default components (theme/). One
-    environment serves every edition, so each template is compiled once per build."""
+    environment serves every edition, so each template is compiled once per build; with a
+    `cache` folder, once until it changes (templatecache.py)."""
     env = jinja2.Environment(
         loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(project.templates), jinja2.FileSystemLoader(str(THEME))]),
         undefined=jinja2.StrictUndefined,
@@ -102,6 +104,8 @@ def make_environment(project: Project) -> jinja2.Environment:
     env.filters["phrases"] = _phrases_filter
     env.filters["sentence_case"] = lambda text: text[:1].upper() + text[1:]
     env.globals["content_security_policy"] = Markup(CONTENT_SECURITY_POLICY)  # no quotes to escape
+    if cache is not None:
+        env.bytecode_cache = bytecode_cache(cache, env)
     return env
 
 

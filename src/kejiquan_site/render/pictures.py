@@ -9,8 +9,6 @@ on without pictures and says so once.
 
 from __future__ import annotations
 
-import asyncio
-import concurrent.futures
 import copy
 import hashlib
 import json
@@ -199,6 +197,8 @@ class KaleidoPainter:
         if not (os.path.isfile(self.browser) and os.access(self.browser, os.X_OK)):
             return {}, (f"no browser at {self.browser} (install chromium, or set {BROWSER_ENV}): charts have "
                         "no pictures or PNG downloads; pages draw them with plotly.js as before")
+        import asyncio  # only when something is drawn: a build with every picture cached needs no event loop
+
         try:
             drawn = _in_own_thread(lambda: asyncio.run(self._draw(missing)))
         except Exception as exc:  # Kaleido or the browser failed: the site is still whole without pictures
@@ -239,6 +239,8 @@ class KaleidoPainter:
 def _in_own_thread(work: Callable[[], Any]) -> Any:
     """`work()` in a thread of its own, so Kaleido's event loop never meets a caller's (a build
     called from asyncio code or from Playwright's sync API, which runs one)."""
+    import concurrent.futures
+
     with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
         return pool.submit(work).result()
 

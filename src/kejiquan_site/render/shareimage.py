@@ -2,14 +2,24 @@
 title and the page's key numbers (its first {cards}), with a CJK font found on the machine.
 
 Without a CJK font there is no image (a note says so) rather than an image of empty boxes.
+Given a cache folder, images are kept there by a hash of what draws them (texts, font, Pillow),
+so an unchanged page costs no drawing and no Pillow import; an entry that is not a whole PNG is
+drawn again.
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import importlib.util
 import io
+import json
+import os
 import shutil
+import struct
 import subprocess
-from dataclasses import dataclass
+import zlib
+from dataclasses import astuple, dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -22,6 +32,9 @@ FONT_CANDIDATES = (
     "C:/Windows/Fonts/msyh.ttc",
 )
 INK, MUTED, ACCENT, PAPER, WASH = "#1a1a1a", "#5b6270", "#1f4e9c", "#ffffff", "#f4f6fa"
+CACHE_FOLDER = "share"  # inside the build's cache folder
+DRAWING_VERSION = "1"  # bump when the drawing below changes
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
 @dataclass(frozen=True)
@@ -67,11 +80,81 @@ def _font_loader(font_path: str):
     return lru_cache(maxsize=32)(lambda size: ImageFont.truetype(font_path, size))
 
 
-def render_share_image(site_title: str, title: str, numbers: list[KeyNumber]) -> bytes | None:
-    """PNG bytes, or None when no CJK font is installed."""
+def render_share_image(site_title: str, title: str, numbers: list[KeyNumber], cache: Path | None = None
+                       ) -> bytes | None:
+    """PNG bytes, or None when no CJK font is installed; kept in `cache` when one is given."""
     font_path = find_cjk_font()
     if font_path is None:
         return None
+    if cache is None:
+        return _draw(font_path, site_title, title, numbers)
+    path = cache / CACHE_FOLDER / f"{_key(font_path, site_title, title, numbers)}.png"
+    try:
+        kept = path.read_bytes()
+    except OSError:  # not there yet, or unreadable: drawn again
+        kept = b""
+    if is_whole_png(kept):
+        return kept
+    png = _draw(font_path, site_title, title, numbers)
+    _keep(path, png)
+    return png
+
+
+def _key(font_path: str, site_title: str, title: str, numbers: list[KeyNumber]) -> str:
+    """A hash of everything that decides the image's bytes: the texts, the font file, the
+    Pillow that draws it, and the way it is drawn."""
+    font = os.stat(font_path)
+    text = json.dumps([DRAWING_VERSION, _pillow_version(), font_path, font.st_size, font.st_mtime_ns,
+                       site_title, title, [astuple(number) for number in numbers]], ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@lru_cache(maxsize=1)
+def _pillow_version() -> str:
+    """Pillow's version, read from its package without importing it (importing costs more than a
+    cached image saves)."""
+    spec = importlib.util.find_spec("PIL")
+    if spec is None or not spec.submodule_search_locations:
+        return "none"
+    try:
+        return (Path(next(iter(spec.submodule_search_locations))) / "_version.py").read_text(encoding="utf-8")
+    except OSError:
+        return "unknown"
+
+
+def is_whole_png(data: bytes) -> bool:
+    """Whether `data` is a complete PNG: the signature, then chunks whose CRCs all match, ending
+    with IEND. A truncated or altered cache entry fails this."""
+    if not data.startswith(PNG_SIGNATURE):
+        return False
+    position = len(PNG_SIGNATURE)
+    while position + 12 <= len(data):
+        (length,) = struct.unpack_from(">I", data, position)
+        end = position + 12 + length
+        if end > len(data):
+            return False
+        kind_and_body = data[position + 4:end - 4]
+        if zlib.crc32(kind_and_body) != struct.unpack_from(">I", data, end - 4)[0]:
+            return False
+        if kind_and_body[:4] == b"IEND":
+            return end == len(data)
+        position = end
+    return False
+
+
+def _keep(path: Path, png: bytes) -> None:
+    """Write a cache entry whole or not at all; a cache that cannot be written is no error."""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary.write_bytes(png)
+        temporary.replace(path)
+    except OSError:
+        with contextlib.suppress(OSError):
+            temporary.unlink(missing_ok=True)
+
+
+def _draw(font_path: str, site_title: str, title: str, numbers: list[KeyNumber]) -> bytes:
     from PIL import Image, ImageDraw
 
     font = _font_loader(font_path)
