@@ -181,9 +181,11 @@ def _story_texts(story: Story, history: History) -> list[str]:
 
 
 def _producers(path: str, story: Story, project: Project) -> list[Producer]:
-    """The files that made the output file `path`: its page, the charts on it, the templates."""
+    """The files that made the output file `path` (a page, its 公众号 edition or an embed): the
+    page, the charts on it, the templates."""
     found: list[Producer] = []
-    page = next((page for page in story.pages if page.output_path == path), None)
+    page = next((page for page in story.pages
+                 if path in (page.output_path, urls.wechat_path(page.name, page.language))), None)
     charts = [story.charts[chart_id] for chart_id in page.chart_ids if chart_id in story.charts] if page else \
         [chart for chart in story.charts.values()
          if path in (urls.embed_path(chart.id, language) for language in story.config.editions)]

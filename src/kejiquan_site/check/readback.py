@@ -107,6 +107,7 @@ def check_output(files: dict[str, bytes], allowed: frozenset[str], producers: Ca
     number's or link's origin; it is called only for files with problems. `base_path` is where
     the site lives on its host (links from /base/ on, as the 404 page writes them)."""
     problems: list[Diagnostic] = []
+    reported: set[tuple[Location, str]] = set()  # a number typed once shows on a page and its 公众号 edition
     reads = {path: results.result(Work(("reader-view", path), (data, base_path),
                                        functools.partial(_read, path, data, base_path, results)))
              for path, data in files.items() if path.endswith(".html")}
@@ -115,7 +116,11 @@ def check_output(files: dict[str, bytes], allowed: frozenset[str], producers: Ca
         here = (allowed_in or {}).get(path, frozenset())
         unexplained = [token for token, key in read.distinct if key not in allowed and key not in here]
         for token in unexplained[:MOST_PER_FILE]:
-            problems.append(Diagnostic(_origin(origin, token, path),
+            where = _origin(origin, token, path)
+            if (where, token) in reported:
+                continue
+            reported.add((where, token))
+            problems.append(Diagnostic(where,
                                        f"the number '{_short(token)}' is shown to readers (in '{_excerpt(read.texts, token)}') "
                                        "but comes from no fact",
                                        "a number from a fact: {fact}`id` in pages, or a fact's field in templates"))
