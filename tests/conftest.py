@@ -1,4 +1,5 @@
-"""Fixtures: the real site built once, and throwaway projects built from small dicts of file texts."""
+"""Fixtures: the real site built once, throwaway projects built from small dicts of file texts,
+and no chart pictures drawn unless a test asks for them."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import pytest
 from helpers import MINIMAL, REPO, write_files
 from kejiquan_site.build.site import Site, build_site
 from kejiquan_site.preview.rebuild import PreviewState, make_server, rebuild, watch_and_rebuild
+from kejiquan_site.render.pictures import BROWSER_ENV
 from kejiquan_site.story.content import Project
 
 
@@ -31,6 +33,16 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     unmarked = [item.nodeid for item in items if _drives_chromium(item) and not item.get_closest_marker("browser")]
     if unmarked:
         raise pytest.UsageError("mark these tests @pytest.mark.browser: " + ", ".join(unmarked))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_chart_pictures():
+    """Builds through the command line, in this process or a child, draw no chart pictures: each
+    would start Chromium to fill an empty cache in tmp_path. The tests that examine pictures
+    (test_pictures.py, the browser tests) give their painter a browser themselves."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(BROWSER_ENV, "/nonexistent")
+        yield
 
 
 @pytest.fixture
