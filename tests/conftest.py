@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import inspect
 import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -74,17 +73,29 @@ def real_pages(real_site: Site) -> dict[str, str]:
 
 
 @pytest.fixture
-def preview(make_project, tmp_path):
+def preview(make_project, tmp_path, monkeypatch):
+    """The live preview of a minimal project, served and watching; it yields once the watcher
+    has registered its folders, so an edit made at once is seen."""
+    import watchfiles.main
+
     project = make_project()
     output = tmp_path / "_site"
     state = PreviewState()
     logs: list[str] = []
     rebuild(project, output, state, logs.append)
     server = make_server(state, "127.0.0.1", 0)
-    stop = threading.Event()
+    stop, watching = threading.Event(), threading.Event()
+    notifier = watchfiles.main.RustNotify
+
+    def notify(*args, **kwargs):  # the watches are in place once the notifier is made
+        made = notifier(*args, **kwargs)
+        watching.set()
+        return made
+
+    monkeypatch.setattr(watchfiles.main, "RustNotify", notify)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     threading.Thread(target=watch_and_rebuild, args=(project, output, state, stop, logs.append), daemon=True).start()
-    time.sleep(0.3)  # let the watcher start
+    assert watching.wait(timeout=60), "the watcher did not start"
     yield {"url": f"http://127.0.0.1:{server.server_address[1]}/", "project": project, "output": output,
            "state": state, "logs": logs}
     stop.set()

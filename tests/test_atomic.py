@@ -42,9 +42,9 @@ def _changed_project(tmp_path: Path) -> Project:
     return Project(tmp_path, tmp_path / "content", tmp_path / "templates")
 
 
-def test_atomic_killed_builds_leave_a_whole_site(tmp_path):
+def test_atomic_killed_builds_leave_a_whole_site(tmp_path, real_site):
     output = tmp_path / "out" / "_site"
-    old = build_site(Project(REPO, REPO / "content", REPO / "templates")).files
+    old = real_site.files
     write_site(old, output)
     project = _changed_project(tmp_path / "project")
     new = build_site(project).files
