@@ -1,10 +1,10 @@
-"""Fixtures: the real site built once, and throwaway projects built from small dicts of file texts."""
+"""Fixtures: the real site built once, throwaway projects built from small dicts of file texts,
+and no chart pictures drawn unless a test asks for them."""
 
 from __future__ import annotations
 
 import inspect
 import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -13,6 +13,7 @@ from helpers import MINIMAL, REPO, write_files
 from kejiquan_site.build.site import Site, build_site
 from kejiquan_site.model.story import Project
 from kejiquan_site.preview.rebuild import PreviewState, make_server, rebuild, watch_and_rebuild
+from kejiquan_site.render.pictures import BROWSER_ENV
 
 
 def _drives_chromium(item: pytest.Item) -> bool:
@@ -31,6 +32,16 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     unmarked = [item.nodeid for item in items if _drives_chromium(item) and not item.get_closest_marker("browser")]
     if unmarked:
         raise pytest.UsageError("mark these tests @pytest.mark.browser: " + ", ".join(unmarked))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_chart_pictures():
+    """Builds through the command line, in this process or a child, draw no chart pictures: each
+    would start Chromium to fill an empty cache in tmp_path. The tests that examine pictures
+    (test_pictures.py, the browser tests) give their painter a browser themselves."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(BROWSER_ENV, "/nonexistent")
+        yield
 
 
 @pytest.fixture
@@ -62,17 +73,29 @@ def real_pages(real_site: Site) -> dict[str, str]:
 
 
 @pytest.fixture
-def preview(make_project, tmp_path):
+def preview(make_project, tmp_path, monkeypatch):
+    """The live preview of a minimal project, served and watching; it yields once the watcher
+    has registered its folders, so an edit made at once is seen."""
+    import watchfiles.main
+
     project = make_project()
     output = tmp_path / "_site"
     state = PreviewState()
     logs: list[str] = []
     rebuild(project, output, state, logs.append)
     server = make_server(state, "127.0.0.1", 0)
-    stop = threading.Event()
+    stop, watching = threading.Event(), threading.Event()
+    notifier = watchfiles.main.RustNotify
+
+    def notify(*args, **kwargs):  # the watches are in place once the notifier is made
+        made = notifier(*args, **kwargs)
+        watching.set()
+        return made
+
+    monkeypatch.setattr(watchfiles.main, "RustNotify", notify)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     threading.Thread(target=watch_and_rebuild, args=(project, output, state, stop, logs.append), daemon=True).start()
-    time.sleep(0.3)  # let the watcher start
+    assert watching.wait(timeout=60), "the watcher did not start"
     yield {"url": f"http://127.0.0.1:{server.server_address[1]}/", "project": project, "output": output,
            "state": state, "logs": logs}
     stop.set()

@@ -11,12 +11,16 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
+from browser import CHROMIUM, require_chromium
 from helpers import REPO
 from kejiquan_site.build.output import output_lock, write_site
 from kejiquan_site.build.site import build_site
 from kejiquan_site.cli import main
 from kejiquan_site.model.story import Project
 from kejiquan_site.model.urls import STAMP
+from kejiquan_site.render.pictures import BROWSER_ENV
 
 KILL_POINTS = 30
 
@@ -39,9 +43,9 @@ def _changed_project(tmp_path: Path) -> Project:
     return Project(tmp_path, tmp_path / "content", tmp_path / "templates")
 
 
-def test_atomic_killed_builds_leave_a_whole_site(tmp_path):
+def test_atomic_killed_builds_leave_a_whole_site(tmp_path, real_site):
     output = tmp_path / "out" / "_site"
-    old = build_site(Project(REPO, REPO / "content", REPO / "templates")).files
+    old = real_site.files
     write_site(old, output)
     project = _changed_project(tmp_path / "project")
     new = build_site(project).files
@@ -82,12 +86,27 @@ def test_atomic_second_build_at_once_is_refused(tmp_path, make_project, capsys):
     assert main(["build", "--project", str(tmp_path), "--templates", str(REPO / "templates")]) == 0
 
 
-def test_atomic_output_is_identical_across_hash_seeds(tmp_path):
+def _builds_across_hash_seeds(tmp_path: Path, browser: str) -> list[dict[str, bytes]]:
+    """The real site built by the command line under three hash seeds, its pictures drawn with
+    `browser` (cached in the repository's .cache/, as `make site` does)."""
     outputs = []
     for seed in ("0", "1", "12345"):
         target = tmp_path / f"seed-{seed}"
         subprocess.run([sys.executable, "-m", "kejiquan_site", "build", "--project", str(REPO),
                         "--output", str(target)], check=True, capture_output=True,
-                       env={**os.environ, "PYTHONHASHSEED": seed})
+                       env={**os.environ, "PYTHONHASHSEED": seed, BROWSER_ENV: browser})
         outputs.append(_snapshot(target))
+    return outputs
+
+
+def test_atomic_output_is_identical_across_hash_seeds(tmp_path):
+    outputs = _builds_across_hash_seeds(tmp_path, "/nonexistent")
+    assert outputs[0] == outputs[1] == outputs[2]
+
+
+@pytest.mark.browser
+def test_atomic_output_with_chart_pictures_is_identical_across_hash_seeds(tmp_path):
+    require_chromium()
+    outputs = _builds_across_hash_seeds(tmp_path, str(CHROMIUM))
+    assert any(path.endswith("-dark.svg") for path in outputs[0]), "the pictures were drawn"
     assert outputs[0] == outputs[1] == outputs[2]

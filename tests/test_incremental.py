@@ -146,7 +146,9 @@ def test_memo_rebuild_after_a_failed_build_matches_a_cold_build(tmp_path):
 
 def test_memo_sees_same_size_saves_that_file_times_cannot_tell_apart(tmp_path, monkeypatch):
     """File times tick in steps of a few milliseconds: two same-size saves in one step leave
-    inode, size and times alike. Here every save of rd.yaml is given the same times."""
+    inode, size and times alike. Here every save of rd.yaml is given the same times, and the
+    memo's clock stands at that moment, as when saves and builds all fall within one step
+    (however long the builds take on a busy machine)."""
     project = _copy_real_site(tmp_path)
     facts = tmp_path / "content/facts/rd.yaml"
     real_lstat, saved_at = os.lstat, time.time_ns()

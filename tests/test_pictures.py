@@ -118,9 +118,9 @@ def test_pictures_png_is_2x_on_white_with_title_and_source_line(pictured_site, t
 
 
 @pytest.mark.browser
-def test_pictures_svg_is_byte_identical_when_drawn_again_from_an_empty_cache(tmp_path):
+def test_pictures_svg_is_byte_identical_when_drawn_again_from_an_empty_cache(tmp_path, real_site):
     require_chromium()
-    site = build_site(PROJECT)
+    site = real_site
     chart = site.story.charts["layout_schematic"]
     requests, _ = chart_pictures(chart.id, "zh", figure(chart, site.story.facts), chart.title, "source")
     some = dict(list(requests.items())[:2])
@@ -131,9 +131,9 @@ def test_pictures_svg_is_byte_identical_when_drawn_again_from_an_empty_cache(tmp
 
 
 @pytest.mark.browser
-def test_pictures_warm_cache_needs_no_browser(tmp_path):
+def test_pictures_warm_cache_needs_no_browser(tmp_path, real_site):
     require_chromium()
-    site = build_site(PROJECT)
+    site = real_site
     chart = site.story.charts["rd_intensity"]
     requests, _ = chart_pictures(chart.id, "zh", figure(chart, site.story.facts), chart.title, "source")
     some = dict(list(requests.items())[:1])
@@ -143,8 +143,8 @@ def test_pictures_warm_cache_needs_no_browser(tmp_path):
     assert len(list(tmp_path.glob("*.svg"))) == 1
 
 
-def test_pictures_without_a_browser_the_build_is_todays_with_one_note(tmp_path):
-    plain = build_site(PROJECT)
+def test_pictures_without_a_browser_the_build_is_todays_with_one_note(tmp_path, real_site):
+    plain = real_site
     without = build_site(PROJECT, painter=KaleidoPainter(tmp_path, "/nonexistent/chromium"))
     assert without.files == plain.files
     assert len(without.notes) == len(plain.notes) + 1
@@ -170,9 +170,8 @@ def test_wechat_pages_are_inline_styled_without_scripts_and_name_only_existing_p
     assert "来源：新京报" in zh and "6%以上" in zh, "the source line and the key numbers, as text"
 
 
-def test_wechat_page_keeps_the_data_table_of_a_chart_without_picture():
-    site = build_site(PROJECT)
-    text = site.files["layout/wechat/index.html"].decode("utf-8")
+def test_wechat_page_keeps_the_data_table_of_a_chart_without_picture(real_site):
+    text = real_site.files["layout/wechat/index.html"].decode("utf-8")
     assert "<img" not in text and "<table" in text and "中关村" in text
 
 
