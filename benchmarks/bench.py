@@ -16,7 +16,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from measure import BenchFailed, ColdBuild, scaling, time_cold_build, time_pictures, time_preview_edit
+from measure import BenchFailed, ColdBuild, scaling, time_cached_edit, time_cold_build, time_pictures, time_preview_edit
 from synth import write_project
 
 REPO = Path(__file__).resolve().parent.parent
@@ -71,7 +71,11 @@ def run(args: argparse.Namespace, sizes: list[int], workdir: Path) -> dict:
     print(f"timing the preview at N = {largest:,} ...", file=sys.stderr, flush=True)
     preview = time_preview_edit(workdir / f"n{largest}", args.templates, workdir / f"n{largest}-preview",
                                 max(1, largest // 2), args.edits)
+    print(f"timing `make site` with its build cache at N = {largest:,} ...", file=sys.stderr, flush=True)
+    cached = time_cached_edit(workdir / f"n{largest}", args.templates, workdir / f"n{largest}-cached",
+                              max(1, largest // 2), args.edits)
     results = {
+        "cached_build": cached | {"size": largest},
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
         "synthetic": [builds[size].as_json() | {"size": size} for size in sizes],
         "scaling": scaling(builds),
@@ -134,6 +138,11 @@ def report(results: dict) -> str:
               f"  {preview['rewritten']:,} of {preview['files']:,} files written again"
               + (" (all of them: write_site writes a whole new folder)" if preview["rewritten"] == preview["files"]
                  else ""),
+              f"`make site` with its build cache at N = {results['cached_build']['size']:,}: edit "
+              f"{results['cached_build']['edited_fact']}, build in a fresh process ({results['cached_build']['edits']} edits)",
+              f"  median {results['cached_build']['median_ms']:.0f} ms (first, filling the cache: "
+              f"{results['cached_build']['first_s']:.2f} s); {results['cached_build']['rewritten']:,} of "
+              f"{results['cached_build']['files']:,} files written again",
               "real site with its chart pictures (Kaleido in Chromium; the builds above draw none)",
               f"  cold (empty picture cache): {results['pictures']['cold_s']:.2f} s for {results['pictures']['pictures']} "
               f"pictures; warm: {results['pictures']['warm_s']:.2f} s" + (f"  [{results['pictures']['note']}]"

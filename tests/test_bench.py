@@ -37,7 +37,10 @@ def test_bench_smoke_run_writes_every_figure(tmp_path):
     assert done.returncode == 0, done.stderr
     assert "targets" in done.stdout
     results = json.loads(figures.read_text(encoding="utf-8"))
-    assert set(results) == {"machine", "synthetic", "scaling", "real_site", "preview", "pictures", "targets"}
+    assert set(results) == {"machine", "synthetic", "scaling", "real_site", "preview", "pictures", "targets",
+                            "cached_build"}
+    cached = results["cached_build"]  # `make site` after a one-fact edit writes only what changed
+    assert 0 < cached["changed"] <= cached["rewritten"] < cached["files"]
     [build] = results["synthetic"]
     assert build["size"] == 10 and build["facts"] == 100 and build["warnings"] == 0
     assert {"median_s", "min_s", "max_s", "peak_rss_mb", "output_bytes", "output_files"} <= set(build)

@@ -20,7 +20,7 @@ import shutil
 import signal
 import stat
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -227,6 +227,63 @@ def update_site(files: dict[str, bytes], output: Path, previous: dict[str, bytes
     except OSError as exc:
         raise WriteFailed(exc, Path(exc.filename) if isinstance(exc.filename, str) else output) from exc
     return written
+
+
+FileStats = dict[str, tuple[int, int, int]]  # relative path -> (inode, size, mtime) as written
+
+
+def written_stats(output: Path, paths: Iterable[str]) -> FileStats:
+    """What the output folder says of each written file, to tell later whether it is still as written."""
+    stats: FileStats = {}
+    for relative in paths:
+        info = os.lstat(output / relative)
+        stats[relative] = (info.st_ino, info.st_size, info.st_mtime_ns)
+    return stats
+
+
+def update_written_site(files: dict[str, bytes], output: Path, previous: dict[str, bytes],
+                        stats: FileStats) -> tuple[int, FileStats] | None:
+    """For `kejiquan build` with its cache: write only the files whose bytes differ from
+    `previous` (what the last build wrote into `output`), delete those gone, and return how many
+    were written and the new stats. None, writing nothing, unless `output` still holds exactly
+    what was written (every file with the inode, size and time `stats` recorded): then the
+    caller writes the whole site afresh. Raises WriteFailed."""
+    output = Path(os.path.realpath(output))
+    written = 0
+    try:
+        with output_lock(output):
+            if not (output / STAMP).is_file() or set(stats) != set(previous):
+                return None
+            for relative, recorded in stats.items():
+                try:
+                    info = os.lstat(output / relative)
+                except OSError:
+                    return None
+                if (info.st_ino, info.st_size, info.st_mtime_ns) != recorded or not stat.S_ISREG(info.st_mode):
+                    return None
+            stats = dict(stats)
+            for relative, content in files.items():
+                before = previous.get(relative)
+                if before is not content and before != content:
+                    _replace_file(output, relative, content)
+                    stats.update(written_stats(output, [relative]))
+                    written += 1
+            for relative in sorted(set(previous) - set(files)):
+                (output / relative).unlink(missing_ok=True)
+                del stats[relative]
+                _remove_empty_parents(output, relative)
+    except OSError as exc:
+        raise WriteFailed(exc, Path(exc.filename) if isinstance(exc.filename, str) else output) from exc
+    return written, stats
+
+
+def _remove_empty_parents(output: Path, relative: str) -> None:
+    """The folders of a deleted page, once empty: a cold build would not make them."""
+    for parent in Path(relative).parents[:-1]:
+        try:
+            (output / parent).rmdir()
+        except OSError:
+            return
 
 
 def _replace_file(output: Path, relative: str, content: bytes) -> None:

@@ -95,14 +95,14 @@ def build_site(project: Project, *, strict: bool = False, reuse: Reuse | None = 
     memo = reuse.memo if reuse is not None else NO_MEMO
     if reuse is not None or count_content_files(project) < PARALLEL_FROM:
         processes = 1
-    md = memo.get("markdown", None, make_markdown)
+    md = memo.get("markdown", None, make_markdown, this_process_only=True)
     story = load_story(project, md, strict, reuse, processes)
     assets = collect_assets(project.root, project.templates)
     files = dict(assets.files)
     files.update({image.output: image.content for image in story.images.values()})
     notes: list[str] = []
     templates_key = folder_signature(project.templates)
-    env = memo.get("jinja", templates_key, lambda: make_environment(project))
+    env = memo.get("jinja", templates_key, lambda: make_environment(project), this_process_only=True)
     editions = {language: edition(story, language, memo) for language in story.config.editions}
     history = memo.get("history", (story.record, tuple(story.facts.values())),
                        lambda: fact_histories(story.facts, story.record))
