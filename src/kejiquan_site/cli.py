@@ -291,19 +291,24 @@ def _build_cached(project: Project, output: Path, args: argparse.Namespace) -> t
             print(f"note: {note}")
         if cache is not None:
             cache.notes.clear()
+            gc.freeze()  # the cache's millions of objects live to the end: no collection need scan them
         try:
-            site = build_site(project, strict=args.strict, painter=_painter(project), precompress=args.precompress,
-                              processes=_usable_cores(), reuse=cache.reuse if cache is not None else None)
-        except BuildFailed:
+            try:
+                site = build_site(project, strict=args.strict, painter=_painter(project),
+                                  precompress=args.precompress, processes=_usable_cores(),
+                                  reuse=cache.reuse if cache is not None else None)
+            except BuildFailed:
+                if cache is not None:
+                    cache.save(succeeded=False)
+                raise
+            changes = describe_changes(previous_values(output), site.story)
+            _write(site.files, output, cache)
             if cache is not None:
-                cache.save(succeeded=False)
-            raise
-        changes = describe_changes(previous_values(output), site.story)
-        _write(site.files, output, cache)
-        if cache is not None:
-            cache.save(succeeded=True)
-            for note in cache.notes:
-                print(f"note: {note}")
+                cache.save(succeeded=True)
+                for note in cache.notes:
+                    print(f"note: {note}")
+        finally:
+            gc.unfreeze()  # for callers in the same process (tests)
     return site, changes
 
 

@@ -294,10 +294,16 @@ def _wechat_pages(renderer: PageRenderer, files: dict[str, bytes], pages: list[P
             continue
         pictures = {chart_id: config.base_url + renderer.pictures[chart_id].png
                     for chart_id in page.chart_ids if chart_id in renderer.pictures}
-        text = rendered.decode("utf-8") if isinstance(rendered, bytes) else rendered
-        found[wechat_path(page)] = render_wechat(text, pictures, config.base_url + page.url, credit,
-                                                 renderer.language).encode("utf-8")
+        inputs = (rendered, tuple(pictures.items()), config.base_url + page.url, credit)  # the page: the same bytes
+        found[wechat_path(page)] = renderer.results.result(Work(  # object while it is reused
+            ("wechat", renderer.language, page.output_path), inputs,
+            functools.partial(_wechat_page, rendered, pictures, config.base_url + page.url, credit, renderer.language)))
     return found
+
+
+def _wechat_page(rendered: bytes, pictures: dict[str, str], url: str, credit: str, language: str) -> bytes:
+    text = rendered.decode("utf-8") if isinstance(rendered, bytes) else rendered
+    return render_wechat(text, pictures, url, credit, language).encode("utf-8")
 
 
 def _chart_csv(renderer: PageRenderer, chart: Chart) -> dict[str, bytes]:
