@@ -235,8 +235,10 @@ def _chart_pictures(renderers: list[PageRenderer], painter: KaleidoPainter, asse
         for chart in local.charts.values():
             credit = (ui("source", language) + renderer.source_names([local.facts[i] for i in chart.fact_ids])
                       + (f" · {chart.note}" if chart.note else "") + f" · {local.config.title}")
-            asked, pictures[chart.id] = chart_pictures(chart.id, edition_prefix(language),
-                                                       figure(chart, local.facts, language), chart.title, credit)
+            inputs = (chart, tuple(map(local.facts.get, chart.fact_ids)), credit)  # what its figure shows
+            asked, pictures[chart.id] = renderer.results.result(Work(
+                ("chart-pictures", language, chart.id), inputs, functools.partial(
+                    _chart_picture_requests, chart, local.facts, language, credit)))
             requests.update(asked)
         found.append(pictures)
     if not requests:
@@ -248,6 +250,12 @@ def _chart_pictures(renderers: list[PageRenderer], painter: KaleidoPainter, asse
     for renderer, pictures in zip(renderers, found):
         renderer.pictures = pictures
     return drawn
+
+
+def _chart_picture_requests(chart: Chart, facts: dict[str, Fact], language: str, credit: str
+                            ) -> tuple[dict[str, Request], ChartPictures]:
+    """What to ask the painter for one chart's pictures, and where they will be."""
+    return chart_pictures(chart.id, edition_prefix(language), figure(chart, facts, language), chart.title, credit)
 
 
 Rendered = tuple[dict[str, bytes], list[Diagnostic]]
