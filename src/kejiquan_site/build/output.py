@@ -12,6 +12,7 @@ whatever the umask, so a web server running as another user can read them.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import errno
 import fcntl
@@ -247,34 +248,71 @@ def update_written_site(files: dict[str, bytes], output: Path, previous: dict[st
     `previous` (what the last build wrote into `output`), delete those gone, and return how many
     were written and the new stats. None, writing nothing, unless `output` still holds exactly
     what was written (every file with the inode, size and time `stats` recorded): then the
-    caller writes the whole site afresh. Raises WriteFailed."""
+    caller writes the whole site afresh. Every changed file is written beside its place first
+    and all are renamed into place only when all were written, so a refused write (a full
+    disk) leaves the previous site unchanged. Raises WriteFailed."""
     output = Path(os.path.realpath(output))
-    written = 0
     try:
         with output_lock(output):
-            if not (output / STAMP).is_file() or set(stats) != set(previous):
+            if not _as_written(output, previous, stats):
                 return None
-            for relative, recorded in stats.items():
-                try:
-                    info = os.lstat(output / relative)
-                except OSError:
-                    return None
-                if (info.st_ino, info.st_size, info.st_mtime_ns) != recorded or not stat.S_ISREG(info.st_mode):
-                    return None
-            stats = dict(stats)
-            for relative, content in files.items():
-                before = previous.get(relative)
-                if before is not content and before != content:
-                    _replace_file(output, relative, content)
-                    stats.update(written_stats(output, [relative]))
-                    written += 1
-            for relative in sorted(set(previous) - set(files)):
-                (output / relative).unlink(missing_ok=True)
-                del stats[relative]
-                _remove_empty_parents(output, relative)
+            changed = {relative: content for relative, content in files.items()
+                       if previous.get(relative) is not content and previous.get(relative) != content}
+            staged = _stage(output, changed)
+            with signals_held():
+                for relative in changed:
+                    os.replace(staged[relative], output / relative)
+                stats = {**stats, **written_stats(output, changed)}
+                for relative in sorted(set(previous) - set(files)):
+                    (output / relative).unlink(missing_ok=True)
+                    del stats[relative]
+                    _remove_empty_parents(output, relative)
     except OSError as exc:
         raise WriteFailed(exc, Path(exc.filename) if isinstance(exc.filename, str) else output) from exc
-    return written, stats
+    return len(changed), stats
+
+
+def _as_written(output: Path, previous: dict[str, bytes], stats: FileStats) -> bool:
+    """Whether `output` holds exactly the files the last build wrote, each as it was written."""
+    if not (output / STAMP).is_file() or set(stats) != set(previous):
+        return False
+    for relative, recorded in stats.items():
+        try:
+            info = os.lstat(output / relative)
+        except OSError:
+            return False
+        if (info.st_ino, info.st_size, info.st_mtime_ns) != recorded or not stat.S_ISREG(info.st_mode):
+            return False
+    return True
+
+
+def _stage(output: Path, changed: dict[str, bytes]) -> dict[str, Path]:
+    """Each changed file written as `.NAME.new` next to its place (new folders made as needed);
+    on any refusal, everything staged and every folder made is removed again, and it raises."""
+    staged: dict[str, Path] = {}
+    made: list[Path] = []
+    try:
+        for relative, content in changed.items():
+            target = output / relative
+            for parent in reversed(Path(relative).parents[:-1]):
+                if not (output / parent).is_dir():
+                    _make_folder(os.fspath(output / parent))
+                    made.append(output / parent)
+            staged[relative] = target.with_name(f".{target.name}.new")
+            staged[relative].unlink(missing_ok=True)  # left by a build that was killed
+            try:
+                _write_files({staged[relative].name: content}, target.parent)
+            except OSError as exc:
+                exc.filename = os.fspath(target)
+                raise
+    except OSError:
+        for temporary in staged.values():
+            temporary.unlink(missing_ok=True)
+        for folder in reversed(made):
+            with contextlib.suppress(OSError):
+                folder.rmdir()
+        raise
+    return staged
 
 
 def _remove_empty_parents(output: Path, relative: str) -> None:
