@@ -25,6 +25,7 @@ from measure import (
     ColdBuild,
     copy_project,
     scaling,
+    time_cached_edit,
     time_cold_build,
     time_hugo_build,
     time_pictures,
@@ -46,6 +47,7 @@ TARGETS = {
     "real_site_vs_hugo": Target("real site cold / Hugo's one-page site", 3.0, "x"),
     "cold_vs_hugo": Target("N = 1,000 cold / Hugo's N = 1,000", 2.5, "x"),
     "per_page_vs_hugo": Target("each further page (N = 100 -> 1,000) / Hugo's", None, "x"),
+    "cached_vs_hugo": Target("`make site` with its cache after a one-fact edit at N = 1,000 / Hugo's N = 1,000", 0.15, "x"),
     "preview_edit_ms": Target("preview, one-fact edit at N = 1,000", 100.0, "ms"),
     "peak_rss_mb": Target("peak memory at N = 1,000", 150.0, "MB"),
 }
@@ -105,7 +107,11 @@ def run(args: argparse.Namespace, sizes: list[int], workdir: Path) -> dict:
     print(f"timing the preview at N = {largest:,} ...", file=sys.stderr, flush=True)
     preview = time_preview_edit(workdir / f"n{largest}", args.templates, workdir / f"n{largest}-preview",
                                 max(1, largest // 2), args.edits)
+    print(f"timing `make site` with its build cache at N = {largest:,} ...", file=sys.stderr, flush=True)
+    cached = time_cached_edit(workdir / f"n{largest}", args.templates, workdir / f"n{largest}-cached",
+                              max(1, largest // 2), args.edits)
     results = {
+        "cached_build": cached | {"size": largest},
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
         "synthetic": [builds[size].as_json() | {"size": size} for size in sizes],
         "scaling": scaling(builds),
@@ -144,6 +150,8 @@ def _measured(results: dict, builds: dict[int, ColdBuild], hugo: dict[int, ColdB
                                hugo[TARGET_SIZE].median if TARGET_SIZE in hugo else None, "s"),
         "per_page_vs_hugo": _ratio(ours_fit["per_page_ms"] if ours_fit and at_target else None,
                                    hugo_fit["per_page_ms"] if hugo_fit else None, "ms"),
+        "cached_vs_hugo": _ratio(results["cached_build"]["median_ms"] / 1000 if at_target else None,
+                                 hugo[TARGET_SIZE].median if TARGET_SIZE in hugo else None, "s"),
         "preview_edit_ms": (results["preview"]["median_ms"] if at_target else None, ""),
         "peak_rss_mb": (builds[TARGET_SIZE].peak_rss_mb if at_target else None, ""),
     }
@@ -209,6 +217,11 @@ def report(results: dict) -> str:
               f"  {preview['rewritten']:,} of {preview['files']:,} files written again"
               + (" (all of them: write_site writes a whole new folder)" if preview["rewritten"] == preview["files"]
                  else ""),
+              f"`make site` with its build cache at N = {results['cached_build']['size']:,}: edit "
+              f"{results['cached_build']['edited_fact']}, build in a fresh process ({results['cached_build']['edits']} edits)",
+              f"  median {results['cached_build']['median_ms']:.0f} ms (first, filling the cache: "
+              f"{results['cached_build']['first_s']:.2f} s); {results['cached_build']['rewritten']:,} of "
+              f"{results['cached_build']['files']:,} files written again",
               "real site with its chart pictures (Kaleido in Chromium; the builds above draw none)",
               f"  cold (empty picture cache): {results['pictures']['cold_s']:.2f} s for {results['pictures']['pictures']} "
               f"pictures; warm: {results['pictures']['warm_s']:.2f} s" + (f"  [{results['pictures']['note']}]"

@@ -41,7 +41,9 @@ def test_bench_smoke_run_writes_every_figure(tmp_path):
     assert "targets" in done.stdout
     results = json.loads(figures.read_text(encoding="utf-8"))
     assert set(results) == {"machine", "synthetic", "scaling", "real_site", "real_site_warm", "hugo", "preview",
-                            "pictures", "targets"}
+                            "pictures", "targets", "cached_build"}
+    cached = results["cached_build"]  # `make site` after a one-fact edit writes only what changed
+    assert 0 < cached["changed"] <= cached["rewritten"] < cached["files"]
     [build] = results["synthetic"]
     assert build["size"] == 10 and build["facts"] == 100 and build["warnings"] == 0
     assert {"median_s", "min_s", "max_s", "peak_rss_mb", "output_bytes", "output_files"} <= set(build)
@@ -49,8 +51,8 @@ def test_bench_smoke_run_writes_every_figure(tmp_path):
     preview = results["preview"]
     assert {"median_ms", "build_ms", "write_ms", "files", "changed", "rewritten"} <= set(preview)
     assert "p0005/index.html" in preview["changed_paths"] and "data/facts.json" in preview["changed_paths"]
-    assert set(results["targets"]) == {"real_site_vs_hugo", "cold_vs_hugo", "per_page_vs_hugo", "preview_edit_ms",
-                                       "peak_rss_mb"}
+    assert set(results["targets"]) == {"real_site_vs_hugo", "cold_vs_hugo", "per_page_vs_hugo", "cached_vs_hugo",
+                                       "preview_edit_ms", "peak_rss_mb"}
     assert results["targets"]["cold_vs_hugo"]["verdict"] == "not measured"  # N = 1,000 was not built
     if results["hugo"] is not None:  # installed (make bench installs it; make test need not)
         assert [build["size"] for build in results["hugo"]["builds"]] == [1, 10]

@@ -692,11 +692,13 @@ def test_hostile_output_guard_knows_every_top_level_name_a_build_writes(real_sit
 
 
 def _failing_write(error_number: int):
-    """os.write that fails like a full disk for files of the new site being written."""
+    """os.write that fails like a full disk for files of the new site being written: in a new
+    folder (a whole site) or beside their place (a build with its cache writes what changed)."""
     real_write = os.write
 
     def write(descriptor: int, data) -> int:
-        if "._site.new-" in os.readlink(f"/proc/self/fd/{descriptor}"):
+        target = os.readlink(f"/proc/self/fd/{descriptor}")
+        if "._site.new-" in target or ("/_site/" in target and target.endswith(".new")):
             raise OSError(error_number, os.strerror(error_number))
         return real_write(descriptor, data)
     return write

@@ -3,6 +3,9 @@ build gives, after every kind of edit, and re-renders only the files an edit tou
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
+import io
 import os
 import shutil
 import time
@@ -13,9 +16,13 @@ import pytest
 
 from helpers import REPO
 from kejiquan_site.build.site import Site, build_site
+from kejiquan_site.cli import main
 from kejiquan_site.diagnostics import BuildFailed
 from kejiquan_site.model.story import Project
+from kejiquan_site.model.urls import STAMP
+from kejiquan_site.reuse import disk as disk_module
 from kejiquan_site.reuse import files as files_module
+from kejiquan_site.reuse.disk import CACHE_FILE, CACHE_FOLDER, LOCK_FILE
 from kejiquan_site.reuse.layer import Reuse
 
 EN_EXTRA = "---\ntitle: Extra\ndescription: An extra page.\nnav: Extra\n---\n\nExtra words.\n"
@@ -259,3 +266,132 @@ def test_memo_sees_a_page_image_added_and_changed(tmp_path):
     reused = _build(project, reuse)
     assert b'width="60" height="20"' in reused.files["about/index.html"]
     _assert_same_files(reused, _build(project), "changing a page image")
+
+
+# The build cache on disk (reuse/disk.py): `kejiquan build` run again, in a fresh process each time
+# as `make site` is, gives the files a cold build gives.
+
+def _cli_build(project: Project, monkeypatch, *extra: str) -> tuple[int, str]:
+    monkeypatch.setenv("KEJIQUAN_BROWSER", "/nonexistent")  # no chart pictures: the site build_site gives
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        code = main(["build", "--project", str(project.root), "--templates", str(project.templates), *extra])
+    return code, printed.getvalue()
+
+
+def _written(output: Path) -> dict[str, bytes]:
+    return {path.relative_to(output).as_posix(): path.read_bytes() for path in sorted(output.rglob("*"))
+            if path.is_file() and path.name != STAMP}
+
+
+def _assert_written_as_cold(project: Project, what: str) -> None:
+    cold = build_site(project).files
+    written = _written(project.root / "_site")
+    assert sorted(written) == sorted(cold), what
+    different = [path for path in cold if written[path] != cold[path]]
+    assert different == [], f"after {what}, the cached build wrote what a cold one does not in {different}"
+
+
+def test_cached_cli_build_matches_a_cold_build_after_every_kind_of_edit(tmp_path, monkeypatch):
+    project = _copy_real_site(tmp_path)
+    assert _cli_build(project, monkeypatch)[0] == 0
+    assert (tmp_path / CACHE_FOLDER / CACHE_FILE).is_file()
+    for what, relative, old, new in EDITS:
+        _apply(tmp_path, relative, old, new)
+        code, printed = _cli_build(project, monkeypatch)
+        assert code == 0, what
+        assert "build cache" not in printed, printed
+        _assert_written_as_cold(project, what)
+
+
+def test_cached_cli_build_renders_and_writes_only_what_the_edited_fact_touches(tmp_path, monkeypatch):
+    project = _copy_real_site(tmp_path)
+    assert _cli_build(project, monkeypatch)[0] == 0
+    output = tmp_path / "_site"
+    before = {path: path.stat().st_ino for path in output.rglob("*") if path.is_file()}
+    _apply(tmp_path, "content/facts/layout.yaml", "network covering the whole region", "network across the region")
+    assert _cli_build(project, monkeypatch)[0] == 0
+    rewritten = sorted(path.relative_to(output).as_posix() for path in output.rglob("*")
+                       if path.is_file() and before.get(path) != path.stat().st_ino)
+    assert rewritten == ["data/facts.csv", "data/facts.json", "en/data/index.html",
+                         "en/index.html", "en/layout/index.html", "en/layout/wechat/index.html",
+                         "en/wechat/index.html"]
+    _assert_written_as_cold(project, "a fact's English label")
+
+
+def test_cached_cli_build_after_a_failed_build_matches_a_cold_build(tmp_path, monkeypatch):
+    project = _copy_real_site(tmp_path)
+    assert _cli_build(project, monkeypatch)[0] == 0
+    _apply(tmp_path, "content/facts/rd.yaml", "unit: percent", "unit: percnt")
+    assert _cli_build(project, monkeypatch)[0] == 1
+    _apply(tmp_path, "content/facts/rd.yaml", "unit: percnt", "unit: percent")
+    _apply(tmp_path, ("content/facts/rd.yaml", ARCHIVE), "3.5", "3.7")
+    assert _cli_build(project, monkeypatch)[0] == 0
+    _assert_written_as_cold(project, "fixing a broken fact file")
+
+
+def test_cached_cli_build_ignores_a_cache_from_another_version_with_one_note(tmp_path, monkeypatch):
+    project = _copy_real_site(tmp_path)
+    assert _cli_build(project, monkeypatch)[0] == 0
+    monkeypatch.setattr(disk_module, "__version__", "0.0.1-other")
+    _apply(tmp_path, ("content/facts/rd.yaml", ARCHIVE), "3.5", "3.6")
+    code, printed = _cli_build(project, monkeypatch)
+    assert code == 0
+    assert printed.count("note: the build cache") == 1
+    assert "note: the build cache was written by another engine version: building from scratch" in printed
+    _assert_written_as_cold(project, "a cache from another version")
+    assert "note: the build cache" not in _cli_build(project, monkeypatch)[1]  # the next one is this version's
+
+
+@pytest.mark.parametrize("damage", ["truncated", "garbage", "unreadable"])
+def test_cached_cli_build_ignores_a_damaged_cache_with_one_note(tmp_path, monkeypatch, damage):
+    project = _copy_real_site(tmp_path)
+    assert _cli_build(project, monkeypatch)[0] == 0
+    cache = tmp_path / CACHE_FOLDER / CACHE_FILE
+    if damage == "truncated":
+        cache.write_bytes(cache.read_bytes()[:len(cache.read_bytes()) // 2])
+    elif damage == "garbage":
+        cache.write_bytes(b"\x80\x05garbage" * 100)
+    else:
+        cache.unlink()
+        cache.mkdir()  # a folder where the file should be: reading it fails
+    _apply(tmp_path, ("content/facts/rd.yaml", ARCHIVE), "3.5", "3.6")
+    code, printed = _cli_build(project, monkeypatch)
+    assert code == 0, printed
+    assert printed.count("note: the build cache") == 1, printed
+    _assert_written_as_cold(project, f"a {damage} cache")
+
+
+def test_cached_cli_build_rewrites_an_output_folder_changed_by_hand(tmp_path, monkeypatch):
+    project = _copy_real_site(tmp_path)
+    assert _cli_build(project, monkeypatch)[0] == 0
+    (tmp_path / "_site/about/index.html").write_text("edited by hand", encoding="utf-8")
+    (tmp_path / "_site/index.html").unlink()
+    assert _cli_build(project, monkeypatch)[0] == 0
+    _assert_written_as_cold(project, "an output folder changed by hand")
+
+
+def test_no_cache_builds_from_scratch_and_removes_the_cache(tmp_path, monkeypatch):
+    project = _copy_real_site(tmp_path)
+    assert _cli_build(project, monkeypatch)[0] == 0
+    cache = tmp_path / CACHE_FOLDER / CACHE_FILE
+    assert cache.is_file()
+    _apply(tmp_path, ("content/facts/rd.yaml", ARCHIVE), "3.5", "3.6")
+    assert _cli_build(project, monkeypatch, "--no-cache")[0] == 0
+    assert not cache.exists()
+    _assert_written_as_cold(project, "--no-cache")
+
+
+def test_cached_cli_build_leaves_the_cache_to_one_build_at_a_time(tmp_path, monkeypatch):
+    project = _copy_real_site(tmp_path)
+    assert _cli_build(project, monkeypatch)[0] == 0
+    folder = tmp_path / CACHE_FOLDER
+    with open(folder / LOCK_FILE, "a+b") as held:  # another build holds the cache
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        stored = (folder / CACHE_FILE).read_bytes()
+        _apply(tmp_path, ("content/facts/rd.yaml", ARCHIVE), "3.5", "3.6")
+        code, printed = _cli_build(project, monkeypatch)
+        assert code == 0
+        assert "note: another build is using the build cache: this one builds from scratch" in printed
+        assert (folder / CACHE_FILE).read_bytes() == stored  # not touched while the other build holds it
+    _assert_written_as_cold(project, "a cache held by another build")

@@ -18,6 +18,7 @@ if TYPE_CHECKING:  # the engine is imported once Ctrl-C and SIGTERM are handled 
     from kejiquan_site.build.site import Site
     from kejiquan_site.model.story import Project
     from kejiquan_site.render.pictures import KaleidoPainter
+    from kejiquan_site.reuse.disk import DiskCache
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -48,6 +49,9 @@ def _parser() -> argparse.ArgumentParser:
         if name == "build":
             command.add_argument("--precompress", action="store_true",
                                  help="also write NAME.gz next to every text file, for nginx's gzip_static")
+            command.add_argument("--no-cache", action="store_true",
+                                 help="build from scratch, without the cache of the last build in "
+                                      ".cache/kejiquan/ (and remove it)")
         if name == "publish":
             command.add_argument("--date", type=_publish_date, default=None,
                                  help="the publication date, YYYY-MM-DD (default: today)")
@@ -227,8 +231,7 @@ def _serve(project: Project, output: Path, args: argparse.Namespace) -> int:
 def _build(project: Project, output: Path | None, args: argparse.Namespace, finished: dict[str, bool]) -> int:
     """`build`, `publish`, `check` (output None), and `facts propose`, which reads the story as
     they do."""
-    from kejiquan_site.build.changes import describe_changes, previous_values
-    from kejiquan_site.build.output import OutputBusy, WriteFailed, write_site
+    from kejiquan_site.build.output import OutputBusy, WriteFailed
     from kejiquan_site.build.site import CACHE_ROOT, build_site
     from kejiquan_site.diagnostics import BuildFailed, describe_system_error, format_report
     from kejiquan_site.model.story import display_path
@@ -238,18 +241,16 @@ def _build(project: Project, output: Path | None, args: argparse.Namespace, fini
         if args.command == "facts":
             return _propose(project, args.source_id)
         changes: list[str] = []
-        if args.command != "publish":
-            site = build_site(project, strict=args.strict, painter=_painter(project) if args.command == "build" else None,
-                              precompress=getattr(args, "precompress", False), processes=_usable_cores(),
-                              cache=root / CACHE_ROOT)
+        if args.command == "build":
+            assert output is not None
+            site, changes = _build_cached(project, output, args)
+            finished["written"] = True
+        elif args.command != "publish":
+            site = build_site(project, strict=args.strict, processes=_usable_cores(), cache=root / CACHE_ROOT)
         if args.command == "publish":
             assert output is not None  # publish writes the site: main() chose the folder
             site, recorded = _publish(project, output, args.date)
             changes = [recorded]
-            finished["written"] = True
-        elif output is not None:
-            changes = describe_changes(previous_values(output), site.story)
-            write_site(site.files, output)
             finished["written"] = True
     except BuildFailed as failed:
         print(format_report(failed.diagnostics, root), file=sys.stderr)
@@ -275,6 +276,58 @@ def _build(project: Project, output: Path | None, args: argparse.Namespace, fini
         return 1
     _report(site, output, changes, args.command, root)
     return 0
+
+
+def _build_cached(project: Project, output: Path, args: argparse.Namespace) -> tuple[Site, list[str]]:
+    """`build`: the site built from the cache of the last build (reuse/disk.py) unless
+    --no-cache, and written: only the files that changed while the output folder is as the
+    last build left it, else all of it at once. Returns the site and the changes to report."""
+    from kejiquan_site.build.changes import describe_changes, previous_values
+    from kejiquan_site.build.site import CACHE_ROOT, build_site
+    from kejiquan_site.diagnostics import BuildFailed
+    from kejiquan_site.reuse.disk import disk_cache
+
+    with disk_cache(project.root, enabled=not args.no_cache) as cache:
+        for note in cache.notes if cache is not None else ():
+            print(f"note: {note}")
+        if cache is not None:
+            cache.notes.clear()
+            gc.freeze()  # the cache's millions of objects live to the end: no collection need scan them
+        try:
+            try:
+                site = build_site(project, strict=args.strict, painter=_painter(project),
+                                  precompress=args.precompress, processes=_usable_cores(),
+                                  reuse=cache.reuse if cache is not None else None,
+                                  cache=None if args.no_cache else project.root / CACHE_ROOT)
+            except BuildFailed:
+                if cache is not None:
+                    cache.save(succeeded=False)
+                raise
+            changes = describe_changes(previous_values(output), site.story)
+            _write(site.files, output, cache)
+            if cache is not None:
+                cache.save(succeeded=True)
+                for note in cache.notes:
+                    print(f"note: {note}")
+        finally:
+            gc.unfreeze()  # for callers in the same process (tests)
+    return site, changes
+
+
+def _write(files: dict[str, bytes], output: Path, cache: DiskCache | None) -> None:
+    """Only what changed since the build the cache knows, when the output folder is still as it
+    wrote it; else the whole site, atomically."""
+    from kejiquan_site.build.output import update_written_site, write_site, written_stats
+
+    real = Path(os.path.realpath(output))
+    updated = None
+    if cache is not None and cache.output == os.fspath(real) and cache.written:
+        updated = update_written_site(files, real, cache.written, cache.written_stats)
+    if updated is None:
+        write_site(files, output)
+    if cache is not None:
+        cache.written, cache.output = files, os.fspath(real)
+        cache.written_stats = updated[1] if updated is not None else written_stats(real, list(files))
 
 
 def _report(site: Site, output: Path | None, changes: list[str], command: str, root: Path) -> None:

@@ -12,6 +12,7 @@ whatever the umask, so a web server running as another user can read them.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import errno
 import fcntl
@@ -20,7 +21,7 @@ import shutil
 import signal
 import stat
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -224,6 +225,100 @@ def update_site(files: dict[str, bytes], output: Path, previous: dict[str, bytes
     except OSError as exc:
         raise WriteFailed(exc, Path(exc.filename) if isinstance(exc.filename, str) else output) from exc
     return written
+
+
+FileStats = dict[str, tuple[int, int, int]]  # relative path -> (inode, size, mtime) as written
+
+
+def written_stats(output: Path, paths: Iterable[str]) -> FileStats:
+    """What the output folder says of each written file, to tell later whether it is still as written."""
+    stats: FileStats = {}
+    for relative in paths:
+        info = os.lstat(output / relative)
+        stats[relative] = (info.st_ino, info.st_size, info.st_mtime_ns)
+    return stats
+
+
+def update_written_site(files: dict[str, bytes], output: Path, previous: dict[str, bytes],
+                        stats: FileStats) -> tuple[int, FileStats] | None:
+    """For `kejiquan build` with its cache: write only the files whose bytes differ from
+    `previous` (what the last build wrote into `output`), delete those gone, and return how many
+    were written and the new stats. None, writing nothing, unless `output` still holds exactly
+    what was written (every file with the inode, size and time `stats` recorded): then the
+    caller writes the whole site afresh. Every changed file is written beside its place first
+    and all are renamed into place only when all were written, so a refused write (a full
+    disk) leaves the previous site unchanged. Raises WriteFailed."""
+    output = Path(os.path.realpath(output))
+    try:
+        with output_lock(output):
+            if not _as_written(output, previous, stats):
+                return None
+            changed = {relative: content for relative, content in files.items()
+                       if previous.get(relative) is not content and previous.get(relative) != content}
+            staged = _stage(output, changed)
+            with signals_held():
+                for relative in changed:
+                    os.replace(staged[relative], output / relative)
+                stats = {**stats, **written_stats(output, changed)}
+                for relative in sorted(set(previous) - set(files)):
+                    (output / relative).unlink(missing_ok=True)
+                    del stats[relative]
+                    _remove_empty_parents(output, relative)
+    except OSError as exc:
+        raise WriteFailed(exc, Path(exc.filename) if isinstance(exc.filename, str) else output) from exc
+    return len(changed), stats
+
+
+def _as_written(output: Path, previous: dict[str, bytes], stats: FileStats) -> bool:
+    """Whether `output` holds exactly the files the last build wrote, each as it was written."""
+    if not (output / urls.STAMP).is_file() or set(stats) != set(previous):
+        return False
+    for relative, recorded in stats.items():
+        try:
+            info = os.lstat(output / relative)
+        except OSError:
+            return False
+        if (info.st_ino, info.st_size, info.st_mtime_ns) != recorded or not stat.S_ISREG(info.st_mode):
+            return False
+    return True
+
+
+def _stage(output: Path, changed: dict[str, bytes]) -> dict[str, Path]:
+    """Each changed file written as `.NAME.new` next to its place (new folders made as needed);
+    on any refusal, everything staged and every folder made is removed again, and it raises."""
+    staged: dict[str, Path] = {}
+    made: list[Path] = []
+    try:
+        for relative, content in changed.items():
+            target = output / relative
+            for parent in reversed(Path(relative).parents[:-1]):
+                if not (output / parent).is_dir():
+                    _make_folder(os.fspath(output / parent))
+                    made.append(output / parent)
+            staged[relative] = target.with_name(f".{target.name}.new")
+            staged[relative].unlink(missing_ok=True)  # left by a build that was killed
+            try:
+                _write_files({staged[relative].name: content}, target.parent)
+            except OSError as exc:
+                exc.filename = os.fspath(target)
+                raise
+    except OSError:
+        for temporary in staged.values():
+            temporary.unlink(missing_ok=True)
+        for folder in reversed(made):
+            with contextlib.suppress(OSError):
+                folder.rmdir()
+        raise
+    return staged
+
+
+def _remove_empty_parents(output: Path, relative: str) -> None:
+    """The folders of a deleted page, once empty: a cold build would not make them."""
+    for parent in Path(relative).parents[:-1]:
+        try:
+            (output / parent).rmdir()
+        except OSError:
+            return
 
 
 def _replace_file(output: Path, relative: str, content: bytes) -> None:

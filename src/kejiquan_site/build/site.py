@@ -82,14 +82,14 @@ def build_site(project: Project, *, strict: bool = False, reuse: Reuse | None = 
     memo = reuse.memo if reuse is not None else NO_MEMO
     if reuse is not None or count_content_files(project) < PARALLEL_FROM:
         processes = 1
-    md = memo.get("markdown", None, make_markdown)
+    md = memo.get("markdown", None, make_markdown, this_process_only=True)
     story = load_story(project, md, strict, reuse, processes)
     assets = collect_assets(project.root, project.templates)
     files = dict(assets.files)
     files.update({image.output: image.content for image in story.images.values()})
     notes: list[str] = []
     templates_key = folder_signature(project.templates)
-    env = memo.get("jinja", templates_key, lambda: make_environment(project, cache))
+    env = memo.get("jinja", templates_key, lambda: make_environment(project, cache), this_process_only=True)
     editions = {language: edition(story, language, memo) for language in story.config.editions}
     history = memo.get("history", (story.record, tuple(story.facts.values())),
                        lambda: fact_histories(story.facts, story.record))
@@ -225,8 +225,10 @@ def _chart_pictures(renderers: list[PageRenderer], painter: KaleidoPainter, asse
         for chart in local.charts.values():
             credit = (ui("source", language) + renderer.source_names([local.facts[i] for i in chart.fact_ids])
                       + (f" · {chart.note}" if chart.note else "") + f" · {local.config.title}")
-            asked, pictures[chart.id] = chart_pictures(chart.id, language, figure(chart, local.facts, language),
-                                                       chart.title, credit)
+            inputs = (chart, tuple(map(local.facts.get, chart.fact_ids)), credit)  # what its figure shows
+            asked, pictures[chart.id] = renderer.results.result(Work(
+                ("chart-pictures", language, chart.id), inputs, functools.partial(
+                    _chart_picture_requests, chart, local.facts, language, credit)))
             requests.update(asked)
         found.append(pictures)
     if not requests:
@@ -238,6 +240,12 @@ def _chart_pictures(renderers: list[PageRenderer], painter: KaleidoPainter, asse
     for renderer, pictures in zip(renderers, found):
         renderer.pictures = pictures
     return drawn
+
+
+def _chart_picture_requests(chart: Chart, facts: dict[str, Fact], language: str, credit: str
+                            ) -> tuple[dict[str, Request], ChartPictures]:
+    """What to ask the painter for one chart's pictures, and where they will be."""
+    return chart_pictures(chart.id, language, figure(chart, facts, language), chart.title, credit)
 
 
 Rendered = tuple[dict[str, bytes], list[Diagnostic]]
@@ -284,10 +292,16 @@ def _wechat_pages(renderer: PageRenderer, files: dict[str, bytes], pages: list[P
             continue
         pictures = {chart_id: urls.absolute(config.base_url, renderer.pictures[chart_id].png)
                     for chart_id in page.chart_ids if chart_id in renderer.pictures}
-        text = rendered.decode("utf-8") if isinstance(rendered, bytes) else rendered
-        found[urls.wechat_path(page.name, page.language)] = render_wechat(
-            text, pictures, urls.absolute(config.base_url, page.url), credit, renderer.language).encode("utf-8")
+        inputs = (rendered, tuple(pictures.items()), urls.absolute(config.base_url, page.url), credit)  # the page: the same bytes
+        found[urls.wechat_path(page.name, page.language)] = renderer.results.result(Work(  # object while it is reused
+            ("wechat", renderer.language, page.output_path), inputs,
+            functools.partial(_wechat_page, rendered, pictures, urls.absolute(config.base_url, page.url), credit, renderer.language)))
     return found
+
+
+def _wechat_page(rendered: bytes, pictures: dict[str, str], url: str, credit: str, language: str) -> bytes:
+    text = rendered.decode("utf-8") if isinstance(rendered, bytes) else rendered
+    return render_wechat(text, pictures, url, credit, language).encode("utf-8")
 
 
 def _chart_csv(renderer: PageRenderer, chart: Chart) -> dict[str, bytes]:

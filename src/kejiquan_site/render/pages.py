@@ -238,7 +238,8 @@ class PageRenderer:
         files: dict[str, bytes] = {}
         problems: list[Diagnostic] = []
         for page in self.story.pages if pages is None else pages:
-            inputs = (page, self.share_images.get(page.output_path), tuple(self.alternates.get(page.name, ())))
+            inputs = (page, self.share_images.get(page.output_path), tuple(self.alternates.get(page.name, ())),
+                      tuple(map(self.pictures.get, page.chart_ids)))  # drawn in this build, or not (no browser)
             try:
                 html = self._rendered(page.output_path, inputs, lambda: self.render_page(page))
                 problems += check_page_size(html, page.source)
@@ -251,7 +252,7 @@ class PageRenderer:
         for chart in self.story.charts.values() if charts is None else charts:
             path = urls.embed_path(chart.id, self.language)
             try:
-                files[path] = self._rendered(path, chart, lambda: self.render_embed(chart))
+                files[path] = self._rendered(path, (chart, self.pictures.get(chart.id)), lambda: self.render_embed(chart))
             except (jinja2.TemplateError, ArithmeticError, LookupError, TypeError, ValueError,
                     RecursionError) as exc:
                 problems.append(self._template_problem(exc, None))

@@ -41,11 +41,22 @@ class Memo:
     def __init__(self) -> None:
         self._kept: dict[Hashable, tuple[Any, Any]] = {}
         self._used: dict[Hashable, tuple[Any, Any]] = {}
+        self._process_only: set[Hashable] = set()
+
+    def __getstate__(self) -> dict[str, Any]:
+        """What the build cache on disk keeps (disk.py): the results of the last build, but those
+        that live in this process only."""
+        kept = {key: entry for key, entry in self._kept.items() if key not in self._process_only}
+        return {"_kept": kept, "_used": {}, "_process_only": set()}
 
     def get(self, key: Hashable, inputs: Any, compute: Callable[[], T],
-            still_valid: Callable[[T], bool] | None = None) -> T:
+            still_valid: Callable[[T], bool] | None = None, *, this_process_only: bool = False) -> T:
         """`compute()`, or its earlier result for `key` if made from equal `inputs` (and
-        `still_valid(result)` agrees, for results that record what they read)."""
+        `still_valid(result)` agrees, for results that record what they read). Results kept
+        `this_process_only` (they hold functions: the Markdown parser, the Jinja environment)
+        are left out of the build cache on disk (disk.py)."""
+        if this_process_only:
+            self._process_only.add(key)
         entry = self._used.get(key) or self._kept.get(key)
         if (entry is not None and (entry[0] is inputs or entry[0] == inputs)
                 and (still_valid is None or still_valid(entry[1]))):
@@ -73,7 +84,7 @@ class NoMemo(Memo):
     """Computes everything, keeps nothing: cold builds and `check`."""
 
     def get(self, key: Hashable, inputs: Any, compute: Callable[[], T],
-            still_valid: Callable[[T], bool] | None = None) -> T:
+            still_valid: Callable[[T], bool] | None = None, *, this_process_only: bool = False) -> T:
         return compute()
 
     def result(self, work: Work[T]) -> T:
