@@ -271,7 +271,8 @@ def _page_job(renderer: PageRenderer, pages: list[Page] | None, charts: list[Cha
 
 
 def _wechat_pages(renderer: PageRenderer, files: dict[str, bytes], pages: list[Page] | None) -> dict[str, bytes]:
-    """The 公众号 edition of every rendered page that shows a chart (wechat.py)."""
+    """The 公众号 edition of every rendered page that shows a chart (wechat.py), made again only
+    when its page's HTML changed."""
     config, found = renderer.story.config, {}
     credit = " · ".join(part for part in (config.title, config.publisher, config.copyright) if part)
     for page in renderer.story.pages if pages is None else pages:
@@ -280,10 +281,16 @@ def _wechat_pages(renderer: PageRenderer, files: dict[str, bytes], pages: list[P
             continue
         pictures = {chart_id: urls.absolute(config.base_url, renderer.pictures[chart_id].png)
                     for chart_id in page.chart_ids if chart_id in renderer.pictures}
-        text = rendered.decode("utf-8") if isinstance(rendered, bytes) else rendered
-        found[urls.wechat_path(page.name, page.language)] = render_wechat(
-            text, pictures, urls.absolute(config.base_url, page.url), credit, renderer.language).encode("utf-8")
+        path, canonical = urls.wechat_path(page.name, page.language), urls.absolute(config.base_url, page.url)
+        found[path] = renderer.results.result(Work(("wechat", path), (rendered, pictures, canonical, credit),
+                                                   functools.partial(_wechat_page, rendered, pictures, canonical,
+                                                                     credit, renderer.language)))
     return found
+
+
+def _wechat_page(rendered: bytes | str, pictures: dict[str, str], canonical: str, credit: str, language: str) -> bytes:
+    text = rendered.decode("utf-8") if isinstance(rendered, bytes) else rendered
+    return render_wechat(text, pictures, canonical, credit, language).encode("utf-8")
 
 
 def _chart_csv(renderer: PageRenderer, chart: Chart) -> dict[str, bytes]:
