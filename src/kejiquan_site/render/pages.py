@@ -380,7 +380,8 @@ class PageRenderer:
         rows are rendered in blocks of ROW_BLOCK facts, each reused while its facts and their
         sources are unchanged, so a one-fact edit renders one block again, not a whole section."""
         facts = dict(self.facts.items())  # the table shows every fact
-        sources = self._source_numbers(facts)
+        sources = self.results.result(Work(("source-numbers", self.language), tuple(facts.values()),
+                                           functools.partial(self._source_numbers, facts)))
         numbered = tuple(sources.items())
         groups = facts_by_section(self.story.pages, facts, ui("other_facts", self.language))
         size = ROW_BLOCK if self._rows_join() else len(facts) or 1
