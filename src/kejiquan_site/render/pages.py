@@ -380,10 +380,13 @@ class PageRenderer:
         rows are rendered in blocks of ROW_BLOCK facts, each reused while its facts and their
         sources are unchanged, so a one-fact edit renders one block again, not a whole section."""
         facts = dict(self.facts.items())  # the table shows every fact
-        sources = self.results.result(Work(("source-numbers", self.language), tuple(facts.values()),
+        cited = tuple((key, fact.source, fact.inputs) for key, fact in facts.items())  # all the numbering reads
+        sources = self.results.result(Work(("source-numbers", self.language), cited,
                                            functools.partial(self._source_numbers, facts)))
         numbered = tuple(sources.items())
-        groups = facts_by_section(self.story.pages, facts, ui("other_facts", self.language))
+        rest = ui("other_facts", self.language)
+        groups = self.results.result(Work(("fact-sections", self.language), (self.story.pages, tuple(facts), rest),
+                                          functools.partial(facts_by_section, self.story.pages, facts, rest)))
         size = ROW_BLOCK if self._rows_join() else len(facts) or 1
         parts = []
         for heading, ids in groups:
