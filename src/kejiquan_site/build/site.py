@@ -283,7 +283,8 @@ def _page_job(renderer: PageRenderer, pages: list[Page] | None, charts: list[Cha
 
 
 def _wechat_pages(renderer: PageRenderer, files: dict[str, bytes], pages: list[Page] | None) -> dict[str, bytes]:
-    """The 公众号 edition of every rendered page that shows a chart (wechat.py)."""
+    """The 公众号 edition of every rendered page that shows a chart (wechat.py), made again only
+    when its page's HTML changed."""
     config, found = renderer.story.config, {}
     credit = " · ".join(part for part in (config.title, config.publisher, config.copyright) if part)
     for page in renderer.story.pages if pages is None else pages:
@@ -292,16 +293,16 @@ def _wechat_pages(renderer: PageRenderer, files: dict[str, bytes], pages: list[P
             continue
         pictures = {chart_id: urls.absolute(config.base_url, renderer.pictures[chart_id].png)
                     for chart_id in page.chart_ids if chart_id in renderer.pictures}
-        inputs = (rendered, tuple(pictures.items()), urls.absolute(config.base_url, page.url), credit)  # the page: the same bytes
-        found[urls.wechat_path(page.name, page.language)] = renderer.results.result(Work(  # object while it is reused
-            ("wechat", renderer.language, page.output_path), inputs,
-            functools.partial(_wechat_page, rendered, pictures, urls.absolute(config.base_url, page.url), credit, renderer.language)))
+        path, canonical = urls.wechat_path(page.name, page.language), urls.absolute(config.base_url, page.url)
+        found[path] = renderer.results.result(Work(("wechat", path), (rendered, pictures, canonical, credit),
+                                                   functools.partial(_wechat_page, rendered, pictures, canonical,
+                                                                     credit, renderer.language)))
     return found
 
 
-def _wechat_page(rendered: bytes, pictures: dict[str, str], url: str, credit: str, language: str) -> bytes:
+def _wechat_page(rendered: bytes | str, pictures: dict[str, str], canonical: str, credit: str, language: str) -> bytes:
     text = rendered.decode("utf-8") if isinstance(rendered, bytes) else rendered
-    return render_wechat(text, pictures, url, credit, language).encode("utf-8")
+    return render_wechat(text, pictures, canonical, credit, language).encode("utf-8")
 
 
 def _chart_csv(renderer: PageRenderer, chart: Chart) -> dict[str, bytes]:

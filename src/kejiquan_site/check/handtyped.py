@@ -5,12 +5,14 @@ fact. Years and dates are fine. Found as warnings, which `--strict` turns into e
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from pathlib import Path
 
 from kejiquan_site.diagnostics import Diagnostic, Location
 from kejiquan_site.read.textfiles import read_text
+from kejiquan_site.reuse.memo import NO_MEMO, Results, Work
 
 # Repetitions are bounded (no real figure has 21 digits in a row): with open-ended ones, a
 # 100,000-digit line would be retried from every position and take minutes, not milliseconds.
@@ -102,12 +104,15 @@ def check_template(text: str, path: str) -> list[Diagnostic]:
     return [_warning(path, line + 1, column + 1, quantity) for line, column, quantity in find_quantities(masked)]
 
 
-def check_templates(folder: Path, shown: Callable[[Path], str]) -> list[Diagnostic]:
+def check_templates(folder: Path, shown: Callable[[Path], str], results: Results = NO_MEMO) -> list[Diagnostic]:
+    """Every template checked; one whose text is unchanged since the last build (the preview's
+    `results`) is not masked and searched again."""
     problems: list[Diagnostic] = []
     for path in sorted(folder.rglob("*.html")):
         if any(part.startswith(".") for part in path.relative_to(folder).parts):
             continue
         text, _found = read_text(path, shown(path), folder, folder="templates")
         if text is not None:  # unreadable templates are reported by content.check_template_files
-            problems += check_template(text, shown(path))
+            where = shown(path)
+            problems += results.result(Work(("hand-typed", where), text, functools.partial(check_template, text, where)))
     return problems

@@ -41,7 +41,10 @@ _PATTERNS = [
     ("count", rf"{_NUM}(?:{_MEASURE})"),
     ("number", _AR),
 ]
-_SCANNER = re.compile("|".join(f"(?P<{kind}>{pattern})" for kind, pattern in _PATTERNS))
+# Every pattern starts with one of these characters (an amount may start at 万 or 亿); testing
+# for them first spares trying every pattern at each position where none can start.
+_STARTS = rf"[\d{CN[1:-1]}去今明前上第首万亿]"
+_SCANNER = re.compile(f"(?={_STARTS})(?:" + "|".join(f"(?P<{kind}>{pattern})" for kind, pattern in _PATTERNS) + ")")
 # 一 in words that are not counts: 统一大市场, 唯一, 同一, 进一步, 万一
 _NOT_A_NUMERAL_AFTER = set("统唯同进万")
 _BEFORE = (("不超过", "at_most"), ("不足", "less_than"), ("不到", "less_than"), ("超过", "more_than"),

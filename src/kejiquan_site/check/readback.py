@@ -51,7 +51,7 @@ class _Read:
 
     numbers: int  # how many numbers it shows
     distinct: tuple[tuple[str, str], ...]  # (number, its key), once each
-    texts: tuple[str, ...]  # the visible texts, for an excerpt around a number that comes from no fact
+    texts: tuple[str, ...]  # the visible texts (only when asked for: an excerpt around a number from no fact)
     markup: tuple[str, ...]  # role or directive markup left in its text
     targets: tuple[tuple[str, str, str], ...]  # (link as written, output file, anchor) of internal links
     ids: frozenset[str]
@@ -61,19 +61,20 @@ class _Read:
 BLOCK_ROWS = 64  # a large page (the table of all facts) is read back in blocks of this many rows
 
 
-def _read(path: str, data: bytes, base_path: str, results: Results) -> _Read:
+def _read(path: str, data: bytes, base_path: str, results: Results, keep_texts: bool = False) -> _Read:
     """One file read back; a large one in blocks of table rows, each a piece of `Work`,
-    so a one-fact edit reads one block of the data page again, not megabytes."""
+    so a one-fact edit reads one block of the data page again, not megabytes. The visible
+    texts are kept only with `keep_texts` (a site's worth of them is as large as the site)."""
     text = data.decode("utf-8")
     if len(text) < 200_000:
-        return _read_text(path, text, base_path)
+        return _read_text(path, text, base_path, keep_texts)
     # Cut before table rows (str.split: a regular expression takes longer than the rest). "<tr"
     # only ever starts a tag: in text, scripts and JSON a '<' is escaped.
     rows = text.split("<tr")
     blocks = ["<tr".join(rows[start:start + BLOCK_ROWS]) for start in range(0, len(rows), BLOCK_ROWS)]
     blocks = blocks[:1] + ["<tr" + block for block in blocks[1:]]
-    parts = [results.result(Work(("reader-block", path, index), (block, base_path),
-                                 functools.partial(_read_text, path, block, base_path)))
+    parts = [results.result(Work(("reader-block", path, index, keep_texts), (block, base_path),
+                                 functools.partial(_read_text, path, block, base_path, keep_texts)))
              for index, block in enumerate(blocks)]
     distinct = {number[0]: number for part in reversed(parts) for number in part.distinct}
     return _Read(sum(part.numbers for part in parts), tuple(distinct.values()),
@@ -84,7 +85,7 @@ def _read(path: str, data: bytes, base_path: str, results: Results) -> _Read:
                  tuple(image for part in parts for image in part.images_without_alt))
 
 
-def _read_text(path: str, text: str, base_path: str) -> _Read:
+def _read_text(path: str, text: str, base_path: str, keep_texts: bool = False) -> _Read:
     scan = scan_html(text)
     tokens = [token for shown in scan.texts for token in numbers_in(shown)]
     distinct = tuple((token, number_key(token)) for token in dict.fromkeys(tokens))
@@ -95,7 +96,8 @@ def _read_text(path: str, text: str, base_path: str) -> _Read:
             resolved = _resolve(path, target, base_path)
             if resolved is not None:
                 targets.append((target, *resolved))
-    return _Read(len(tokens), distinct, scan.texts, markup, tuple(targets), scan.ids, scan.images_without_alt)
+    return _Read(len(tokens), distinct, scan.texts if keep_texts else (), markup, tuple(targets), scan.ids,
+                 scan.images_without_alt)
 
 
 def check_output(files: dict[str, bytes], allowed: frozenset[str], producers: Callable[[str], list[Producer]],
@@ -115,13 +117,14 @@ def check_output(files: dict[str, bytes], allowed: frozenset[str], producers: Ca
         origin = _Lazy(functools.partial(producers, path))
         here = (allowed_in or {}).get(path, frozenset())
         unexplained = [token for token, key in read.distinct if key not in allowed and key not in here]
+        texts = _read(path, files[path], base_path, NO_MEMO, keep_texts=True).texts if unexplained else ()
         for token in unexplained[:MOST_PER_FILE]:
             where = _origin(origin, token, path)
             if (where, token) in reported:
                 continue
             reported.add((where, token))
             problems.append(Diagnostic(where,
-                                       f"the number '{_short(token)}' is shown to readers (in '{_excerpt(read.texts, token)}') "
+                                       f"the number '{_short(token)}' is shown to readers (in '{_excerpt(texts, token)}') "
                                        "but comes from no fact",
                                        "a number from a fact: {fact}`id` in pages, or a fact's field in templates"))
         for markup in dict.fromkeys(read.markup):

@@ -84,7 +84,7 @@ def _unused_facts(reading: Reading, results: Results) -> Problems:
 
 
 def _hand_typed_in_templates(reading: Reading, results: Results) -> Problems:
-    return check_templates(reading.project.templates, reading.project.shown)
+    return check_templates(reading.project.templates, reading.project.shown, results)
 
 
 def _twins(reading: Reading, results: Results) -> Problems:

@@ -62,6 +62,7 @@ def script_json(data: Any) -> Markup:
 
 
 THEME = resources.files("kejiquan_site") / "theme"
+ROW_BLOCK = 64  # facts per block of the table of all facts, each block rendered and reused apart
 
 
 @jinja2.pass_context
@@ -380,19 +381,33 @@ class PageRenderer:
         return self.env.get_template(f"components/{name}.html").render(context, **self.edition)
 
     def _fact_rows(self, root: str) -> list[tuple[str, Markup]]:
-        """The table of all facts as (section heading, rows) in story order (storyorder.py); a
-        section's rows are reused while its facts and their sources are unchanged."""
+        """The table of all facts as (section heading, rows) in story order (storyorder.py); the
+        rows are rendered in blocks of ROW_BLOCK facts, each reused while its facts and their
+        sources are unchanged, so a one-fact edit renders one block again, not a whole section."""
         facts = dict(self.facts.items())  # the table shows every fact
-        sources = self._source_numbers(facts)
-        groups = facts_by_section(self.story.pages, facts, ui("other_facts", self.language))
+        cited = tuple((key, fact.source, fact.inputs) for key, fact in facts.items())  # all the numbering reads
+        sources = self.results.result(Work(("source-numbers", self.language), cited,
+                                           functools.partial(self._source_numbers, facts)))
+        numbered = tuple(sources.items())
+        rest = ui("other_facts", self.language)
+        groups = self.results.result(Work(("fact-sections", self.language), (self.story.pages, tuple(facts), rest),
+                                          functools.partial(facts_by_section, self.story.pages, facts, rest)))
+        size = ROW_BLOCK if self._rows_join() else len(facts) or 1
         parts = []
         for heading, ids in groups:
-            run = tuple(map(facts.__getitem__, ids))
-            inputs = (run, tuple(sources.items()), tuple(facts[i] for fact in run for i in fact.inputs), self.shared)
-            parts.append((heading, self.results.result(Work(("fact-rows", self.language, heading), inputs,
-                                                            functools.partial(self._fact_row_run, run, sources,
-                                                                              facts)))))
+            blocks = []
+            for start in range(0, len(ids), size):
+                run = tuple(map(facts.__getitem__, ids[start:start + size]))
+                inputs = (run, numbered, tuple(facts[i] for fact in run for i in fact.inputs), self.shared)
+                blocks.append(self.results.result(Work(("fact-rows", self.language, heading, start), inputs,
+                                                       functools.partial(self._fact_row_run, run, sources, facts))))
+            parts.append((heading, Markup("".join(blocks).removesuffix("\n"))))
         return parts
+
+    def _rows_join(self) -> bool:
+        """Whether the rows template renders no rows as nothing, so that blocks of rows rendered
+        apart join into the same text as all rows rendered at once (the theme's does)."""
+        return self._fact_row_run((), {}, {}) == ""
 
     def _source_numbers(self, facts: dict[str, Fact]) -> dict[str, int]:
         """Each source a number, in the order of first use, to refer to it from a row."""
@@ -408,11 +423,11 @@ class PageRenderer:
             pending += [self.facts[i] for i in item.inputs]
         return list(dict.fromkeys(ids))
 
-    def _fact_row_run(self, facts: tuple[Fact, ...], sources: dict[str, int], all_facts: dict[str, Fact]) -> Markup:
+    def _fact_row_run(self, facts: tuple[Fact, ...], sources: dict[str, int], all_facts: dict[str, Fact]) -> str:
         rows = [(fact, [(sources[i], i) for i in self._source_ids(fact)],
                  readable_formula(fact.formula, all_facts, self.language) if fact.formula else "") for fact in facts]
         context = {"rows": rows, "histories": self.histories, **self.edition}
-        return Markup(self.env.get_template("components/facttable_rows.html").render(context).removesuffix("\n"))
+        return self.env.get_template("components/facttable_rows.html").render(context)
 
     def _chart_context(self, chart: Chart, root: str) -> dict[str, Any]:
         # A chart's page and embed page show the same figure, table and description: drawn once,
