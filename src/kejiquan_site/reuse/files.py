@@ -12,16 +12,17 @@ from collections.abc import Callable, Hashable
 from pathlib import Path
 from typing import Any, TypeVar
 
+from kejiquan_site.reuse.generations import Generations
+
 T = TypeVar("T")
 
 
-class KeptFiles:
+class KeptFiles(Generations):
     """Parsed files by (operation, path), each with the file's signature and the inputs it was
     parsed with. Only what the latest successful build read is kept (see finish)."""
 
     def __init__(self) -> None:
-        self._kept: dict[Hashable, tuple[Any, Any]] = {}
-        self._used: dict[Hashable, tuple[Any, Any]] = {}
+        super().__init__()
         self._paths: dict[str, dict[str, Path]] = {}  # one Path object per file, by folder
 
     def parsed(self, operation: Hashable, path: Path, inputs: Any, parse: Callable[[], T]) -> T:
@@ -31,7 +32,7 @@ class KeptFiles:
         if signature is None:
             return parse()
         key, stamp = (operation, os.fspath(path)), (signature, inputs)
-        entry = self._used.get(key) or self._kept.get(key)
+        entry = self._entry(key)
         value = entry[1] if entry is not None and entry[0] == stamp else parse()
         self._used[key] = (stamp, value)
         return value
@@ -41,7 +42,7 @@ class KeptFiles:
         removing or renaming a file changes it)."""
         signature = listing_signature(folder)
         key = ("listing", os.fspath(folder), suffix)
-        entry = self._used.get(key) or self._kept.get(key)
+        entry = self._entry(key)
         if signature is not None and entry is not None and entry[0] == signature:
             found = entry[1]
         else:
@@ -50,15 +51,6 @@ class KeptFiles:
         if signature is not None:
             self._used[key] = (signature, found)
         return found
-
-    def finish(self, succeeded: bool) -> None:
-        """End of a build: keep what a good build read; after a failed one keep everything, so
-        fixing the mistake costs no more than making it."""
-        if succeeded:
-            self._kept = self._used
-        else:
-            self._kept.update(self._used)
-        self._used = {}
 
 
 RECENT_NS = 2_000_000_000  # file times are only as fine as the kernel's clock tick (about 4 ms)

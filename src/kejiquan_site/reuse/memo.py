@@ -10,6 +10,8 @@ from collections.abc import Callable, Hashable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, Protocol, TypeVar
 
+from kejiquan_site.reuse.generations import Generations
+
 T = TypeVar("T")
 
 
@@ -32,15 +34,14 @@ class Results(Protocol):
     def result(self, work: Work[T]) -> T: ...
 
 
-class Memo:
+class Memo(Generations):
     """Results by key, each with its inputs, compared with `is` and then `==`. Facts, charts and
     pages compare by identity (an unchanged file gives back the same objects), everything else
     by value. Only what the latest successful build used is kept, so the memo never holds more
     than about one build."""
 
     def __init__(self) -> None:
-        self._kept: dict[Hashable, tuple[Any, Any]] = {}
-        self._used: dict[Hashable, tuple[Any, Any]] = {}
+        super().__init__()
         self._process_only: set[Hashable] = set()
 
     def __getstate__(self) -> dict[str, Any]:
@@ -57,7 +58,7 @@ class Memo:
         are left out of the build cache on disk (disk.py)."""
         if this_process_only:
             self._process_only.add(key)
-        entry = self._used.get(key) or self._kept.get(key)
+        entry = self._entry(key)
         if (entry is not None and (entry[0] is inputs or entry[0] == inputs)
                 and (still_valid is None or still_valid(entry[1]))):
             value = entry[1]
@@ -69,15 +70,6 @@ class Memo:
     def result(self, work: Work[T]) -> T:
         """What `work` gives: done now, or kept from a build with equal inputs."""
         return work.do() if work.inputs is None else self.get(work.name, work.inputs, work.do, work.current)
-
-    def finish(self, succeeded: bool) -> None:
-        """End of a build: keep what a good build used; after a failed one keep everything, so
-        fixing the mistake costs no more than making it."""
-        if succeeded:
-            self._kept = self._used
-        else:
-            self._kept.update(self._used)
-        self._used = {}
 
 
 class NoMemo(Memo):
