@@ -2,7 +2,8 @@
 write once.
 
 `build_site` returns the whole site as {path: bytes} and never touches the output folder, so
-tests and `check` can use it freely.
+tests and `check` can use it freely. It alone decides about reuse: with the preview's `Reuse`,
+every operation the stages have `done()` may be handed back from the last build (reuse/memo.py).
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ from kejiquan_site.render.shareimage import KeyNumber, render_share_image
 from kejiquan_site.render.wechat import render_wechat
 from kejiquan_site.reuse.files import folder_signature
 from kejiquan_site.reuse.layer import Reuse
-from kejiquan_site.reuse.memo import NO_MEMO, Memo, Work
+from kejiquan_site.reuse.memo import NO_MEMO, Operation, done, reusing
 from kejiquan_site.story.i18n import edition, twin_urls
 
 
@@ -59,11 +60,24 @@ def load_story(project: Project, md: MarkdownIt, strict: bool = False, reuse: Re
     """The story read and checked, or BuildFailed with every problem in every file (see
     read_story and checked_story); `reuse` (the preview's) keeps what unchanged files gave."""
     files, results = (reuse.files, reuse.memo) if reuse is not None else (READ_NOW, NO_MEMO)
-    return checked_story(read_story(project, md, FILE_CHECKS, files, processes), strict, results)
+    with reusing(results):
+        return checked_story(read_story(project, md, FILE_CHECKS, files, processes), strict)
 
 
 CACHE_ROOT = Path(".cache/kejiquan")  # below the project: what the command line keeps between runs
 PARALLEL_FROM = 100  # content files; below that a child process costs more than it saves
+
+# What the build itself may hand back from the last one (the stages name theirs where they do it):
+MARKDOWN = Operation("Markdown parser", in_process_only=True)
+JINJA = Operation("Jinja environment", in_process_only=True)  # by nothing: inputs are the templates
+HISTORY = Operation("published history of every fact")
+OTHER_LABELS = Operation("labels of the other edition")  # by language
+SHARE_IMAGE = Operation("share image")  # by page output path
+SUPPLIED_NUMBERS = Operation("numbers each fact supplies")  # a dict by fact, kept between builds
+ALLOWED_NUMBERS = Operation("numbers the site may show")
+CHART_PICTURES = Operation("picture requests of a chart")  # by (language, chart id)
+WECHAT = Operation("公众号 edition of a page")  # by output path
+CHART_CSV = Operation("chart's data table as CSV")  # by (language, chart id)
 
 
 def build_site(project: Project, *, strict: bool = False, reuse: Reuse | None = None, precompress: bool = False,
@@ -79,29 +93,34 @@ def build_site(project: Project, *, strict: bool = False, reuse: Reuse | None = 
     tests) pages draw their charts with plotly.js only. `cache` (the command line's CACHE_ROOT)
     keeps compiled templates and share images between runs; the output is the same without it.
     """
-    memo = reuse.memo if reuse is not None else NO_MEMO
     if reuse is not None or count_content_files(project) < PARALLEL_FROM:
         processes = 1
-    md = memo.get("markdown", None, make_markdown, this_process_only=True)
+    with reusing(reuse.memo if reuse is not None else NO_MEMO):
+        return _build(project, strict, reuse, precompress, processes, painter, cache)
+
+
+def _build(project: Project, strict: bool, reuse: Reuse | None, precompress: bool, processes: int,
+           painter: KaleidoPainter | None, cache: Path | None) -> Site:
+    md = done(MARKDOWN(None, (), make_markdown))
     story = load_story(project, md, strict, reuse, processes)
     assets = collect_assets(project.root, project.templates)
     files = dict(assets.files)
     files.update({image.output: image.content for image in story.images.values()})
     notes: list[str] = []
     templates_key = folder_signature(project.templates)
-    env = memo.get("jinja", templates_key, lambda: make_environment(project, cache), this_process_only=True)
-    editions = {language: edition(story, language, memo) for language in story.config.editions}
-    history = memo.get("history", (story.record, tuple(story.facts.values())),
-                       lambda: fact_histories(story.facts, story.record))
+    env = done(JINJA(None, templates_key, lambda: make_environment(project, cache)))
+    editions = {language: edition(story, language) for language in story.config.editions}
+    history = done(HISTORY(None, (story.record, tuple(story.facts.values())),
+                           lambda: fact_histories(story.facts, story.record)))
     renderers = []
     for language in story.config.editions:
         share_images, renderer = _edition_renderer(story, editions, language, project, assets, env, notes,
-                                                   memo, templates_key, history, cache)
+                                                   templates_key, history, cache)
         files.update(share_images)
         renderers.append(renderer)
     if painter is not None:
         files.update(_chart_pictures(renderers, painter, assets, notes))
-    rendered = run_jobs(_render_jobs(renderers, story, editions.get("en"), memo, history, each_page_apart=processes > 1),
+    rendered = run_jobs(_render_jobs(renderers, story, editions.get("en"), history, each_page_apart=processes > 1),
                         processes)
     problems = [problem for _, found in rendered for problem in found]
     if problems:
@@ -110,9 +129,9 @@ def build_site(project: Project, *, strict: bool = False, reuse: Reuse | None = 
         files.update(part_files)
     files.update(_discovery_files(story))
     files.update(_update_feeds(story, editions))
-    files[urls.BUILD_JSON] = render_build_manifest(story, git_commit(project.root), assets.plotly.version, memo)
+    files[urls.BUILD_JSON] = render_build_manifest(story, git_commit(project.root), assets.plotly.version)
     files[urls.DATAPACKAGE_JSON] = render_datapackage(story)
-    report = _check_output(files, story, editions, project, memo, history)
+    report = _check_output(files, story, editions, project, history)
     if report.problems:
         raise BuildFailed(report.problems + list(story.warnings))
     if precompress:
@@ -122,9 +141,9 @@ def build_site(project: Project, *, strict: bool = False, reuse: Reuse | None = 
 
 
 def _check_output(files: dict[str, bytes], story: Story, editions: dict[str, Story], project: Project,
-                  memo: Memo, history: History) -> OutputReport:
+                  history: History) -> OutputReport:
     """What readers get: numbers from facts, no markup left, every internal link resolves."""
-    known: dict[Fact, frozenset[str]] = memo.get("supplied-numbers", None, dict)  # by fact, kept between builds
+    known: dict[Fact, frozenset[str]] = done(SUPPLIED_NUMBERS(None, (), dict))
     supplied = [known[fact] if fact in known else known.setdefault(fact, allowed_numbers(_supplied_texts((fact,), ())))
                 for local in editions.values() for fact in local.facts.values()]
     if len(known) > 2 * len(supplied):  # forget the facts of earlier builds
@@ -133,9 +152,9 @@ def _check_output(files: dict[str, bytes], story: Story, editions: dict[str, Sto
         known.update(kept)
     sources = tuple(source for local in editions.values() for source in local.sources.values())
     story_texts = tuple(_story_texts(story, history))
-    allowed = memo.get("allowed-numbers", (tuple(supplied), sources, story_texts), lambda: frozenset().union(
-        allowed_numbers(_supplied_texts((), sources) + list(story_texts)), *supplied))
-    return check_output(files, allowed, lambda path: _producers(path, story, project), story.config.base_path, memo,
+    allowed = done(ALLOWED_NUMBERS(None, (tuple(supplied), sources, story_texts), lambda: frozenset().union(
+        allowed_numbers(_supplied_texts((), sources) + list(story_texts)), *supplied)))
+    return check_output(files, allowed, lambda path: _producers(path, story, project), story.config.base_path,
                         _computed_numbers(story))
 
 
@@ -199,16 +218,16 @@ def _producers(path: str, story: Story, project: Project) -> list[Producer]:
 
 
 def _edition_renderer(story: Story, editions: dict[str, Story], language: str, project: Project, assets: Assets,
-                      env, notes: list[str], memo: Memo, templates_key: Any, history: History,
+                      env, notes: list[str], templates_key: Any, history: History,
                       cache: Path | None) -> tuple[dict[str, bytes], PageRenderer]:
     """The share images of one edition, and the renderer of its pages, embeds and chart CSVs."""
     local = editions[language]
     other = editions.get("zh" if language == "en" else "en")
-    files, share_paths = _share_images(local, notes, memo, cache)
-    other_labels = memo.get(("other-labels", language), other.facts if other else None,
-                            lambda: {key: fact.label for key, fact in (other.facts if other else {}).items()})
+    files, share_paths = _share_images(local, notes, cache)
+    other_labels = done(OTHER_LABELS(language, other.facts if other else {},
+                                     lambda: {key: fact.label for key, fact in (other.facts if other else {}).items()}))
     renderer = PageRenderer(local, project, assets, language=language, share_images=share_paths,
-                            other_labels=other_labels, env=env, results=memo, templates_key=templates_key,
+                            other_labels=other_labels, env=env, templates_key=templates_key,
                             alternates=twin_urls(story), histories=history)
     return files, renderer
 
@@ -226,8 +245,8 @@ def _chart_pictures(renderers: list[PageRenderer], painter: KaleidoPainter, asse
             credit = (ui("source", language) + renderer.source_names([local.facts[i] for i in chart.fact_ids])
                       + (f" · {chart.note}" if chart.note else "") + f" · {local.config.title}")
             inputs = (chart, tuple(map(local.facts.get, chart.fact_ids)), credit)  # what its figure shows
-            asked, pictures[chart.id] = renderer.results.result(Work(
-                ("chart-pictures", language, chart.id), inputs, functools.partial(
+            asked, pictures[chart.id] = done(CHART_PICTURES(
+                (language, chart.id), inputs, functools.partial(
                     _chart_picture_requests, chart, local.facts, language, credit)))
             requests.update(asked)
         found.append(pictures)
@@ -251,14 +270,14 @@ def _chart_picture_requests(chart: Chart, facts: dict[str, Fact], language: str,
 Rendered = tuple[dict[str, bytes], list[Diagnostic]]
 
 
-def _render_jobs(renderers: list[PageRenderer], story: Story, english: Story | None, memo: Memo, history: History,
+def _render_jobs(renderers: list[PageRenderer], story: Story, english: Story | None, history: History,
                  each_page_apart: bool) -> list[tuple[float, Callable[[], Rendered]]]:
     """Everything left to render, with a rough cost for sharing it out between processes: the
     downloads, and each page with the embed pages and tables of the charts first shown on it
     (a page with the table of all facts costs as many as it has rows). In one process, one job
     per edition."""
     rows = len(story.facts) / 20
-    jobs: list[tuple[float, Callable[[], Rendered]]] = [(rows, lambda: (_data_files(story, english, memo, history), []))]
+    jobs: list[tuple[float, Callable[[], Rendered]]] = [(rows, lambda: (_data_files(story, english, history), []))]
     for renderer in renderers:
         if not each_page_apart:
             jobs.append((0, functools.partial(_page_job, renderer, None, None)))
@@ -294,9 +313,9 @@ def _wechat_pages(renderer: PageRenderer, files: dict[str, bytes], pages: list[P
         pictures = {chart_id: urls.absolute(config.base_url, renderer.pictures[chart_id].png)
                     for chart_id in page.chart_ids if chart_id in renderer.pictures}
         path, canonical = urls.wechat_path(page.name, page.language), urls.absolute(config.base_url, page.url)
-        found[path] = renderer.results.result(Work(("wechat", path), (rendered, pictures, canonical, credit),
-                                                   functools.partial(_wechat_page, rendered, pictures, canonical,
-                                                                     credit, renderer.language)))
+        found[path] = done(WECHAT(path, (rendered, pictures, canonical, credit),
+                                   functools.partial(_wechat_page, rendered, pictures, canonical, credit,
+                                                     renderer.language)))
     return found
 
 
@@ -309,16 +328,16 @@ def _chart_csv(renderer: PageRenderer, chart: Chart) -> dict[str, bytes]:
     """The data table of one chart as CSV, as the chart's edition shows it."""
     local, language = renderer.story, renderer.language
     inputs = (chart, tuple(map(local.facts.get, chart.fact_ids)))
-    return {urls.chart_csv(chart.id, language): renderer.results.result(Work(
-        ("chart-csv", language, chart.id), inputs, lambda: render_table_csv(chart_table(chart, local.facts, language))))}
+    return {urls.chart_csv(chart.id, language): done(CHART_CSV(
+        (language, chart.id), inputs, lambda: render_table_csv(chart_table(chart, local.facts, language))))}
 
 
-def _data_files(story: Story, english: Story | None, memo: Memo, history: History) -> dict[str, bytes]:
+def _data_files(story: Story, english: Story | None, history: History) -> dict[str, bytes]:
     """The downloads of all facts, with the English labels and values when there is an edition."""
     facts = list(story.facts.values())
     english_facts = list(english.facts.values()) if english else None
-    return {urls.FACTS_CSV: render_facts_csv(facts, english_facts, memo, history),
-            urls.FACTS_JSON: render_facts_json(facts, story.sources, english_facts, memo, history)}
+    return {urls.FACTS_CSV: render_facts_csv(facts, english_facts, history),
+            urls.FACTS_JSON: render_facts_json(facts, story.sources, english_facts, history)}
 
 
 def _discovery_files(story: Story) -> dict[str, bytes]:
@@ -350,7 +369,7 @@ def _key_numbers(items: Sequence[DirectiveItem], story: Story) -> list[KeyNumber
     return numbers
 
 
-def _share_images(story: Story, notes: list[str], memo: Memo, cache: Path | None
+def _share_images(story: Story, notes: list[str], cache: Path | None
                   ) -> tuple[dict[str, bytes], dict[str, str]]:
     """Share images of one edition: ({file: png}, {page output path: file}). Pages with key-number
     cards get their own (title and numbers); every other page shares the home page's, so the cost
@@ -362,8 +381,8 @@ def _share_images(story: Story, notes: list[str], memo: Memo, cache: Path | None
         if page is None:
             continue
         title, numbers = plain_text(page.title, story.facts), _key_numbers(page.first_cards, story)
-        png = memo.get(("share-image", page.output_path), (story.config.title, title, numbers),
-                       lambda: render_share_image(story.config.title, title, numbers, cache))
+        png = done(SHARE_IMAGE(page.output_path, (story.config.title, title, numbers),
+                              lambda: render_share_image(story.config.title, title, numbers, cache)))
         if png is None:
             notes.append("no CJK font found (install fonts-noto-cjk): pages have no share image")
             return {}, {}

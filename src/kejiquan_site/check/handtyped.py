@@ -12,7 +12,7 @@ from pathlib import Path
 
 from kejiquan_site.diagnostics import Diagnostic, Location
 from kejiquan_site.read.textfiles import read_text
-from kejiquan_site.reuse.memo import NO_MEMO, Results, Work
+from kejiquan_site.reuse.memo import Operation, done
 
 # Repetitions are bounded (no real figure has 21 digits in a row): with open-ended ones, a
 # 100,000-digit line would be retried from every position and take minutes, not milliseconds.
@@ -34,6 +34,7 @@ _CODE = (re.compile(r"`[^`\n]*`"), "`")
 _LINK_TARGET = (re.compile(r"\]\([^)\n]*\)"), ")")
 _JINJA = [(re.compile(r"\{#.*?#\}", re.S), "#}"), (re.compile(r"\{%.*?%\}", re.S), "%}"),
           (re.compile(r"\{\{.*?\}\}", re.S), "}}")]
+TEMPLATE_TEXT = Operation("hand-typed numbers of a template")  # by template path as shown
 _TAG = (re.compile(r"<[^>]*>", re.S), ">")
 
 
@@ -104,9 +105,9 @@ def check_template(text: str, path: str) -> list[Diagnostic]:
     return [_warning(path, line + 1, column + 1, quantity) for line, column, quantity in find_quantities(masked)]
 
 
-def check_templates(folder: Path, shown: Callable[[Path], str], results: Results = NO_MEMO) -> list[Diagnostic]:
-    """Every template checked; one whose text is unchanged since the last build (the preview's
-    `results`) is not masked and searched again."""
+def check_templates(folder: Path, shown: Callable[[Path], str]) -> list[Diagnostic]:
+    """Every template checked; in the preview, one whose text is unchanged since the last build
+    is not masked and searched again."""
     problems: list[Diagnostic] = []
     for path in sorted(folder.rglob("*.html")):
         if any(part.startswith(".") for part in path.relative_to(folder).parts):
@@ -114,5 +115,5 @@ def check_templates(folder: Path, shown: Callable[[Path], str], results: Results
         text, _found = read_text(path, shown(path), folder, folder="templates")
         if text is not None:  # unreadable templates are reported by content.check_template_files
             where = shown(path)
-            problems += results.result(Work(("hand-typed", where), text, functools.partial(check_template, text, where)))
+            problems += done(TEMPLATE_TEXT(where, text, functools.partial(check_template, text, where)))
     return problems

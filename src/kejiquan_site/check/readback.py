@@ -19,7 +19,7 @@ from kejiquan_site.diagnostics import Diagnostic, Location
 from kejiquan_site.markdown.extensions import DIRECTIVES
 from kejiquan_site.markdown.references import ROLES
 from kejiquan_site.model import urls
-from kejiquan_site.reuse.memo import NO_MEMO, Results, Work
+from kejiquan_site.reuse.memo import Operation, done
 
 MOST_PER_FILE = 20  # unexplained numbers reported per file: the first ones show what is wrong
 _MARKUP = re.compile(r"[{｛]\s*(" + "|".join(ROLES + DIRECTIVES) + r")\s*[}｝]")
@@ -59,22 +59,23 @@ class _Read:
 
 
 BLOCK_ROWS = 64  # a large page (the table of all facts) is read back in blocks of this many rows
+READER_VIEW = Operation("output file as readers get it")  # by output path
+READER_BLOCK = Operation("block of a large output file as readers get it")  # by (output path, number)
 
 
-def _read(path: str, data: bytes, base_path: str, results: Results, keep_texts: bool = False) -> _Read:
-    """One file read back; a large one in blocks of table rows, each a piece of `Work`,
-    so a one-fact edit reads one block of the data page again, not megabytes. The visible
-    texts are kept only with `keep_texts` (a site's worth of them is as large as the site)."""
+def _read(path: str, data: bytes, base_path: str) -> _Read:
+    """One file read back, without its visible texts (a site's worth of them is as large as the
+    site); a large one in blocks of table rows, each a piece of READER_BLOCK, so a one-fact edit
+    reads one block of the data page again, not megabytes."""
     text = data.decode("utf-8")
     if len(text) < 200_000:
-        return _read_text(path, text, base_path, keep_texts)
+        return _read_text(path, text, base_path)
     # Cut before table rows (str.split: a regular expression takes longer than the rest). "<tr"
     # only ever starts a tag: in text, scripts and JSON a '<' is escaped.
     rows = text.split("<tr")
     blocks = ["<tr".join(rows[start:start + BLOCK_ROWS]) for start in range(0, len(rows), BLOCK_ROWS)]
     blocks = blocks[:1] + ["<tr" + block for block in blocks[1:]]
-    parts = [results.result(Work(("reader-block", path, index, keep_texts), (block, base_path),
-                                 functools.partial(_read_text, path, block, base_path, keep_texts)))
+    parts = [done(READER_BLOCK((path, index), (block, base_path), functools.partial(_read_text, path, block, base_path)))
              for index, block in enumerate(blocks)]
     distinct = {number[0]: number for part in reversed(parts) for number in part.distinct}
     return _Read(sum(part.numbers for part in parts), tuple(distinct.values()),
@@ -101,8 +102,7 @@ def _read_text(path: str, text: str, base_path: str, keep_texts: bool = False) -
 
 
 def check_output(files: dict[str, bytes], allowed: frozenset[str], producers: Callable[[str], list[Producer]],
-                 base_path: str = "/", results: Results = NO_MEMO,
-                 allowed_in: dict[str, frozenset[str]] | None = None) -> OutputReport:
+                 base_path: str = "/", allowed_in: dict[str, frozenset[str]] | None = None) -> OutputReport:
     """Numbers, leftover markup and links of every HTML file. `allowed_in` adds numbers allowed in
     one file only (the counts the build computes for a page). `producers(path)` gives the files
     that made an output file (page Markdown, charts, templates), searched in that order for a
@@ -110,14 +110,13 @@ def check_output(files: dict[str, bytes], allowed: frozenset[str], producers: Ca
     the site lives on its host (links from /base/ on, as the 404 page writes them)."""
     problems: list[Diagnostic] = []
     reported: set[tuple[Location, str]] = set()  # a number typed once shows on a page and its 公众号 edition
-    reads = {path: results.result(Work(("reader-view", path), (data, base_path),
-                                       functools.partial(_read, path, data, base_path, results)))
+    reads = {path: done(READER_VIEW(path, (data, base_path), functools.partial(_read, path, data, base_path)))
              for path, data in files.items() if path.endswith(".html")}
     for path, read in reads.items():
         origin = _Lazy(functools.partial(producers, path))
         here = (allowed_in or {}).get(path, frozenset())
         unexplained = [token for token, key in read.distinct if key not in allowed and key not in here]
-        texts = _read(path, files[path], base_path, NO_MEMO, keep_texts=True).texts if unexplained else ()
+        texts = _read_text(path, files[path].decode("utf-8"), base_path, keep_texts=True).texts if unexplained else ()
         for token in unexplained[:MOST_PER_FILE]:
             where = _origin(origin, token, path)
             if (where, token) in reported:

@@ -16,9 +16,11 @@ from kejiquan_site.read.facts import Fact
 from kejiquan_site.read.images import IMAGE_FOLDER, Image
 from kejiquan_site.read.pages import Page
 from kejiquan_site.read.story import Unusable
-from kejiquan_site.reuse.memo import Work
+from kejiquan_site.reuse.memo import Operation, Work
 
 MAX_ITEM_IDS = {"{cards}": 2, "{lists}": 2, "{timeline}": 1}
+PAGE_IMAGES = Operation("images of a page")  # by page source
+PAGE_IDS = Operation("ids and templates of a page")  # by page source
 
 
 def check_pages(pages: list[Page], facts: dict[str, Fact], charts: dict[str, Chart],
@@ -30,12 +32,12 @@ def check_pages(pages: list[Page], facts: dict[str, Fact], charts: dict[str, Cha
     templates = frozenset(path.name for path in list_files(project.templates, "*.html"))
     for page in pages:
         used = (tuple(map(facts.get, page.fact_ids)), tuple(map(charts.get, page.chart_ids)))
-        work.append(Work(("page-images", page.source), None, functools.partial(_check_images, page, images or {})))
+        work.append(PAGE_IMAGES(page.source, None, functools.partial(_check_images, page, images or {})))
         if None in used[0] or None in used[1]:  # the message suggests close ids: it depends on them all
-            work.append(Work(("page-ids", page.source), None, functools.partial(
+            work.append(PAGE_IDS(page.source, None, functools.partial(
                 _check_page, page, facts, charts, templates, unusable or Unusable())))
         else:
-            work.append(Work(("page-ids", page.source), (page, used, templates), functools.partial(
+            work.append(PAGE_IDS(page.source, (page, used, templates), functools.partial(
                 _check_page, page, facts, charts, templates, Unusable())))
     return work
 

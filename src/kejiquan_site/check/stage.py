@@ -1,7 +1,8 @@
 """The check stage: the checks of one file's own content (`FILE_CHECKS`, run as each file is read,
 so their problems come with the file) and the checks of the whole story (`STORY_CHECKS`, functions
-over what reading gave, each returning problems, never raising; the parts of them worth keeping
-between preview builds are named `Work`, done through the `Results` the build hands in). Strictness is applied once, here.
+over what reading gave, each returning problems, never raising). The parts of them worth keeping between preview builds
+are named operations (`COVERAGE`, `CHART_FACTS`, …) whose pieces are `done()` by the reuse the build
+chose. Strictness is applied once, here.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from kejiquan_site.read.contentfiles import FileChecks
 from kejiquan_site.read.facts import Fact
 from kejiquan_site.read.story import Reading
 from kejiquan_site.read.textfiles import check_file, read_text
-from kejiquan_site.reuse.memo import NO_MEMO, Results, Work
+from kejiquan_site.reuse.memo import Operation, Work, done
 
 FILE_CHECKS = FileChecks(facts=check_values_in_evidence, disputed=disputed_facts, chart=check_chart_numbers,
                          page=check_page_numbers)
@@ -36,67 +37,72 @@ FILE_CHECKS = FileChecks(facts=check_values_in_evidence, disputed=disputed_facts
 Problems = list[Diagnostic]
 
 
-StoryCheck = Callable[[Reading, Results], Problems]
+StoryCheck = Callable[[Reading], Problems]
+
+COVERAGE = Operation("coverage of a source")  # by source id
+CHART_FACTS = Operation("chart against its facts")  # by chart id
+SHOWN_FACTS = Operation("facts shown anywhere")
+TWIN_NUMBERS = Operation("numbers of twin pages")
 
 
-def _all(results: Results, work: list[Work[Problems]]) -> Problems:
-    return [problem for piece in work for problem in results.result(piece)]
+def _all(work: list[Work[Problems]]) -> Problems:
+    return [problem for piece in work for problem in done(piece)]
 
 
-def _evidence_in_sources(reading: Reading, results: Results) -> Problems:
+def _evidence_in_sources(reading: Reading) -> Problems:
     return check_evidence_in_sources(list(reading.facts.values()), reading.archives)
 
 
-def _unarchived_sources(reading: Reading, results: Results) -> Problems:
+def _unarchived_sources(reading: Reading) -> Problems:
     return check_unarchived_sources(reading.sources or {}, reading.facts)
 
 
-def _template_files(reading: Reading, results: Results) -> Problems:
+def _template_files(reading: Reading) -> Problems:
     return check_template_files(reading.project)
 
 
-def _chart_facts(reading: Reading, results: Results) -> Problems:
+def _chart_facts(reading: Reading) -> Problems:
     """Each chart against the facts it shows."""
     work: list[Work[Problems]] = []
     facts = reading.facts
     for chart in reading.charts.values():
         used = tuple(map(facts.get, chart.fact_ids))
         if None in used or not facts:  # the message suggests close ids: it depends on them all
-            work.append(Work(("chart-facts", chart.id), None, functools.partial(
+            work.append(CHART_FACTS(chart.id, None, functools.partial(
                 check_chart_facts, chart, facts, reading.unusable.hides_fact)))
         else:
-            work.append(Work(("chart-facts", chart.id), (chart, used), functools.partial(check_chart_facts, chart, facts)))
-    return _all(results, work)
+            work.append(CHART_FACTS(chart.id, (chart, used), functools.partial(check_chart_facts, chart, facts)))
+    return _all(work)
 
 
-def _page_references(reading: Reading, results: Results) -> Problems:
-    return _all(results, check_pages(list(reading.pages), reading.facts, reading.charts, reading.project,
-                                     reading.unusable, reading.images))
+def _page_references(reading: Reading) -> Problems:
+    return _all(check_pages(list(reading.pages), reading.facts, reading.charts, reading.project,
+                            reading.unusable, reading.images))
 
 
-def _unused_facts(reading: Reading, results: Results) -> Problems:
+def _unused_facts(reading: Reading) -> Problems:
     """With a fact, chart or page that cannot be read, the facts only it shows would be "never shown"."""
     if reading.unusable.facts or reading.unusable.charts or not reading.pages_readable:
         return []
     pages, charts = reading.pages, reading.charts
-    shown = results.result(Work("shown-facts", (pages, charts), lambda: shown_facts(list(pages), charts)))
+    shown = done(SHOWN_FACTS(None, (pages, charts), lambda: shown_facts(list(pages), charts)))
     return check_unused_facts(reading.facts, shown)
 
 
-def _hand_typed_in_templates(reading: Reading, results: Results) -> Problems:
-    return check_templates(reading.project.templates, reading.project.shown, results)
+def _hand_typed_in_templates(reading: Reading) -> Problems:
+    return check_templates(reading.project.templates, reading.project.shown)
 
 
-def _twins(reading: Reading, results: Results) -> Problems:
+def _twins(reading: Reading) -> Problems:
     return check_twins(list(reading.pages), reading.project) if len(reading.languages) > 1 else []
 
 
-def _translations(reading: Reading, results: Results) -> Problems:
+def _translations(reading: Reading) -> Problems:
     if len(reading.languages) == 1 or reading.unusable.facts:
         return []
     pages, facts, charts = reading.pages, reading.facts, reading.charts
-    return check_translations(facts, reading.sources or {}, charts) + results.result(Work(
-        "twin-numbers", (pages, tuple(facts.values()), tuple(charts.values())),
+    return check_translations(facts, reading.sources or {}, charts) + done(TWIN_NUMBERS(
+        None, (pages, tuple(facts.values()), tuple(charts.values())),
         lambda: check_twin_numbers(list(pages), facts, charts)))
 
 
@@ -106,18 +112,17 @@ STORY_CHECKS: tuple[StoryCheck, ...] = (
 )
 
 
-def checked_story(reading: Reading, strict: bool = False, results: Results = NO_MEMO) -> Story:
+def checked_story(reading: Reading, strict: bool = False) -> Story:
     """The story with its warnings, or BuildFailed with every problem: those found in reading,
-    then those of every check, their work done through `results`. `strict` turns warnings into
-    errors."""
+    then those of every check. `strict` turns warnings into errors."""
     coverage: list[Coverage] = []
     problems = list(reading.problems)
     for piece in _coverage(reading):
-        found, found_problems = results.result(piece)
+        found, found_problems = done(piece)
         coverage.append(found)
         problems += found_problems
     for check in STORY_CHECKS:
-        problems += check(reading, results)
+        problems += check(reading)
     if strict:
         problems = [dataclasses.replace(p, severity="error") if p.severity == "warning" else p for p in problems]
     errors = [p for p in problems if p.severity != "warning"]
@@ -142,7 +147,7 @@ def _coverage(reading: Reading) -> list[Work[tuple[Coverage, Problems]]]:
     work: list[Work[tuple[Coverage, Problems]]] = []
     for source_id in sorted(reading.archives):
         inputs = (reading.archives[source_id], tuple(cited.get(source_id, ())), reading.set_asides.get(source_id))
-        work.append(Work(("coverage", source_id), inputs, functools.partial(check_coverage, source_id, *inputs)))
+        work.append(COVERAGE(source_id, inputs, functools.partial(check_coverage, source_id, *inputs)))
     return work
 
 

@@ -22,7 +22,7 @@ from kejiquan_site.diagnostics import Diagnostic, Location
 from kejiquan_site.read.facts import Fact
 from kejiquan_site.read.fields import FieldSpec, check_fields, describe
 from kejiquan_site.read.yamlread import YamlDoc
-from kejiquan_site.reuse.memo import NO_MEMO, Results, Work, chunks
+from kejiquan_site.reuse.memo import Operation, chunks, done
 
 RECORD_FILE = "published.yaml"
 DATE_EXPECTED = 'a date written as "2027-03-02"'
@@ -80,6 +80,7 @@ VERSION_FIELDS = {
     "source": FieldSpec(lambda v: "" if isinstance(v, str) else f"got {describe(v)}", "a source id"),
     "value_en": FieldSpec(lambda v: "" if isinstance(v, (str, list)) else f"got {describe(v)}", "the English text"),
 }
+FACT_LINES = Operation("run of fingerprinted facts")  # by (facts or versions, number of the run)
 WRITTEN_BY = "a file written by 'kejiquan publish'; run it again rather than editing the file"
 
 
@@ -185,14 +186,14 @@ def _fact_lines(ids: list[str], run: tuple[Version | Fact, ...]) -> bytes:
     return b"".join(_fact_line(key, item) for key, item in zip(ids, run))
 
 
-def facts_hash(versions: Mapping[str, Version | Fact], results: Results = NO_MEMO) -> str:
+def facts_hash(versions: Mapping[str, Version | Fact]) -> str:
     """A fingerprint of the facts' values, the same for the facts and their published record:
-    SHA-256 over one line per fact in id order (runs of lines are `Work` the preview hands back)."""
+    SHA-256 over one line per fact in id order (runs of lines are FACT_LINES the preview hands back)."""
     digest = hashlib.sha256()
     ordered = sorted(versions)
     for number, ids in enumerate(chunks(ordered)):
         run = tuple(versions[key] for key in ids)
-        digest.update(results.result(Work(("fact-lines", number), (tuple(ids), run), functools.partial(
+        digest.update(done(FACT_LINES((type(run[0]).__name__, number), (tuple(ids), run), functools.partial(
             _fact_lines, ids, run))))
     return digest.hexdigest()
 

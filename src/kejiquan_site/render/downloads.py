@@ -12,12 +12,13 @@ from collections.abc import Callable
 from typing import Any
 
 from kejiquan_site.read.facts import Fact, Source
-from kejiquan_site.reuse.memo import NO_MEMO, Results, Work, chunks
+from kejiquan_site.reuse.memo import Operation, chunks, done
 
 COLUMNS = ["id", "label", "value", "display", "unit", "qualifier", "period", "source", "evidence", "formula",
            "note", "history"]
 History = dict[str, tuple[tuple[str, Any, str, str], ...]]  # published.fact_histories
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+DOWNLOAD_RUN = Operation("run of download records")  # by (kind, number of the run)
 
 
 def fact_record(fact: Fact, history: tuple[tuple[str, Any, str, str], ...] = ()) -> dict[str, Any]:
@@ -57,15 +58,15 @@ def _record(fact: Fact, english: Fact | None, history: History) -> dict[str, Any
     return record
 
 
-def _per_fact(facts: list[Fact], english: list[Fact] | None, results: Results, kind: str,
+def _per_fact(facts: list[Fact], english: list[Fact] | None, kind: str,
               render: Callable[[dict[str, Any]], str], separator: str, history: History) -> bytes:
     """`render(record)` of every fact, joined by `separator`, in UTF-8, in runs of facts (each
-    run one piece of `Work`: the preview hands it back, encoded, while its facts are unchanged)."""
+    run a piece of DOWNLOAD_RUN: the preview hands it back, encoded, while its facts are unchanged)."""
     others: list[Fact | None] = list(english) if english else [None] * len(facts)
     parts = []
     for number, (run, other_run) in enumerate(zip(chunks(facts), chunks(others))):
         inputs = (tuple(run), tuple(other_run), tuple(history.get(fact.id) for fact in run))
-        parts.append(results.result(Work((kind, number), inputs, functools.partial(
+        parts.append(done(DOWNLOAD_RUN((kind, number), inputs, functools.partial(
             _joined, run, other_run, render, separator, history))))
     return separator.encode("utf-8").join(parts)
 
@@ -75,8 +76,7 @@ def _joined(run: list[Fact], other_run: list[Fact | None], render: Callable[[dic
     return separator.join(render(_record(fact, other, history)) for fact, other in zip(run, other_run)).encode("utf-8")
 
 
-def render_facts_csv(facts: list[Fact], english: list[Fact] | None = None, results: Results = NO_MEMO,
-                     history: History | None = None) -> bytes:
+def render_facts_csv(facts: list[Fact], english: list[Fact] | None = None, history: History | None = None) -> bytes:
     columns = COLUMNS + (ENGLISH_COLUMNS if english else [])
 
     def line(record: dict[str, Any]) -> str:
@@ -86,11 +86,11 @@ def render_facts_csv(facts: list[Fact], english: list[Fact] | None = None, resul
 
     header = line({column: column for column in columns})
     kind = "csv-row-en" if english else "csv-row"
-    return ("\ufeff" + header).encode("utf-8") + _per_fact(facts, english, results, kind, line, "", history or {})
+    return ("\ufeff" + header).encode("utf-8") + _per_fact(facts, english, kind, line, "", history or {})
 
 
 def render_facts_json(facts: list[Fact], sources: dict[str, Source], english: list[Fact] | None = None,
-                      results: Results = NO_MEMO, history: History | None = None) -> bytes:
+                      history: History | None = None) -> bytes:
     """{"sources": [...], "facts": [...]}, indented by one space; each fact's part is made once
     and placed at the depth it sits at, so the result is exactly json.dumps of the whole."""
     document = {
@@ -106,7 +106,7 @@ def render_facts_json(facts: list[Fact], sources: dict[str, Source], english: li
         return "  " + json.dumps(record, ensure_ascii=False, indent=1).replace("\n", "\n  ")
 
     kind = "json-record-en" if english else "json-record"
-    records = _per_fact(facts, english, results, kind, part, ",\n", history or {})
+    records = _per_fact(facts, english, kind, part, ",\n", history or {})
     return (head.removesuffix("[]\n}") + "[\n").encode("utf-8") + records + b"\n ]\n}\n"
 
 

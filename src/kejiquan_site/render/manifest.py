@@ -16,7 +16,9 @@ from kejiquan_site.model.formatting import QUALIFIERS, UNITS
 from kejiquan_site.model.story import Story
 from kejiquan_site.read.published import facts_hash
 from kejiquan_site.render.downloads import COLUMNS, ENGLISH_COLUMNS
-from kejiquan_site.reuse.memo import NO_MEMO, Results, Work
+from kejiquan_site.reuse.memo import Operation, done
+
+RECORD_HASH = Operation("fingerprint of the published record")
 
 
 def git_commit(root: Path) -> str | None:
@@ -33,13 +35,13 @@ def git_commit(root: Path) -> str | None:
     return commit if done.returncode == 0 and len(commit) == 40 else None
 
 
-def render_build_manifest(story: Story, commit: str | None, plotly_version: str, results: Results = NO_MEMO) -> bytes:
+def render_build_manifest(story: Story, commit: str | None, plotly_version: str) -> bytes:
     record = story.record
     document = {
-        "facts_sha256": facts_hash(story.facts, results),
+        "facts_sha256": facts_hash(story.facts),
         "published": None if record is None else {
             "date": record.date,
-            "facts_sha256": results.result(Work("record-hash", record, lambda: facts_hash(
+            "facts_sha256": done(RECORD_HASH(None, record, lambda: facts_hash(
                 {key: versions[-1] for key, versions in record.facts.items()}))),
         },
         "updates": len(story.updates),

@@ -39,7 +39,7 @@ from kejiquan_site.render.pictures import ChartPictures
 from kejiquan_site.render.storyorder import facts_by_section, readable_formula
 from kejiquan_site.render.templatecache import bytecode_cache
 from kejiquan_site.render.typography import with_break_points
-from kejiquan_site.reuse.memo import NO_MEMO, Reads, RecordingMap, Results, Work
+from kejiquan_site.reuse.memo import Operation, Reads, RecordingMap, done
 
 _JSON_ESCAPES = (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029"))
 
@@ -63,6 +63,15 @@ def script_json(data: Any) -> Markup:
 
 THEME = resources.files("kejiquan_site") / "theme"
 ROW_BLOCK = 64  # facts per block of the table of all facts, each block rendered and reused apart
+
+# What the preview may hand back from the last build, each by language and then:
+RENDERED = Operation("output file rendered")  # output path; with what it read recorded
+SPECIAL_PAGES = Operation("pages with the data table and the updates log")
+PAGE_FACTS = Operation("facts each page shows")
+DATA_VERSION = Operation("version of the published data")
+SOURCE_NUMBERS = Operation("numbering of sources in the data table")
+FACT_SECTIONS = Operation("sections of the data table")
+FACT_ROWS = Operation("block of rows of the data table")  # section heading, first row
 
 
 @jinja2.pass_context
@@ -121,7 +130,7 @@ class PageRenderer:
     def __init__(self, story: Story, project: Project, assets: Assets, *, language: str = "zh",
                  share_images: dict[str, str] | None = None, other_labels: dict[str, str] | None = None,
                  alternates: dict[str, list[tuple[str, str]]] | None = None,
-                 env: jinja2.Environment | None = None, results: Results = NO_MEMO, templates_key: Any = None,
+                 env: jinja2.Environment | None = None, templates_key: Any = None,
                  histories: History | None = None) -> None:
         self.story = story
         self.project = project
@@ -131,7 +140,6 @@ class PageRenderer:
         self.all_other_labels = other_labels or {}
         self.alternates = alternates or {}
         self.env = env or make_environment(project)
-        self.results = results  # how reusable work is done: now, or handed back (the preview's)
         self._root: str | None = None  # the page being rendered: its way to the site root
         self.histories = histories or {}  # fact id -> earlier published values (published.fact_histories)
         self._updates_setup(story, language)
@@ -158,21 +166,20 @@ class PageRenderer:
             return next((p.url for p in story.pages if p.name != "404" and any(
                 r.kind == "directive" and r.id == directive for r in p.references)), None)
 
-        self.data_url, self.log_url = self.results.result(Work(("special-pages", language), story.pages,
-                                                               lambda: (page_with("facttable"), page_with("updates"))))
+        self.data_url, self.log_url = done(SPECIAL_PAGES(language, story.pages,
+                                                   lambda: (page_with("facttable"), page_with("updates"))))
         self.sentences = update_sentences(story.updates, language)
         self.updated_facts: dict[str, str] = {}
         for update in story.updates:  # newest first: a fact is marked as its latest change
             for fact_id in update.touches:
                 self.updated_facts.setdefault(fact_id, update.kind)
-        self._page_facts = self.results.result(Work(("page-facts", language), (story.pages, tuple(story.charts.items())), lambda: {
+        self._page_facts = done(PAGE_FACTS(language, (story.pages, tuple(story.charts.items())), lambda: {
             p.name: frozenset(p.fact_ids).union(*(story.charts[c].fact_ids for c in p.chart_ids if c in story.charts))
             for p in story.pages if p.name != "404"}))
         self._log_pages = [(u.anchor, [(p.url, plain_text(p.title, story.facts)) for p in story.pages
                                        if u.touches & self._page_facts.get(p.name, frozenset())])
                            for u in story.updates]
-        self.data_version = self.results.result(Work("data-version", story.record,
-                                                     lambda: published_version(story.record)))
+        self.data_version = done(DATA_VERSION(None, story.record, lambda: published_version(story.record)))
 
     def _fact_href(self, fact_id: str) -> str:
         """The link from a number to its row in the data table ('' in embeds or without a table)."""
@@ -229,8 +236,8 @@ class PageRenderer:
     def _rendered(self, path: str, inputs: Any, render: Callable[[], str]) -> bytes:
         """The output file at `path`, with what it read recorded: it may be handed back while its
         inputs, what every page shows and everything it read are unchanged."""
-        return self.results.result(Work(("render", self.language, path), (inputs, self.shared),
-                                        lambda: self._recorded(render), self._reads_unchanged))[0]
+        return done(RENDERED((self.language, path), (inputs, self.shared), lambda: self._recorded(render),
+                             self._reads_unchanged))[0]
 
     def render_all(self, pages: list[Page] | None = None, charts: list[Chart] | None = None
                    ) -> tuple[dict[str, bytes], list[Diagnostic]]:
@@ -386,12 +393,11 @@ class PageRenderer:
         sources are unchanged, so a one-fact edit renders one block again, not a whole section."""
         facts = dict(self.facts.items())  # the table shows every fact
         cited = tuple((key, fact.source, fact.inputs) for key, fact in facts.items())  # all the numbering reads
-        sources = self.results.result(Work(("source-numbers", self.language), cited,
-                                           functools.partial(self._source_numbers, facts)))
+        sources = done(SOURCE_NUMBERS(self.language, cited, functools.partial(self._source_numbers, facts)))
         numbered = tuple(sources.items())
         rest = ui("other_facts", self.language)
-        groups = self.results.result(Work(("fact-sections", self.language), (self.story.pages, tuple(facts), rest),
-                                          functools.partial(facts_by_section, self.story.pages, facts, rest)))
+        groups = done(FACT_SECTIONS(self.language, (self.story.pages, tuple(facts), rest),
+                                     functools.partial(facts_by_section, self.story.pages, facts, rest)))
         size = ROW_BLOCK if self._rows_join() else len(facts) or 1
         parts = []
         for heading, ids in groups:
@@ -399,8 +405,8 @@ class PageRenderer:
             for start in range(0, len(ids), size):
                 run = tuple(map(facts.__getitem__, ids[start:start + size]))
                 inputs = (run, numbered, tuple(facts[i] for fact in run for i in fact.inputs), self.shared)
-                blocks.append(self.results.result(Work(("fact-rows", self.language, heading, start), inputs,
-                                                       functools.partial(self._fact_row_run, run, sources, facts))))
+                blocks.append(done(FACT_ROWS((self.language, heading, start), inputs,
+                                              functools.partial(self._fact_row_run, run, sources, facts))))
             parts.append((heading, Markup("".join(blocks).removesuffix("\n"))))
         return parts
 

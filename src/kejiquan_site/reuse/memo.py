@@ -1,12 +1,18 @@
-"""The second seam of reuse: named `Work` (a check of one page, a run of the downloads, each
-output rendered with what it read recorded) done through `Results`. A cold build's `NO_MEMO`
-does it now and keeps nothing; the preview's `Memo` keeps each result with the inputs it was made
-from and hands it back while they are equal, so a one-fact edit re-renders only what shows it.
+"""The second seam of reuse: the stages name their reusable work (`Operation`: the check of one
+page, a run of the downloads, each output rendered with what it read recorded) and have each
+piece `done()`. They never see how: `build_site` alone decides, with `reusing()`, whether this
+build does everything now (`NO_MEMO`, a cold build) or hands back what the preview's `Memo` kept
+from the last build while its inputs are equal, so a one-fact edit re-renders only what shows it.
+
+This is Lektor's build context (`get_ctx()`), which also lives beside the stages rather than in
+their parameters: a stage that runs outside a build simply does its work now.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any, Generic, Protocol, TypeVar
 
@@ -16,29 +22,47 @@ T = TypeVar("T")
 
 
 @dataclass(frozen=True)
-class Work(Generic[T]):
-    """A named piece of work (a check of one page, the coverage of one source) whose result
-    depends only on `inputs`, so a build that keeps results may hand back an earlier one made
-    from equal inputs. `inputs` None: it depends on more than can be named, and is always done."""
+class Operation:
+    """A kind of reusable work, named once where its stage defines it:
+    `CHART_CSV = Operation("chart CSV")`. Each piece of it is told apart by a key (a language
+    and a chart id): `CHART_CSV((language, chart.id), inputs, do)`. Results of an operation
+    `in_process_only` hold functions (the Markdown parser, the Jinja environment), so the build
+    cache on disk leaves them out (disk.py)."""
 
-    name: Hashable
+    name: str
+    in_process_only: bool = False
+
+    def __call__(self, key: Hashable, inputs: Any, do: Callable[[], T],
+                 current: Callable[[T], bool] | None = None) -> Work[T]:
+        return Work(self, key, inputs, do, current)
+
+
+@dataclass(frozen=True)
+class Work(Generic[T]):
+    """One piece of an operation whose result depends only on `inputs`, so a build that keeps
+    results may hand back an earlier one made from equal inputs. `inputs` None: it depends on
+    more than can be named, and is always done; `current`, for results that record what they
+    read: is a kept result still true?"""
+
+    operation: Operation
+    key: Hashable
     inputs: Any
     do: Callable[[], T]
-    current: Callable[[T], bool] | None = None  # for results that record what they read: still true?
+    current: Callable[[T], bool] | None = None
 
 
 class Results(Protocol):
-    """How a stage has its `Work` done: now (`NO_MEMO`, a cold build), or handed back from the
-    last build while its inputs are equal (the preview's `Memo`). The stages see only this."""
+    """How a build has its `Work` done: now (`NO_MEMO`, a cold build), or handed back from the
+    last build while its inputs are equal (the preview's `Memo`)."""
 
     def result(self, work: Work[T]) -> T: ...
 
 
 class Memo(Generations):
-    """Results by key, each with its inputs, compared with `is` and then `==`. Facts, charts and
-    pages compare by identity (an unchanged file gives back the same objects), everything else
-    by value. Only what the latest successful build used is kept, so the memo never holds more
-    than about one build."""
+    """Results by operation and key, each with its inputs, compared with `is` and then `==`.
+    Facts, charts and pages compare by identity (an unchanged file gives back the same objects),
+    everything else by value. Only what the latest successful build used is kept, so the memo
+    never holds more than about one build."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -50,34 +74,26 @@ class Memo(Generations):
         kept = {key: entry for key, entry in self._kept.items() if key not in self._process_only}
         return {"_kept": kept, "_used": {}, "_process_only": set()}
 
-    def get(self, key: Hashable, inputs: Any, compute: Callable[[], T],
-            still_valid: Callable[[T], bool] | None = None, *, this_process_only: bool = False) -> T:
-        """`compute()`, or its earlier result for `key` if made from equal `inputs` (and
-        `still_valid(result)` agrees, for results that record what they read). Results kept
-        `this_process_only` (they hold functions: the Markdown parser, the Jinja environment)
-        are left out of the build cache on disk (disk.py)."""
-        if this_process_only:
+    def result(self, work: Work[T]) -> T:
+        """What `work` gives: done now, or kept from a build with equal inputs (and, for results
+        that record what they read, still `current`)."""
+        if work.inputs is None:
+            return work.do()
+        key = (work.operation.name, work.key)
+        if work.operation.in_process_only:
             self._process_only.add(key)
         entry = self._entry(key)
-        if (entry is not None and (entry[0] is inputs or entry[0] == inputs)
-                and (still_valid is None or still_valid(entry[1]))):
+        if (entry is not None and (entry[0] is work.inputs or entry[0] == work.inputs)
+                and (work.current is None or work.current(entry[1]))):
             value = entry[1]
         else:
-            value = compute()
-        self._used[key] = (inputs, value)
+            value = work.do()
+        self._used[key] = (work.inputs, value)
         return value
-
-    def result(self, work: Work[T]) -> T:
-        """What `work` gives: done now, or kept from a build with equal inputs."""
-        return work.do() if work.inputs is None else self.get(work.name, work.inputs, work.do, work.current)
 
 
 class NoMemo(Memo):
-    """Computes everything, keeps nothing: cold builds and `check`."""
-
-    def get(self, key: Hashable, inputs: Any, compute: Callable[[], T],
-            still_valid: Callable[[T], bool] | None = None, *, this_process_only: bool = False) -> T:
-        return compute()
+    """Does everything now, keeps nothing: cold builds, `check`, and work done outside a build."""
 
     def result(self, work: Work[T]) -> T:
         return work.do()
@@ -87,6 +103,23 @@ class NoMemo(Memo):
 
 
 NO_MEMO = NoMemo()
+
+_RESULTS: ContextVar[Results] = ContextVar("kejiquan_results", default=NO_MEMO)
+
+
+def done(work: Work[T]) -> T:
+    """What `work` gives, by the reuse of the build under way (`reusing`); outside one, done now."""
+    return _RESULTS.get().result(work)
+
+
+@contextmanager
+def reusing(results: Results) -> Iterator[None]:
+    """Within this block, `done()` goes through `results`: what `build_site` alone decides."""
+    token = _RESULTS.set(results)
+    try:
+        yield
+    finally:
+        _RESULTS.reset(token)
 
 
 class RecordingMap(Mapping):

@@ -8,20 +8,22 @@ from __future__ import annotations
 import dataclasses
 
 from kejiquan_site.model.story import Story
-from kejiquan_site.reuse.memo import NO_MEMO, Results, Work
+from kejiquan_site.reuse.memo import Operation, done
 
 LANGUAGE_TAGS = {"zh": "zh-CN", "en": "en"}
 
+TRANSLATED = Operation("translated fact or chart")  # by (kind, language, id)
 
-def edition(story: Story, language: str, results: Results = NO_MEMO) -> Story:
+
+def edition(story: Story, language: str) -> Story:
     """The story as the edition in `language` shows it: its pages, and every fact, source, chart
-    and site text in its language. With the preview's `results`, an unchanged fact or chart
-    stays the same object from build to build."""
+    and site text in its language. In the preview, an unchanged fact or chart stays the same
+    object from build to build."""
     if language == "zh":  # the facts, charts and texts are written in Chinese
         return dataclasses.replace(story, pages=tuple(page for page in story.pages if page.language == language))
 
     def translated(kind: str, key: str, item):
-        return results.result(Work((kind, language, key), item, lambda: item.in_language(language)))
+        return done(TRANSLATED((kind, language, key), item, lambda: item.in_language(language)))
 
     return dataclasses.replace(
         story,
