@@ -37,7 +37,7 @@ from kejiquan_site.render.figures import figure
 from kejiquan_site.render.manifest import git_commit, render_build_manifest, render_datapackage
 from kejiquan_site.render.pages import THEME, PageRenderer, make_environment, plain_text
 from kejiquan_site.render.pictures import ChartPictures, KaleidoPainter, Request, chart_pictures
-from kejiquan_site.render.shareimage import KeyNumber, render_share_image
+from kejiquan_site.render.shareimage import KeyNumber, find_cjk_font, render_share_image
 from kejiquan_site.render.wechat import render_wechat
 from kejiquan_site.reuse.files import folder_signature
 from kejiquan_site.reuse.layer import Reuse
@@ -67,7 +67,8 @@ PARALLEL_FROM = 100  # content files; below that a child process costs more than
 
 
 def build_site(project: Project, *, strict: bool = False, reuse: Reuse | None = None, precompress: bool = False,
-               processes: int = 1, painter: KaleidoPainter | None = None, cache: Path | None = None) -> Site:
+               processes: int = 1, painter: KaleidoPainter | None = None, cache: Path | None = None,
+               cache_read_only: bool = False) -> Site:
     """Every output file in memory; raises BuildFailed with all problems of the content.
 
     `strict` makes warnings errors. `reuse` (the preview's) reuses the files parsed and the
@@ -78,6 +79,7 @@ def build_site(project: Project, *, strict: bool = False, reuse: Reuse | None = 
     `painter` draws the charts' static pictures (pictures.py); without one (the preview, most
     tests) pages draw their charts with plotly.js only. `cache` (the command line's CACHE_ROOT)
     keeps compiled templates and share images between runs; the output is the same without it.
+    `cache_read_only` (`kejiquan check`) uses what the cache holds and writes nothing to it.
     """
     memo = reuse.memo if reuse is not None else NO_MEMO
     if reuse is not None or count_content_files(project) < PARALLEL_FROM:
@@ -89,14 +91,15 @@ def build_site(project: Project, *, strict: bool = False, reuse: Reuse | None = 
     files.update({image.output: image.content for image in story.images.values()})
     notes: list[str] = []
     templates_key = folder_signature(project.templates)
-    env = memo.get("jinja", templates_key, lambda: make_environment(project, cache), this_process_only=True)
+    env = memo.get("jinja", templates_key, lambda: make_environment(project, cache, cache_read_only),
+                   this_process_only=True)
     editions = {language: edition(story, language, memo) for language in story.config.editions}
     history = memo.get("history", (story.record, tuple(story.facts.values())),
                        lambda: fact_histories(story.facts, story.record))
     renderers = []
     for language in story.config.editions:
         share_images, renderer = _edition_renderer(story, editions, language, project, assets, env, notes,
-                                                   memo, templates_key, history, cache)
+                                                   memo, templates_key, history, cache, cache_read_only)
         files.update(share_images)
         renderers.append(renderer)
     if painter is not None:
@@ -151,7 +154,7 @@ def _computed_numbers(story: Story) -> dict[str, frozenset[str]]:
     for page in story.pages:
         for ref in page.references:
             if ref.kind == "directive" and ref.id in computed:
-                for path in (page.output_path, urls.wechat_path(page.name, page.language)):  # and its 公众号 edition
+                for path in urls.page_files(page.name, page.language):  # and its 公众号 edition
                     allowed[path] = allowed.get(path, frozenset()) | computed[ref.id]
     return allowed
 
@@ -184,8 +187,7 @@ def _producers(path: str, story: Story, project: Project) -> list[Producer]:
     """The files that made the output file `path` (a page, its 公众号 edition or an embed): the
     page, the charts on it, the templates."""
     found: list[Producer] = []
-    page = next((page for page in story.pages
-                 if path in (page.output_path, urls.wechat_path(page.name, page.language))), None)
+    page = next((page for page in story.pages if path in urls.page_files(page.name, page.language)), None)
     charts = [story.charts[chart_id] for chart_id in page.chart_ids if chart_id in story.charts] if page else \
         [chart for chart in story.charts.values()
          if path in (urls.embed_path(chart.id, language) for language in story.config.editions)]
@@ -200,11 +202,11 @@ def _producers(path: str, story: Story, project: Project) -> list[Producer]:
 
 def _edition_renderer(story: Story, editions: dict[str, Story], language: str, project: Project, assets: Assets,
                       env, notes: list[str], memo: Memo, templates_key: Any, history: History,
-                      cache: Path | None) -> tuple[dict[str, bytes], PageRenderer]:
+                      cache: Path | None, cache_read_only: bool) -> tuple[dict[str, bytes], PageRenderer]:
     """The share images of one edition, and the renderer of its pages, embeds and chart CSVs."""
     local = editions[language]
     other = editions.get("zh" if language == "en" else "en")
-    files, share_paths = _share_images(local, notes, memo, cache)
+    files, share_paths = _share_images(local, notes, memo, cache, cache_read_only)
     other_labels = memo.get(("other-labels", language), other.facts if other else None,
                             lambda: {key: fact.label for key, fact in (other.facts if other else {}).items()})
     renderer = PageRenderer(local, project, assets, language=language, share_images=share_paths,
@@ -289,7 +291,7 @@ def _wechat_pages(renderer: PageRenderer, files: dict[str, bytes], pages: list[P
     credit = " · ".join(part for part in (config.title, config.publisher, config.copyright) if part)
     for page in renderer.story.pages if pages is None else pages:
         rendered = files.get(page.output_path)
-        if not page.chart_ids or rendered is None:
+        if not page.chart_ids or rendered is None or not urls.has_wechat_edition(page.name):
             continue
         pictures = {chart_id: urls.absolute(config.base_url, renderer.pictures[chart_id].png)
                     for chart_id in page.chart_ids if chart_id in renderer.pictures}
@@ -325,7 +327,7 @@ def _discovery_files(story: Story) -> dict[str, bytes]:
     listed = [page.url for page in story.pages if page.name != "404"]
     listed += [urls.embed_url(chart_id, language) for language in story.config.editions for chart_id in story.charts]
     return {urls.SITEMAP: render_sitemap(story.config, listed), urls.ROBOTS: render_robots(story.config),
-            urls.HEADERS: render_headers_file()}
+            urls.HEADERS: render_headers_file(story.config)}
 
 
 def _update_feeds(story: Story, editions: dict[str, Story]) -> dict[str, bytes]:
@@ -350,11 +352,16 @@ def _key_numbers(items: Sequence[DirectiveItem], story: Story) -> list[KeyNumber
     return numbers
 
 
-def _share_images(story: Story, notes: list[str], memo: Memo, cache: Path | None
+def _share_images(story: Story, notes: list[str], memo: Memo, cache: Path | None, cache_read_only: bool
                   ) -> tuple[dict[str, bytes], dict[str, str]]:
     """Share images of one edition: ({file: png}, {page output path: file}). Pages with key-number
     cards get their own (title and numbers); every other page shares the home page's, so the cost
-    does not grow with the number of pages. Nothing, and a note, when no CJK font is installed."""
+    does not grow with the number of pages. Nothing, and a note, when no CJK font is installed;
+    the font found is among what an image is reused for, so installing one draws them."""
+    font = find_cjk_font()
+    if font is None:
+        notes.append("no CJK font found (install fonts-noto-cjk): pages have no share image")
+        return {}, {}
     images: dict[str, bytes] = {}
     paths: dict[str, str] = {}
     home = next((page for page in story.pages if page.name == "index"), None)
@@ -362,11 +369,8 @@ def _share_images(story: Story, notes: list[str], memo: Memo, cache: Path | None
         if page is None:
             continue
         title, numbers = plain_text(page.title, story.facts), _key_numbers(page.first_cards, story)
-        png = memo.get(("share-image", page.output_path), (story.config.title, title, numbers),
-                       lambda: render_share_image(story.config.title, title, numbers, cache))
-        if png is None:
-            notes.append("no CJK font found (install fonts-noto-cjk): pages have no share image")
-            return {}, {}
+        png = memo.get(("share-image", page.output_path), (story.config.title, title, numbers, font),
+                       lambda: render_share_image(story.config.title, title, numbers, font, cache, cache_read_only))
         name = urls.share_image_path(page.name, page.language, png)
         images[name] = png
         paths[page.output_path] = name
