@@ -9,6 +9,9 @@ from pathlib import Path
 
 from helpers import REPO, edit_file
 from kejiquan_site.build.site import build_site
+from kejiquan_site.cli import main
+from kejiquan_site.model.story import Project
+from kejiquan_site.render import shareimage
 from kejiquan_site.render.shareimage import CACHE_FOLDER as SHARE
 from kejiquan_site.render.shareimage import is_whole_png
 from kejiquan_site.render.templatecache import CACHE_FOLDER as JINJA
@@ -78,3 +81,45 @@ def test_build_caches_whole_png_refuses_cut_and_altered_files(make_project, tmp_
     altered = bytearray(png)
     altered[len(png) // 2] ^= 1
     assert not any(is_whole_png(data) for data in (png[:-1], bytes(altered), png + b"x", b"", png[8:]))
+
+
+def _build_args(project: Project) -> list[str]:
+    return ["--project", str(project.root), "--templates", str(project.templates)]
+
+
+def test_build_caches_draw_share_images_once_a_cjk_font_is_installed(make_project, tmp_path, monkeypatch, capsys):
+    """A build without a CJK font has no share images; the next `make site` after installing
+    fonts-noto-cjk draws them, though its build cache kept the pages of the build before."""
+    project = make_project()
+    installed = shareimage.FONT_CANDIDATES
+    monkeypatch.setattr(shareimage, "FONT_CANDIDATES", ())
+    monkeypatch.setattr(shareimage, "FONTCONFIG", str(tmp_path / "no-fc-match"))
+    assert main(["build", *_build_args(project)]) == 0
+    assert "no CJK font found" in capsys.readouterr().out
+    assert list((tmp_path / "_site/assets").glob("share-*.png")) == []
+    monkeypatch.setattr(shareimage, "FONT_CANDIDATES", installed)  # fonts-noto-cjk installed
+    assert main(["build", *_build_args(project)]) == 0
+    assert "no CJK font" not in capsys.readouterr().out
+    drawn = {f"assets/{path.name}" for path in (tmp_path / "_site/assets").glob("share-*.png")}
+    assert drawn == {path for path in build_site(project).files if path.startswith("assets/share-")} != set()
+    assert "assets/share-" in (tmp_path / "_site/index.html").read_text(encoding="utf-8")
+
+
+def _tree(root: Path) -> dict[str, tuple[int, int, int]]:
+    """{path: (mode, size, mtime in ns)} of everything below `root`, folders and hidden files too."""
+    return {path.relative_to(root).as_posix(): (path.lstat().st_mode, path.lstat().st_size, path.lstat().st_mtime_ns)
+            for path in sorted(root.rglob("*"))}
+
+
+def test_build_caches_check_writes_nothing_into_the_project(make_project, tmp_path):
+    """`kejiquan check` compiles templates and draws share images without keeping them, and uses
+    the caches a build left without writing to them."""
+    project = make_project()
+    untouched = _tree(tmp_path)
+    assert main(["check", "--strict", *_build_args(project)]) == 0
+    assert _tree(tmp_path) == untouched  # no .cache/: no compiled templates, no share images
+    assert main(["build", "--strict", *_build_args(project)]) == 0
+    warm = _tree(tmp_path)
+    assert any(name.startswith(f".cache/kejiquan/{SHARE}/") for name in warm)
+    assert main(["check", "--strict", *_build_args(project)]) == 0
+    assert _tree(tmp_path) == warm

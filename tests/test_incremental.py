@@ -7,14 +7,13 @@ import contextlib
 import fcntl
 import io
 import os
-import shutil
 import time
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 
-from helpers import REPO
+from helpers import copy_real_site
 from kejiquan_site.build.site import Site, build_site
 from kejiquan_site.cli import main
 from kejiquan_site.diagnostics import BuildFailed
@@ -60,14 +59,6 @@ EDITS = [
 ]
 
 
-def _copy_real_site(tmp_path: Path) -> Project:
-    for folder in ("content", "templates"):
-        shutil.copytree(REPO / folder, tmp_path / folder)
-    if (REPO / "node_modules").is_dir():
-        (tmp_path / "node_modules").symlink_to(REPO / "node_modules")
-    return Project(tmp_path, tmp_path / "content", tmp_path / "templates")
-
-
 def _apply(root: Path, relative: str | tuple[str, ...], old: str | None, new: str | None) -> None:
     if isinstance(relative, tuple):
         for one in relative:
@@ -96,7 +87,7 @@ def _assert_same_files(reused: Site, cold: Site, what: str) -> None:
 
 
 def test_memo_rebuild_matches_a_cold_build_after_every_kind_of_edit(tmp_path):
-    project = _copy_real_site(tmp_path)
+    project = copy_real_site(tmp_path)
     reuse = Reuse()
     _build(project, reuse)
     reuse.finish(succeeded=True)
@@ -115,7 +106,7 @@ def _clock_at(monkeypatch, now: int) -> None:
 
 
 def test_memo_rebuild_renders_only_the_files_that_show_the_edited_fact(tmp_path, monkeypatch):
-    project = _copy_real_site(tmp_path)
+    project = copy_real_site(tmp_path)
     _clock_at(monkeypatch, time.time_ns() + 3_600 * 10**9)  # every file long saved
     reuse = Reuse()
     before = _build(project, reuse)
@@ -135,7 +126,7 @@ def test_memo_rebuild_renders_only_the_files_that_show_the_edited_fact(tmp_path,
 
 
 def test_memo_rebuild_after_a_failed_build_matches_a_cold_build(tmp_path):
-    project = _copy_real_site(tmp_path)
+    project = copy_real_site(tmp_path)
     reuse = Reuse()
     _build(project, reuse)
     reuse.finish(succeeded=True)
@@ -156,7 +147,7 @@ def test_memo_sees_same_size_saves_that_file_times_cannot_tell_apart(tmp_path, m
     inode, size and times alike. Here every save of rd.yaml is given the same times, and the
     memo's clock stands at that moment, as when saves and builds all fall within one step
     (however long the builds take on a busy machine)."""
-    project = _copy_real_site(tmp_path)
+    project = copy_real_site(tmp_path)
     facts = tmp_path / "content/facts/rd.yaml"
     real_lstat, saved_at = os.lstat, time.time_ns()
 
@@ -188,7 +179,7 @@ def _diagnostics(project: Project, reuse: Reuse | None = None) -> list[str]:
 
 
 def test_memo_sees_a_template_link_pointed_elsewhere(tmp_path):
-    project = _copy_real_site(tmp_path)
+    project = copy_real_site(tmp_path)
     templates = tmp_path / "templates"
     page = (templates / "page.html").read_text(encoding="utf-8")
     for name in ("first", "second"):
@@ -209,7 +200,7 @@ def test_memo_sees_a_template_link_pointed_elsewhere(tmp_path):
 
 
 def test_memo_sees_a_content_folder_moved_out_and_linked_back(tmp_path):
-    project = _copy_real_site(tmp_path)
+    project = copy_real_site(tmp_path)
     reuse = Reuse()
     _build(project, reuse)
     reuse.finish(succeeded=True)
@@ -223,7 +214,7 @@ def test_memo_sees_a_content_folder_moved_out_and_linked_back(tmp_path):
 
 
 def test_memo_sees_the_content_folder_replaced_by_a_link(tmp_path):
-    project = _copy_real_site(tmp_path)
+    project = copy_real_site(tmp_path)
     reuse = Reuse()
     _build(project, reuse)
     reuse.finish(succeeded=True)
@@ -234,7 +225,7 @@ def test_memo_sees_the_content_folder_replaced_by_a_link(tmp_path):
 
 
 def test_memo_sees_an_edit_to_the_archived_source(tmp_path):
-    project = _copy_real_site(tmp_path)
+    project = copy_real_site(tmp_path)
     reuse = Reuse()
     _build(project, reuse)
     reuse.finish(succeeded=True)
@@ -250,7 +241,7 @@ def test_memo_sees_an_edit_to_the_archived_source(tmp_path):
 def test_memo_sees_a_page_image_added_and_changed(tmp_path):
     from PIL import Image as Picture
 
-    project = _copy_real_site(tmp_path)
+    project = copy_real_site(tmp_path)
     reuse = Reuse()
     _build(project, reuse)
     reuse.finish(succeeded=True)
@@ -293,7 +284,7 @@ def _assert_written_as_cold(project: Project, what: str) -> None:
 
 
 def test_cached_cli_build_matches_a_cold_build_after_every_kind_of_edit(tmp_path, monkeypatch):
-    project = _copy_real_site(tmp_path)
+    project = copy_real_site(tmp_path)
     assert _cli_build(project, monkeypatch)[0] == 0
     assert (tmp_path / CACHE_FOLDER / CACHE_FILE).is_file()
     for what, relative, old, new in EDITS:
@@ -305,7 +296,7 @@ def test_cached_cli_build_matches_a_cold_build_after_every_kind_of_edit(tmp_path
 
 
 def test_cached_cli_build_renders_and_writes_only_what_the_edited_fact_touches(tmp_path, monkeypatch):
-    project = _copy_real_site(tmp_path)
+    project = copy_real_site(tmp_path)
     assert _cli_build(project, monkeypatch)[0] == 0
     output = tmp_path / "_site"
     before = {path: path.stat().st_ino for path in output.rglob("*") if path.is_file()}
@@ -320,7 +311,7 @@ def test_cached_cli_build_renders_and_writes_only_what_the_edited_fact_touches(t
 
 
 def test_cached_cli_build_after_a_failed_build_matches_a_cold_build(tmp_path, monkeypatch):
-    project = _copy_real_site(tmp_path)
+    project = copy_real_site(tmp_path)
     assert _cli_build(project, monkeypatch)[0] == 0
     _apply(tmp_path, "content/facts/rd.yaml", "unit: percent", "unit: percnt")
     assert _cli_build(project, monkeypatch)[0] == 1
@@ -331,7 +322,7 @@ def test_cached_cli_build_after_a_failed_build_matches_a_cold_build(tmp_path, mo
 
 
 def test_cached_cli_build_ignores_a_cache_from_another_version_with_one_note(tmp_path, monkeypatch):
-    project = _copy_real_site(tmp_path)
+    project = copy_real_site(tmp_path)
     assert _cli_build(project, monkeypatch)[0] == 0
     monkeypatch.setattr(disk_module, "__version__", "0.0.1-other")
     _apply(tmp_path, ("content/facts/rd.yaml", ARCHIVE), "3.5", "3.6")
@@ -345,7 +336,7 @@ def test_cached_cli_build_ignores_a_cache_from_another_version_with_one_note(tmp
 
 @pytest.mark.parametrize("damage", ["truncated", "garbage", "unreadable"])
 def test_cached_cli_build_ignores_a_damaged_cache_with_one_note(tmp_path, monkeypatch, damage):
-    project = _copy_real_site(tmp_path)
+    project = copy_real_site(tmp_path)
     assert _cli_build(project, monkeypatch)[0] == 0
     cache = tmp_path / CACHE_FOLDER / CACHE_FILE
     if damage == "truncated":
@@ -363,7 +354,7 @@ def test_cached_cli_build_ignores_a_damaged_cache_with_one_note(tmp_path, monkey
 
 
 def test_cached_cli_build_rewrites_an_output_folder_changed_by_hand(tmp_path, monkeypatch):
-    project = _copy_real_site(tmp_path)
+    project = copy_real_site(tmp_path)
     assert _cli_build(project, monkeypatch)[0] == 0
     (tmp_path / "_site/about/index.html").write_text("edited by hand", encoding="utf-8")
     (tmp_path / "_site/index.html").unlink()
@@ -372,7 +363,7 @@ def test_cached_cli_build_rewrites_an_output_folder_changed_by_hand(tmp_path, mo
 
 
 def test_no_cache_builds_from_scratch_and_removes_the_cache(tmp_path, monkeypatch):
-    project = _copy_real_site(tmp_path)
+    project = copy_real_site(tmp_path)
     assert _cli_build(project, monkeypatch)[0] == 0
     cache = tmp_path / CACHE_FOLDER / CACHE_FILE
     assert cache.is_file()
@@ -383,7 +374,7 @@ def test_no_cache_builds_from_scratch_and_removes_the_cache(tmp_path, monkeypatc
 
 
 def test_cached_cli_build_leaves_the_cache_to_one_build_at_a_time(tmp_path, monkeypatch):
-    project = _copy_real_site(tmp_path)
+    project = copy_real_site(tmp_path)
     assert _cli_build(project, monkeypatch)[0] == 0
     folder = tmp_path / CACHE_FOLDER
     with open(folder / LOCK_FILE, "a+b") as held:  # another build holds the cache

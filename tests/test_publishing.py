@@ -3,6 +3,7 @@ real corrections address or none, and a dated, signed story."""
 
 from __future__ import annotations
 
+import fnmatch
 import json
 import re
 
@@ -45,6 +46,21 @@ def test_publishing_base_url_option_overrides_site_yaml_everywhere(tmp_path, mak
     assert f"<loc>{staging}</loc>" in (site / "sitemap.xml").read_text()
     assert f'&lt;iframe src="{staging}embed/rd_bars/"' in home
     assert "/demo/" not in home.replace('href="../', "")
+
+
+@pytest.mark.parametrize("base_url, root", [("https://example.org/demo/", "/demo/"), ("https://example.org/", "/")])
+def test_publishing_headers_file_names_the_site_under_the_base_url_path(tmp_path, make_project, base_url, root):
+    """Hosts match `_headers` against the path from the host's root: under a sub-path of the base
+    URL, the policy covers the site's pages and the year of caching its hashed assets."""
+    make_project()
+    assert main(_args("build", tmp_path, "--strict", "--base-url", base_url)) == 0
+    site = tmp_path / "_site"
+    headers = (site / "_headers").read_text(encoding="utf-8")
+    patterns = [line for line in headers.splitlines() if line and not line[0].isspace()]
+    assert patterns == [f"{root}*", f"{root}assets/*"]
+    assert "Cache-Control: public, max-age=31536000, immutable" in headers.split(patterns[1], 1)[1]
+    css = re.search(r'href="(assets/site\.[0-9a-f]+\.css)"', (site / "index.html").read_text(encoding="utf-8"))
+    assert css is not None and fnmatch.fnmatchcase(root + css.group(1), patterns[1])  # where readers fetch it
 
 
 @pytest.mark.parametrize("value, message", [

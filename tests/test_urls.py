@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from helpers import REPO
-from kejiquan_site.build.site import Site
+from kejiquan_site.build.site import Site, build_site
 from kejiquan_site.model import urls
 
 PACKAGE = REPO / "src" / "kejiquan_site"
@@ -25,6 +25,9 @@ def test_urls_pages_in_each_edition(language, prefix):
                                                                                      prefix + "data/")
     assert urls.wechat_path("layout", language) == prefix + "layout/wechat/index.html"
     assert urls.wechat_path("index", language) == prefix + "wechat/index.html"
+    assert urls.has_wechat_edition("layout") and not urls.has_wechat_edition("404")
+    with pytest.raises(ValueError, match="the 404 page has no 公众号 edition"):
+        urls.wechat_path("404", language)
 
 
 @pytest.mark.parametrize("language, prefix", [("zh", ""), ("en", "en/")])
@@ -45,7 +48,9 @@ def test_urls_site_wide_files_are_shared_by_the_editions():
     assert (urls.SITEMAP, urls.ROBOTS, urls.HEADERS, urls.STAMP) == ("sitemap.xml", "robots.txt", "_headers",
                                                                      ".kejiquan-site")
     assert urls.gzip_path("data/facts.csv") == "data/facts.csv.gz"
-    assert urls.assets_pattern() == "/assets/*"
+    assert (urls.site_pattern("/"), urls.assets_pattern("/")) == ("/*", "/assets/*")
+    assert (urls.site_pattern("/jingjinji/"), urls.assets_pattern("/jingjinji/")) == ("/jingjinji/*",
+                                                                                    "/jingjinji/assets/*")
 
 
 def test_urls_hashed_names_change_with_the_content():
@@ -89,7 +94,8 @@ def test_urls_the_real_site_writes_exactly_the_paths_urls_decides(real_site: Sit
     (assets by their hash), and every path it names for them is written."""
     story = real_site.story
     expected = {urls.page_path(page.name, page.language) for page in story.pages}
-    expected |= {urls.wechat_path(page.name, page.language) for page in story.pages if page.chart_ids}
+    expected |= {urls.wechat_path(page.name, page.language) for page in story.pages
+                 if page.chart_ids and urls.has_wechat_edition(page.name)}
     for language in story.config.editions:
         expected |= {urls.embed_path(chart_id, language) for chart_id in story.charts}
         expected |= {urls.chart_csv(chart_id, language) for chart_id in story.charts}
@@ -104,6 +110,17 @@ def test_urls_the_real_site_writes_exactly_the_paths_urls_decides(real_site: Sit
     page_folders = {folder for folder in top if {path for path in written if path.startswith(f"{folder}/")}
                     == {f"{folder}/index.html"}}
     assert top - {page.name for page in story.pages} - page_folders <= urls.TOP_LEVEL
+
+
+def test_urls_a_404_page_with_a_chart_gets_no_wechat_edition(make_project):
+    """The not-found page is served at any missing address and is no article to post: it shows
+    its chart on the web, and the build writes no 公众号 page for it (once '404.htmlwechat/')."""
+    chart = "\n\n```{chart} rd_bars\n```\n"
+    project = make_project({"pages/404.md": "---\ntitle: 找不到这个页面\ndescription: 页面不存在。\n---\n\n页面不存在。" + chart})
+    files = build_site(project).files
+    assert 'id="chart-rd_bars"' in files["404.html"].decode("utf-8")
+    assert sorted(path for path in files if "wechat" in path or path.startswith("404")) == [
+        "404.html", "wechat/index.html"]
 
 
 # Output names and folders as the engine writes them: only model/urls.py may spell them. Strings

@@ -246,7 +246,8 @@ def _build(project: Project, output: Path | None, args: argparse.Namespace, fini
             site, changes = _build_cached(project, output, args)
             finished["written"] = True
         elif args.command != "publish":
-            site = build_site(project, strict=args.strict, processes=_usable_cores(), cache=root / CACHE_ROOT)
+            site = build_site(project, strict=args.strict, processes=_usable_cores(), cache=root / CACHE_ROOT,
+                              cache_read_only=True)  # a check uses the caches a build left, writes nothing
         if args.command == "publish":
             assert output is not None  # publish writes the site: main() chose the folder
             site, recorded = _publish(project, output, args.date)

@@ -38,7 +38,7 @@ from kejiquan_site.render.figures import figure
 from kejiquan_site.render.manifest import git_commit, render_build_manifest, render_datapackage
 from kejiquan_site.render.pages import THEME, PageRenderer, make_environment, plain_text
 from kejiquan_site.render.pictures import ChartPictures, KaleidoPainter, Request, chart_pictures
-from kejiquan_site.render.shareimage import KeyNumber, render_share_image
+from kejiquan_site.render.shareimage import KeyNumber, find_cjk_font, render_share_image
 from kejiquan_site.render.wechat import render_wechat
 from kejiquan_site.reuse.files import folder_signature
 from kejiquan_site.reuse.layer import Reuse
@@ -81,7 +81,8 @@ CHART_CSV = Operation("chart's data table as CSV")  # by (language, chart id)
 
 
 def build_site(project: Project, *, strict: bool = False, reuse: Reuse | None = None, precompress: bool = False,
-               processes: int = 1, painter: KaleidoPainter | None = None, cache: Path | None = None) -> Site:
+               processes: int = 1, painter: KaleidoPainter | None = None, cache: Path | None = None,
+               cache_read_only: bool = False) -> Site:
     """Every output file in memory; raises BuildFailed with all problems of the content.
 
     `strict` makes warnings errors. `reuse` (the preview's) reuses the files parsed and the
@@ -92,15 +93,16 @@ def build_site(project: Project, *, strict: bool = False, reuse: Reuse | None = 
     `painter` draws the charts' static pictures (pictures.py); without one (the preview, most
     tests) pages draw their charts with plotly.js only. `cache` (the command line's CACHE_ROOT)
     keeps compiled templates and share images between runs; the output is the same without it.
+    `cache_read_only` (`kejiquan check`) uses what the cache holds and writes nothing to it.
     """
     if reuse is not None or count_content_files(project) < PARALLEL_FROM:
         processes = 1
     with reusing(reuse.memo if reuse is not None else NO_MEMO):
-        return _build(project, strict, reuse, precompress, processes, painter, cache)
+        return _build(project, strict, reuse, precompress, processes, painter, cache, cache_read_only)
 
 
 def _build(project: Project, strict: bool, reuse: Reuse | None, precompress: bool, processes: int,
-           painter: KaleidoPainter | None, cache: Path | None) -> Site:
+           painter: KaleidoPainter | None, cache: Path | None, cache_read_only: bool) -> Site:
     md = done(MARKDOWN(None, (), make_markdown))
     story = load_story(project, md, strict, reuse, processes)
     assets = collect_assets(project.root, project.templates)
@@ -108,14 +110,14 @@ def _build(project: Project, strict: bool, reuse: Reuse | None, precompress: boo
     files.update({image.output: image.content for image in story.images.values()})
     notes: list[str] = []
     templates_key = folder_signature(project.templates)
-    env = done(JINJA(None, templates_key, lambda: make_environment(project, cache)))
+    env = done(JINJA(None, templates_key, lambda: make_environment(project, cache, cache_read_only)))
     editions = {language: edition(story, language) for language in story.config.editions}
     history = done(HISTORY(None, (story.record, tuple(story.facts.values())),
                            lambda: fact_histories(story.facts, story.record)))
     renderers = []
     for language in story.config.editions:
         share_images, renderer = _edition_renderer(story, editions, language, project, assets, env, notes,
-                                                   templates_key, history, cache)
+                                                   templates_key, history, cache, cache_read_only)
         files.update(share_images)
         renderers.append(renderer)
     if painter is not None:
@@ -170,7 +172,7 @@ def _computed_numbers(story: Story) -> dict[str, frozenset[str]]:
     for page in story.pages:
         for ref in page.references:
             if ref.kind == "directive" and ref.id in computed:
-                for path in (page.output_path, urls.wechat_path(page.name, page.language)):  # and its 公众号 edition
+                for path in urls.page_files(page.name, page.language):  # and its 公众号 edition
                     allowed[path] = allowed.get(path, frozenset()) | computed[ref.id]
     return allowed
 
@@ -203,8 +205,7 @@ def _producers(path: str, story: Story, project: Project) -> list[Producer]:
     """The files that made the output file `path` (a page, its 公众号 edition or an embed): the
     page, the charts on it, the templates."""
     found: list[Producer] = []
-    page = next((page for page in story.pages
-                 if path in (page.output_path, urls.wechat_path(page.name, page.language))), None)
+    page = next((page for page in story.pages if path in urls.page_files(page.name, page.language)), None)
     charts = [story.charts[chart_id] for chart_id in page.chart_ids if chart_id in story.charts] if page else \
         [chart for chart in story.charts.values()
          if path in (urls.embed_path(chart.id, language) for language in story.config.editions)]
@@ -219,11 +220,11 @@ def _producers(path: str, story: Story, project: Project) -> list[Producer]:
 
 def _edition_renderer(story: Story, editions: dict[str, Story], language: str, project: Project, assets: Assets,
                       env, notes: list[str], templates_key: Any, history: History,
-                      cache: Path | None) -> tuple[dict[str, bytes], PageRenderer]:
+                      cache: Path | None, cache_read_only: bool) -> tuple[dict[str, bytes], PageRenderer]:
     """The share images of one edition, and the renderer of its pages, embeds and chart CSVs."""
     local = editions[language]
     other = editions.get("zh" if language == "en" else "en")
-    files, share_paths = _share_images(local, notes, cache)
+    files, share_paths = _share_images(local, notes, cache, cache_read_only)
     other_labels = done(OTHER_LABELS(language, other.facts if other else {},
                                      lambda: {key: fact.label for key, fact in (other.facts if other else {}).items()}))
     renderer = PageRenderer(local, project, assets, language=language, share_images=share_paths,
@@ -308,7 +309,7 @@ def _wechat_pages(renderer: PageRenderer, files: dict[str, bytes], pages: list[P
     credit = " · ".join(part for part in (config.title, config.publisher, config.copyright) if part)
     for page in renderer.story.pages if pages is None else pages:
         rendered = files.get(page.output_path)
-        if not page.chart_ids or rendered is None:
+        if not page.chart_ids or rendered is None or not urls.has_wechat_edition(page.name):
             continue
         pictures = {chart_id: urls.absolute(config.base_url, renderer.pictures[chart_id].png)
                     for chart_id in page.chart_ids if chart_id in renderer.pictures}
@@ -344,7 +345,7 @@ def _discovery_files(story: Story) -> dict[str, bytes]:
     listed = [page.url for page in story.pages if page.name != "404"]
     listed += [urls.embed_url(chart_id, language) for language in story.config.editions for chart_id in story.charts]
     return {urls.SITEMAP: render_sitemap(story.config, listed), urls.ROBOTS: render_robots(story.config),
-            urls.HEADERS: render_headers_file()}
+            urls.HEADERS: render_headers_file(story.config)}
 
 
 def _update_feeds(story: Story, editions: dict[str, Story]) -> dict[str, bytes]:
@@ -369,11 +370,16 @@ def _key_numbers(items: Sequence[DirectiveItem], story: Story) -> list[KeyNumber
     return numbers
 
 
-def _share_images(story: Story, notes: list[str], cache: Path | None
+def _share_images(story: Story, notes: list[str], cache: Path | None, cache_read_only: bool
                   ) -> tuple[dict[str, bytes], dict[str, str]]:
     """Share images of one edition: ({file: png}, {page output path: file}). Pages with key-number
     cards get their own (title and numbers); every other page shares the home page's, so the cost
-    does not grow with the number of pages. Nothing, and a note, when no CJK font is installed."""
+    does not grow with the number of pages. Nothing, and a note, when no CJK font is installed;
+    the font found is among what an image is reused for, so installing one draws them."""
+    font = find_cjk_font()
+    if font is None:
+        notes.append("no CJK font found (install fonts-noto-cjk): pages have no share image")
+        return {}, {}
     images: dict[str, bytes] = {}
     paths: dict[str, str] = {}
     home = next((page for page in story.pages if page.name == "index"), None)
@@ -381,11 +387,9 @@ def _share_images(story: Story, notes: list[str], cache: Path | None
         if page is None:
             continue
         title, numbers = plain_text(page.title, story.facts), _key_numbers(page.first_cards, story)
-        png = done(SHARE_IMAGE(page.output_path, (story.config.title, title, numbers),
-                              lambda: render_share_image(story.config.title, title, numbers, cache)))
-        if png is None:
-            notes.append("no CJK font found (install fonts-noto-cjk): pages have no share image")
-            return {}, {}
+        png = done(SHARE_IMAGE(page.output_path, (story.config.title, title, numbers, font),
+                               lambda: render_share_image(story.config.title, title, numbers, font, cache,
+                                                          cache_read_only)))
         name = urls.share_image_path(page.name, page.language, png)
         images[name] = png
         paths[page.output_path] = name

@@ -54,9 +54,24 @@ def page_path(name: str, language: str = MAIN_LANGUAGE) -> str:
     return file_for_url(page_url(name, language))
 
 
+def has_wechat_edition(name: str) -> bool:
+    """Whether a page (with a chart) gets a 公众号 edition: every page but the 404 page, which has
+    no folder to hold one, is served at whatever address was missing, and is no article to post
+    (Hugo, likewise, renders its 404 page in HTML only)."""
+    return name != "404"
+
+
 def wechat_path(name: str, language: str = MAIN_LANGUAGE) -> str:
     """The 公众号 edition of a page: `wechat/` inside the page's folder."""
+    if not has_wechat_edition(name):
+        raise ValueError(f"the {name} page has no 公众号 edition")
     return f"{page_url(name, language)}{WECHAT}/{INDEX}"
+
+
+def page_files(name: str, language: str = MAIN_LANGUAGE) -> tuple[str, ...]:
+    """The files a page can make: its own and, when it has one, its 公众号 edition's."""
+    own = page_path(name, language)
+    return (own, wechat_path(name, language)) if has_wechat_edition(name) else (own,)
 
 
 def embed_url(chart_id: str, language: str = MAIN_LANGUAGE) -> str:
@@ -133,9 +148,15 @@ def gzip_path(path: str) -> str:
     return path + GZIP_SUFFIX
 
 
-def assets_pattern() -> str:
-    """The assets folder as the `_headers` file names it (from the host's root)."""
-    return f"/{ASSETS}/*"
+def site_pattern(base_path: str) -> str:
+    """Every file of the site as a host's `_headers` file names it: from the host's root, under
+    the path of the base URL ('/jingjinji/*' for https://kejiquan.cn/jingjinji/)."""
+    return f"{base_path}*"
+
+
+def assets_pattern(base_path: str) -> str:
+    """The assets folder as the `_headers` file names it: '/jingjinji/assets/*'."""
+    return f"{base_path}{ASSETS}/*"
 
 
 def file_for_url(url: str) -> str:

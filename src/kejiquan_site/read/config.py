@@ -72,7 +72,8 @@ class SiteConfig:
 
     @property
     def base_path(self) -> str:
-        """The path part of the base URL, e.g. '/kejiquan/' (used only by the 404 page)."""
+        """The path part of the base URL, e.g. '/kejiquan/': where the site starts on its host (the
+        404 page's links, the paths of `_headers`)."""
         rest = self.base_url.split("://", 1)[-1]
         return "/" + rest.split("/", 1)[1] if "://" in self.base_url else self.base_url
 

@@ -79,12 +79,14 @@ def render_robots(config: SiteConfig) -> bytes:
     return f"User-agent: *\nAllow: /\nSitemap: {urls.absolute(config.base_url, urls.SITEMAP)}\n".encode()
 
 
-def render_headers_file() -> bytes:
+def render_headers_file(config: SiteConfig) -> bytes:
     """Netlify/Cloudflare-Pages style `_headers`: the same policy as the pages' meta tag, plus
-    long caching for content-hashed assets."""
-    return (f"/*\n  Content-Security-Policy: {CONTENT_SECURITY_POLICY}\n  X-Content-Type-Options: nosniff\n"
-            "  Referrer-Policy: strict-origin-when-cross-origin\n"
-            f"{urls.assets_pattern()}\n  Cache-Control: public, max-age=31536000, immutable\n").encode()
+    long caching for content-hashed assets. Hosts match its paths from their root, so they
+    start with the base URL's path ('/jingjinji/assets/*')."""
+    base_path = config.base_path
+    return (f"{urls.site_pattern(base_path)}\n  Content-Security-Policy: {CONTENT_SECURITY_POLICY}\n"
+            "  X-Content-Type-Options: nosniff\n  Referrer-Policy: strict-origin-when-cross-origin\n"
+            f"{urls.assets_pattern(base_path)}\n  Cache-Control: public, max-age=31536000, immutable\n").encode()
 
 
 def gzip_siblings(files: dict[str, bytes]) -> dict[str, bytes]:

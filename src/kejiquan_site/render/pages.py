@@ -97,10 +97,11 @@ def edition_context(language: str) -> dict[str, Any]:
             "qualifier_words": QUALIFIER_WORDS_EN if language == "en" else QUALIFIER_WORDS}
 
 
-def make_environment(project: Project, cache: Path | None = None) -> jinja2.Environment:
+def make_environment(project: Project, cache: Path | None = None, cache_read_only: bool = False
+                     ) -> jinja2.Environment:
     """Templates from the project first, then the engine's default components (theme/). One
     environment serves every edition, so each template is compiled once per build; with a
-    `cache` folder, once until it changes (templatecache.py)."""
+    `cache` folder, once until it changes (templatecache.py; only read when `cache_read_only`)."""
     env = jinja2.Environment(
         loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(project.templates), jinja2.FileSystemLoader(str(THEME))]),
         undefined=jinja2.StrictUndefined,
@@ -115,7 +116,7 @@ def make_environment(project: Project, cache: Path | None = None) -> jinja2.Envi
     env.filters["sentence_case"] = lambda text: text[:1].upper() + text[1:]
     env.globals["content_security_policy"] = Markup(CONTENT_SECURITY_POLICY)  # no quotes to escape
     if cache is not None:
-        env.bytecode_cache = bytecode_cache(cache, env)
+        env.bytecode_cache = bytecode_cache(cache, env, cache_read_only)
     return env
 
 

@@ -1,10 +1,12 @@
 """The 1200x630 share image for link previews, drawn at build time from the site title, the page
 title and the page's key numbers (its first {cards}), with a CJK font found on the machine.
 
-Without a CJK font there is no image (a note says so) rather than an image of empty boxes.
-Given a cache folder, images are kept there by a hash of what draws them (texts, font, Pillow),
-so an unchanged page costs no drawing and no Pillow import; an entry that is not a whole PNG is
-drawn again.
+Without a CJK font there is no image (the build notes so) rather than an image of empty boxes;
+the font found (file, size and time) is part of what an image is kept by, here and in the build's
+reuse, so installing or changing fonts draws the images again. Given a cache folder, images are
+kept there by a hash of what draws them (texts, font, Pillow), so an unchanged page costs no
+drawing and no Pillow import; an entry that is not a whole PNG is drawn again. A `read_only`
+cache is used but never written (`kejiquan check`).
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ FONT_CANDIDATES = (
     "C:/Windows/Fonts/msyh.ttc",
 )
 INK, MUTED, ACCENT, PAPER, WASH = "#1a1a1a", "#5b6270", "#1f4e9c", "#ffffff", "#f4f6fa"
+FONTCONFIG = "fc-match"  # asked for a CJK font when none is at a known place
 CACHE_FOLDER = "share"  # inside the build's cache folder
 DRAWING_VERSION = "1"  # bump when the drawing below changes
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -43,17 +46,42 @@ class KeyNumber:
     label: str
 
 
-@lru_cache(maxsize=1)
-def find_cjk_font() -> str | None:
-    """A font file with Chinese glyphs: known places first, then fontconfig."""
+@dataclass(frozen=True)
+class Font:
+    """A font file as found: its size and modification time tell a changed file from the one
+    an image was drawn with."""
+
+    path: str
+    size: int
+    modified: int  # st_mtime_ns
+
+
+def find_cjk_font() -> Font | None:
+    """A font file with Chinese glyphs: known places first (looked at on every build, so a font
+    installed while the preview runs is found), then fontconfig (asked once per process)."""
     for candidate in FONT_CANDIDATES:
         if Path(candidate).is_file():
-            return candidate
-    if shutil.which("fc-match"):
-        result = subprocess.run(["fc-match", "-f", "%{file}", ":lang=zh-cn"], capture_output=True, text=True,
-                                check=False)
-        if result.returncode == 0 and result.stdout.lower().endswith((".ttc", ".ttf", ".otf")):
-            return result.stdout
+            return _font(candidate)
+    found = _fontconfig_cjk_font(FONTCONFIG)
+    return _font(found) if found else None
+
+
+def _font(path: str) -> Font | None:
+    try:
+        stat = os.stat(path)
+    except OSError:  # gone since it was found
+        return None
+    return Font(path, stat.st_size, stat.st_mtime_ns)
+
+
+@lru_cache(maxsize=4)
+def _fontconfig_cjk_font(command: str) -> str | None:
+    """The font file fontconfig's `command` (fc-match) names for Chinese, if any."""
+    if not shutil.which(command):
+        return None
+    result = subprocess.run([command, "-f", "%{file}", ":lang=zh-cn"], capture_output=True, text=True, check=False)
+    if result.returncode == 0 and result.stdout.lower().endswith((".ttc", ".ttf", ".otf")):
+        return result.stdout
     return None
 
 
@@ -80,31 +108,29 @@ def _font_loader(font_path: str):
     return lru_cache(maxsize=32)(lambda size: ImageFont.truetype(font_path, size))
 
 
-def render_share_image(site_title: str, title: str, numbers: list[KeyNumber], cache: Path | None = None
-                       ) -> bytes | None:
-    """PNG bytes, or None when no CJK font is installed; kept in `cache` when one is given."""
-    font_path = find_cjk_font()
-    if font_path is None:
-        return None
+def render_share_image(site_title: str, title: str, numbers: list[KeyNumber], font: Font,
+                       cache: Path | None = None, read_only: bool = False) -> bytes:
+    """PNG bytes drawn with `font` (find_cjk_font); kept in `cache` when one is given and it is
+    not `read_only`."""
     if cache is None:
-        return _draw(font_path, site_title, title, numbers)
-    path = cache / CACHE_FOLDER / f"{_key(font_path, site_title, title, numbers)}.png"
+        return _draw(font.path, site_title, title, numbers)
+    path = cache / CACHE_FOLDER / f"{_key(font, site_title, title, numbers)}.png"
     try:
         kept = path.read_bytes()
     except OSError:  # not there yet, or unreadable: drawn again
         kept = b""
     if is_whole_png(kept):
         return kept
-    png = _draw(font_path, site_title, title, numbers)
-    _keep(path, png)
+    png = _draw(font.path, site_title, title, numbers)
+    if not read_only:
+        _keep(path, png)
     return png
 
 
-def _key(font_path: str, site_title: str, title: str, numbers: list[KeyNumber]) -> str:
+def _key(font: Font, site_title: str, title: str, numbers: list[KeyNumber]) -> str:
     """A hash of everything that decides the image's bytes: the texts, the font file, the
     Pillow that draws it, and the way it is drawn."""
-    font = os.stat(font_path)
-    text = json.dumps([DRAWING_VERSION, _pillow_version(), font_path, font.st_size, font.st_mtime_ns,
+    text = json.dumps([DRAWING_VERSION, _pillow_version(), font.path, font.size, font.modified,
                        site_title, title, [astuple(number) for number in numbers]], ensure_ascii=False)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 

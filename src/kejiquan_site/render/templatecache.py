@@ -3,7 +3,8 @@ subfolder per engine, Jinja and Python version and per set of compile-time setti
 tests, syntax), so no compiled template outlives what it was compiled for.
 
 An entry is trusted only whole (a digest of its bytes is checked before Jinja reads it); a cache
-that cannot be read or written is skipped and the template compiled as without one.
+that cannot be read or written is skipped and the template compiled as without one. A read-only
+cache (`kejiquan check`) is used but never written.
 """
 
 from __future__ import annotations
@@ -25,7 +26,11 @@ DIGEST_SIZE = 32
 
 class CheckedBytecodeCache(jinja2.FileSystemBytecodeCache):
     """Jinja's file-system cache, each entry prefixed with a BLAKE2 digest of its bytes and
-    written whole or not at all."""
+    written whole or not at all (or never, when `read_only`)."""
+
+    def __init__(self, directory: str, read_only: bool = False) -> None:
+        super().__init__(directory)
+        self.read_only = read_only
 
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         try:
@@ -41,6 +46,8 @@ class CheckedBytecodeCache(jinja2.FileSystemBytecodeCache):
             bucket.reset()
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if self.read_only:
+            return
         body = bucket.bytecode_to_string()
         path = Path(self._get_cache_filename(bucket))
         temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
@@ -53,9 +60,9 @@ class CheckedBytecodeCache(jinja2.FileSystemBytecodeCache):
                 temporary.unlink(missing_ok=True)
 
 
-def bytecode_cache(cache: Path, env: jinja2.Environment) -> CheckedBytecodeCache:
+def bytecode_cache(cache: Path, env: jinja2.Environment, read_only: bool = False) -> CheckedBytecodeCache:
     """The bytecode cache for templates compiled by `env`, below the build's cache folder."""
-    return CheckedBytecodeCache(str(cache / CACHE_FOLDER / _compiled_for(env)))
+    return CheckedBytecodeCache(str(cache / CACHE_FOLDER / _compiled_for(env)), read_only)
 
 
 def _compiled_for(env: jinja2.Environment) -> str:
