@@ -105,6 +105,24 @@ def test_build_caches_draw_share_images_once_a_cjk_font_is_installed(make_projec
     assert "assets/share-" in (tmp_path / "_site/index.html").read_text(encoding="utf-8")
 
 
+def _fake_fc_list(folder: Path, listed: str) -> str:
+    """A stand-in for fontconfig's fc-list that lists `listed` whatever it is asked."""
+    script = folder / "fc-list"
+    script.write_text(f"#!/bin/sh\ncat <<'EOF'\n{listed}EOF\n", encoding="utf-8")
+    script.chmod(0o755)
+    return str(script)
+
+
+def test_build_caches_share_image_font_is_one_fontconfig_says_covers_chinese(tmp_path):
+    """fc-match names a Latin font when no font covers Chinese (the image would show boxes);
+    the fonts fc-list gives for zh-cn are used, a regular sans first, and none means none."""
+    listed = ("/fonts/NotoSerifCJK-Bold.ttc: \n/fonts/NotoSansCJK-Bold.ttc: \n/fonts/NotoSansCJK-Regular.ttc: \n"
+              "/fonts/fonts.dir: \n")
+    assert shareimage._fontconfig_cjk_font(_fake_fc_list(tmp_path, listed)) == "/fonts/NotoSansCJK-Regular.ttc"
+    (tmp_path / "none").mkdir()
+    assert shareimage._fontconfig_cjk_font(_fake_fc_list(tmp_path / "none", "")) is None
+
+
 def _tree(root: Path) -> dict[str, tuple[int, int, int]]:
     """{path: (mode, size, mtime in ns)} of everything below `root`, folders and hidden files too."""
     return {path.relative_to(root).as_posix(): (path.lstat().st_mode, path.lstat().st_size, path.lstat().st_mtime_ns)

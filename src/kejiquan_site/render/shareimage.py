@@ -34,7 +34,7 @@ FONT_CANDIDATES = (
     "C:/Windows/Fonts/msyh.ttc",
 )
 INK, MUTED, ACCENT, PAPER, WASH = "#1a1a1a", "#5b6270", "#1f4e9c", "#ffffff", "#f4f6fa"
-FONTCONFIG = "fc-match"  # asked for a CJK font when none is at a known place
+FONTCONFIG = "fc-list"  # asked for the fonts that cover Chinese when none is at a known place
 CACHE_FOLDER = "share"  # inside the build's cache folder
 DRAWING_VERSION = "1"  # bump when the drawing below changes
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -76,13 +76,15 @@ def _font(path: str) -> Font | None:
 
 @lru_cache(maxsize=4)
 def _fontconfig_cjk_font(command: str) -> str | None:
-    """The font file fontconfig's `command` (fc-match) names for Chinese, if any."""
+    """A font file that fontconfig's `command` (fc-list) says covers Chinese, a regular sans
+    first; None when there is none. (fc-match would name its best match even without any
+    Chinese font, and the image would show empty boxes.)"""
     if not shutil.which(command):
         return None
-    result = subprocess.run([command, "-f", "%{file}", ":lang=zh-cn"], capture_output=True, text=True, check=False)
-    if result.returncode == 0 and result.stdout.lower().endswith((".ttc", ".ttf", ".otf")):
-        return result.stdout
-    return None
+    result = subprocess.run([command, ":lang=zh-cn", "file"], capture_output=True, text=True, check=False)
+    files = [line.strip().removesuffix(":") for line in result.stdout.splitlines()] if result.returncode == 0 else []
+    fonts = [path for path in files if path.lower().endswith((".ttc", ".ttf", ".otf"))]
+    return min(fonts, key=lambda path: ("Sans" not in path, "Regular" not in path, path), default=None)
 
 
 def _wrap(draw, text: str, font, width: int, max_lines: int) -> list[str]:
