@@ -27,9 +27,10 @@ serve: setup
 test: setup
 	$(PY) -m pytest
 
-# Everything but the tests that drive headless Chromium (marked `browser`).
+# Everything but the tests that drive headless Chromium (marked `browser`), on every core
+# (pytest-xdist; worksteal: an idle worker takes queued tests from a busy one).
 test-fast: setup
-	$(PY) -m pytest -m "not browser"
+	$(PY) -m pytest -m "not browser" -n auto --dist worksteal
 
 # Style and bugs (ruff), types (mypy, 0 errors), the direction of imports between stages (lint-imports).
 lint: setup

@@ -93,7 +93,8 @@ def preview(make_project, tmp_path, monkeypatch):
         return made
 
     monkeypatch.setattr(watchfiles.main, "RustNotify", notify)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    # shutdown() waits for the loop to look at its flag: every 10 ms rather than the default 0.5 s
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True).start()
     threading.Thread(target=watch_and_rebuild, args=(project, output, state, stop, logs.append), daemon=True).start()
     assert watching.wait(timeout=60), "the watcher did not start"
     yield {"url": f"http://127.0.0.1:{server.server_address[1]}/", "project": project, "output": output,

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 
@@ -22,12 +23,22 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 
 
 
+@pytest.fixture(scope="module")
+def published_once(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real story, published on 2026-11-30 (its record is in content/published.yaml), once
+    for the module: building and writing it is most of what a test here would cost."""
+    root = tmp_path_factory.mktemp("published")
+    copy_real_site(root)
+    assert main(["publish", "--project", str(root), "--date", "2026-11-30", "-o", str(root / "_site")]) == 0
+    return root
+
+
 @pytest.fixture
-def published(tmp_path: Path) -> Project:
-    """The real story, published on 2026-11-30 (its record is in content/published.yaml)."""
-    project = copy_real_site(tmp_path)
-    assert main(["publish", "--project", str(tmp_path), "--date", "2026-11-30", "-o", str(tmp_path / "_site")]) == 0
-    return project
+def published(published_once: Path, tmp_path: Path) -> Project:
+    """A copy of the published story (content, templates, the site written and the caches) for a
+    test to change."""
+    shutil.copytree(published_once, tmp_path, symlinks=True, dirs_exist_ok=True)
+    return Project(tmp_path, tmp_path / "content", tmp_path / "templates")
 
 
 def _failure(project: Project) -> list[str]:
