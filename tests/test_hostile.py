@@ -766,6 +766,45 @@ def test_hostile_interrupted_builds_say_one_line_and_leave_nothing_behind(signal
     assert 130 in outcomes
 
 
+INTERRUPTED_IN_A_CALLBACK = """
+import sys
+from kejiquan_site.__main__ import start
+from kejiquan_site.build import output
+
+checked = output.check_output_folder
+
+
+class Interrupted:
+    def __del__(self):
+        raise KeyboardInterrupt  # as Ctrl-C does when it comes while Python runs a __del__
+
+
+def check_output_folder(*arguments):
+    Interrupted()
+    return checked(*arguments)
+
+
+output.check_output_folder = check_output_folder
+sys.argv[1:] = ["build", "--project", sys.argv[1], "--templates", sys.argv[2]]
+start()
+"""
+
+
+def test_hostile_interrupt_inside_a_callback_still_ends_the_build(built, tmp_path):
+    """Python cannot raise an interrupt inside a __del__ or a weak reference's callback (importlib
+    runs one after many imports): it printed a traceback there and the build went on."""
+    import subprocess
+    import sys
+
+    project, _build = built
+    before = _snapshot(tmp_path / "_site")
+    _apply(project.content, {"pages/about.md": FRONT + "新的一页。\n"})
+    ended = subprocess.run([sys.executable, "-c", INTERRUPTED_IN_A_CALLBACK, str(tmp_path),
+                            str(tmp_path / "templates")], capture_output=True, text=True, timeout=60)
+    assert (ended.returncode, ended.stderr) == (130, "interrupted: nothing was written, the previous site is unchanged\n")
+    assert _snapshot(tmp_path / "_site") == before
+
+
 def test_hostile_published_files_are_readable_whatever_the_umask(built, tmp_path):
     _project, build = built
     (tmp_path / "_site").chmod(0o2775)

@@ -152,6 +152,22 @@ def _terminated(signum, frame) -> None:
     raise KeyboardInterrupt  # SIGTERM ends a build the way Ctrl-C does: cleaned up, one line
 
 
+def _interrupt_again(unraisable) -> None:
+    """sys.unraisablehook: an interrupt that comes while Python runs a weak reference's callback or
+    a __del__ (importlib runs one at the end of many imports) cannot be raised there; Python would
+    print it with a traceback and the build would go on. It is sent again to the main thread a
+    moment later, out of the callback, where it ends the build as usual; while the site is being
+    swapped in, signals are held and it waits for the swap to finish."""
+    if not issubclass(unraisable.exc_type, KeyboardInterrupt):
+        sys.__unraisablehook__(unraisable)
+        return
+    import threading
+
+    resend = threading.Timer(0.001, signal.pthread_kill, (threading.main_thread().ident, signal.SIGTERM))
+    resend.daemon = True
+    resend.start()
+
+
 def _painter(project: Project) -> KaleidoPainter:
     """The charts' static pictures, cached in the project's .cache/ (see pictures.py)."""
     from kejiquan_site.render.pictures import CACHE_FOLDER, KaleidoPainter
@@ -163,12 +179,14 @@ def main(argv: list[str] | None = None) -> int:
     """Run one command; Ctrl-C and SIGTERM at any moment end it with one line (exit 130), the
     previous site whole and no staging folder left behind."""
     previous_handler = signal.signal(signal.SIGTERM, _terminated)
+    previous_hook, sys.unraisablehook = sys.unraisablehook, _interrupt_again
     try:
         return _interruptible(argv)
     finally:
         held = {signal.SIGINT, signal.SIGTERM}
         mask = signal.pthread_sigmask(signal.SIG_BLOCK, held)
         signal.signal(signal.SIGTERM, previous_handler)
+        sys.unraisablehook = previous_hook
         signal.pthread_sigmask(signal.SIG_SETMASK, mask)
 
 
@@ -358,6 +376,7 @@ def run() -> None:
     """The `kejiquan` program. A signal that comes as the command ends is not taken any more
     (the interpreter's own clean-up would print a traceback for it)."""
     signal.signal(signal.SIGTERM, _terminated)
+    sys.unraisablehook = _interrupt_again
     try:
         code = _interruptible(None)
     except KeyboardInterrupt:  # between the command's last step and here: its work is done
