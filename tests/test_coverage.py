@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import shutil
 import textwrap
-from pathlib import Path
 
 import pytest
 import yaml
 
-from helpers import MINIMAL, REPO, write_files
+from helpers import MINIMAL, REPO, copy_real_site, write_files
 from kejiquan_site.build.site import load_story
 from kejiquan_site.check.numbers import chinese_value, find_numbers, normalise, normalise_with_map
 from kejiquan_site.cli import main
@@ -77,14 +76,8 @@ def test_coverage_positions_map_back_through_full_width_characters_spaces_and_li
     assert {normalised.text[position] for position in normalised.breaks} <= {"强", "第", "共"}
 
 
-def _real_copy(tmp_path: Path) -> Path:
-    for folder in ("content", "templates"):
-        shutil.copytree(REPO / folder, tmp_path / folder)
-    return tmp_path
-
-
 def test_coverage_a_new_figure_in_the_archive_fails_a_strict_build_at_its_line(tmp_path, capsys):
-    root = _real_copy(tmp_path)
+    root = copy_real_site(tmp_path).root
     archive = root / "content/sources/xjb_kuowei.txt"
     archive.write_text(archive.read_text(encoding="utf-8") + "\n此外,北京还新建了12个概念验证中心。\n", encoding="utf-8")
     assert main(["build", "--strict", "--project", str(root), "--output", str(tmp_path / "out")]) == 1
