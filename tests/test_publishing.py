@@ -63,6 +63,23 @@ def test_publishing_headers_file_names_the_site_under_the_base_url_path(tmp_path
     assert css is not None and fnmatch.fnmatchcase(root + css.group(1), patterns[1])  # where readers fetch it
 
 
+@pytest.mark.parametrize("written", ["--base-url", "site.yaml"])
+def test_publishing_chinese_base_url_is_published_as_browsers_send_it(tmp_path, make_project, written):
+    """A Chinese host or path in the base URL: the sitemap needs it escaped, and hosts match
+    `_headers` against the escaped path browsers send."""
+    chinese, sent = "https://例子.cn/京津冀/", "https://xn--fsqu00a.cn/%E4%BA%AC%E6%B4%A5%E5%86%80/"
+    if written == "site.yaml":
+        make_project({"site.yaml": MINIMAL["site.yaml"].replace("https://example.org/demo/", chinese)})
+        assert main(_args("build", tmp_path, "--strict")) == 0
+    else:
+        make_project()
+        assert main(_args("build", tmp_path, "--strict", "--base-url", chinese)) == 0
+    site = tmp_path / "_site"
+    assert f"<loc>{sent}</loc>" in (site / "sitemap.xml").read_text(encoding="utf-8")
+    assert f'<link rel="canonical" href="{sent}">' in (site / "index.html").read_text(encoding="utf-8")
+    assert (site / "_headers").read_text(encoding="utf-8").startswith("/%E4%BA%AC%E6%B4%A5%E5%86%80/*\n")
+
+
 @pytest.mark.parametrize("value, message", [
     ("/x/", "--base-url: '/x/' is not an http:// or https:// address"),
     ("https://example.org/x", "--base-url: 'https://example.org/x' does not end in '/'"),

@@ -3,10 +3,12 @@ checks a site must pass to be published (an absolute base URL, a real correction
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import re
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote, urlsplit, urlunsplit
 
 from kejiquan_site.diagnostics import Diagnostic, Location
 from kejiquan_site.read.fields import FieldSpec, check_fields, describe, not_optional_text, not_text, not_text_list
@@ -88,7 +90,7 @@ def parse_config(doc: YamlDoc) -> tuple[SiteConfig | None, list[Diagnostic]]:
     english = tuple((key, str(value).strip()) for key, value in (data.get("english") or {}).items() if value)
     locations = tuple((key, Location(doc.path, *doc.value_at(key))) for key in ("base_url", "contact") if key in data)
     config = SiteConfig(data["title"].strip(), data["description"].strip(), data["language"].strip(),
-                        data["base_url"], data["publisher"].strip(), (data.get("contact") or "").strip(),
+                        sent_address(data["base_url"]), data["publisher"].strip(), (data.get("contact") or "").strip(),
                         (data.get("copyright") or "").strip(), english, data.get("data_license", ""), locations,
                         tuple(word.strip() for word in data.get("keep_together", [])))
     return config, _check_contact(config, "contact" in data)
@@ -130,7 +132,23 @@ def base_url_problem(value: str) -> str:
 def with_base_url(config: SiteConfig, base_url: str) -> SiteConfig:
     """The configuration with `base_url` given on the command line (`--base-url`) instead."""
     locations = tuple((key, where) for key, where in config.locations if key != "base_url")
-    return dataclasses.replace(config, base_url=base_url, locations=locations)
+    return dataclasses.replace(config, base_url=sent_address(base_url), locations=locations)
+
+
+# What a path may hold unescaped (RFC 3986 pchar and '/'); '%' keeps an address already escaped.
+_PATH_SAFE = "/%:@!$&'()*+,;=-._~"
+
+
+def sent_address(base_url: str) -> str:
+    """The base URL as browsers send it, which sitemaps, `_headers` and share cards need: a
+    Chinese host name in IDNA ('例子.cn' -> 'xn--fsqu00a.cn'), a Chinese or spaced path
+    percent-encoded ('/京津冀/' -> '/%E4%BA%AC%E6%B4%A5%E5%86%80/'). An ASCII address is unchanged."""
+    parts = urlsplit(base_url)
+    host = parts.netloc
+    if not host.isascii():
+        with contextlib.suppress(UnicodeError):  # not a host name IDNA can write: kept as written
+            host = host.encode("idna").decode("ascii")
+    return urlunsplit(parts._replace(netloc=host, path=quote(parts.path, safe=_PATH_SAFE)))
 
 
 def check_publishing(config: SiteConfig) -> list[Diagnostic]:
