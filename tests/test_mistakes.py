@@ -191,6 +191,15 @@ MISTAKES: dict[str, Mistake] = {
          "content/facts/rd.yaml:28:12: error: unknown fact 'rd.jjj_2014' in the formula",
          "content/pages/index.md:9:15: error: unknown fact 'rd.jjj_2014'",
          "content/pages/en/index.md:9:15: error: unknown fact 'rd.jjj_2014'"), absent=("rd.change'",)),
+    # 8. the published address, written the way it is said
+    "base_url without its last slash": Mistake(
+        {"site.yaml": ("base_url: https://example.org/demo/", "base_url: https://example.org/京津冀")},
+        ("content/site.yaml:4:11: error: 'base_url' must be",
+         "got 'https://example.org/京津冀', which does not end in '/': write https://example.org/京津冀/")),
+    "base_url without https://": Mistake(
+        {"site.yaml": ("base_url: https://example.org/demo/", "base_url: example.org/demo")},
+        ("content/site.yaml:4:11: error: 'base_url' must be",
+         "got 'example.org/demo', which has no https:// in front: write https://example.org/demo/")),
 }
 
 

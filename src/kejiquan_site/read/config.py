@@ -16,9 +16,15 @@ from kejiquan_site.read.yamlread import YamlDoc
 
 
 def _not_base_url(value: Any) -> str:
-    if not isinstance(value, str) or not value.startswith(("https://", "http://", "/")) or not value.endswith("/"):
+    if not isinstance(value, str) or not value.strip():
         return f"got {describe(value)}"
-    return ""
+    addressed = value.startswith(("https://", "http://", "/"))
+    if addressed and value.endswith("/"):
+        return ""
+    written = value if addressed else "https://" + value.lstrip(":/")
+    written = written if written.endswith("/") else written + "/"
+    why = "does not end in '/'" if addressed else "has no https:// in front"
+    return f"got '{value}', which {why}: write {written}"
 
 
 SITE_FIELDS = {
