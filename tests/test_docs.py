@@ -1,6 +1,6 @@
 """The editors' guide (docs/editors-guide.md) documents the content model: these tests fail when a
 field, unit, qualifier, directive, role or command is missing from it. The README stays a short
-front page whose links lead somewhere."""
+front page whose links lead somewhere; publishing.md's nginx block sends the build's policy."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from kejiquan_site.read.config import SITE_FIELDS
 from kejiquan_site.read.facts import FACT_FIELDS, SOURCE_FIELDS
 from kejiquan_site.read.pages import PAGE_FIELDS
 from kejiquan_site.read.setasides import SET_ASIDE_FIELDS
+from kejiquan_site.render.discovery import CONTENT_SECURITY_POLICY
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
 GUIDE = (REPO / "docs" / "editors-guide.md").read_text(encoding="utf-8")
@@ -113,3 +114,10 @@ def test_docs_relative_links_lead_to_files_and_headings(name):
 def _anchor(heading: str) -> str:
     """GitHub's anchor of a heading: lower case, punctuation dropped, spaces to hyphens."""
     return re.sub(r"[^\w\- ]", "", heading.lower()).replace(" ", "-")
+
+
+def test_docs_nginx_block_sends_the_builds_policy_and_headers():
+    """Also checked with nginx running (test_nginx.py); this one holds where nginx is missing."""
+    [block] = re.findall(r"^```nginx\n(.*?)^```", DOCS["docs/publishing.md"], re.S | re.M)
+    assert f'add_header Content-Security-Policy "{CONTENT_SECURITY_POLICY}" always;' in block
+    assert "add_header X-Content-Type-Options nosniff always;" in block
