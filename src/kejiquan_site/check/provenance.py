@@ -181,7 +181,9 @@ def check_evidence_in_sources(facts: list[Fact], archives: dict[str, Archive]) -
     """An error for each fact whose evidence is not in the archived text of its source."""
     return [Diagnostic(_evidence_location(fact), f"the evidence of '{fact.id}' does not occur in the archived text "
                        f"of source '{fact.source}' ({archives[fact.source][0]})",
-                       "a fragment copied exactly from the source (punctuation width and spaces do not matter)")
+                       "a fragment copied exactly from the source (punctuation width and spaces do not matter); "
+                       "a figure from a newer article needs that article as a source of its own: its text in "
+                       "content/sources/NAME.txt, an entry in content/sources.yaml and 'source: NAME' in the fact")
             for fact in _unquoted(facts, archives)]
 
 
