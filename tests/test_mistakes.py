@@ -200,6 +200,17 @@ MISTAKES: dict[str, Mistake] = {
         {"site.yaml": ("base_url: https://example.org/demo/", "base_url: example.org/demo")},
         ("content/site.yaml:4:11: error: 'base_url' must be",
          "got 'example.org/demo', which has no https:// in front: write https://example.org/demo/")),
+    # 10. a changed figure, root cause first
+    "a published figure changed with evidence the archived source does not hold": Mistake(
+        {"published.yaml": "published: '2026-11-30'\nfacts:\n  rd.beijing:\n  - date: '2026-11-30'\n    value: 6\n"
+                           "    qualifier: at_least\n    source: demo\n",
+         "facts/rd.yaml": ("value: 6\n  unit: percent\n  qualifier: at_least\n  source: demo\n  evidence: 研发投入强度保持在6%以上",
+                           "value: 6.2\n  unit: percent\n  qualifier: at_least\n  source: demo\n"
+                           "  evidence: 研发投入强度保持在6.2%以上")},
+        ("content/facts/rd.yaml:8:13: error: the evidence of 'rd.beijing' does not occur in the archived text of "
+         "source 'demo' (content/sources/demo.txt)",
+         "a figure from a newer article needs that article as a source of its own"),
+        absent=("changed since it was published", "neither a fact nor set aside"), errors=1),
 }
 
 

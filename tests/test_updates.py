@@ -4,6 +4,7 @@ history in the downloads), in both editions."""
 
 from __future__ import annotations
 
+import datetime
 import json
 import re
 import shutil
@@ -21,6 +22,9 @@ from kejiquan_site.model.story import Project
 ATOM = "{http://www.w3.org/2005/Atom}"
 
 
+def _today() -> str:
+    """The date the messages suggest: today's, so an editor who copies it never dates a change ahead."""
+    return datetime.date.today().isoformat()
 
 
 @pytest.fixture(scope="module")
@@ -67,7 +71,7 @@ def test_updates_silent_change_is_refused_at_the_value(published):
         "      value: 4.3\n"
         "             ^\n"
         "  expected: an entry in content/updates.yaml such as\n"
-        "    - date: \"2027-03-02\"\n"
+        f"    - date: \"{_today()}\"\n"
         "      kind: update          # or correction\n"
         "      facts: [rd.jjj_2024]\n"
         "      note: 新数据\n"
@@ -204,7 +208,7 @@ def test_updates_published_fact_deleted_or_renamed_is_refused_at_its_record(publ
         "      ^\n"
         "  expected: the fact back in content/facts/ (under its old id, if it was renamed), or an entry in "
         "content/updates.yaml saying it was withdrawn, such as\n"
-        '    - date: "2027-03-02"\n'
+        f'    - date: "{_today()}"\n'
         "      kind: correction      # or update\n"
         f"      facts: [{GOAL}]\n"
         "      note: 原文并无此说法\n"
@@ -257,7 +261,7 @@ def test_updates_entry_before_anything_was_published(tmp_path):
 def test_updates_broken_record_is_located(published):
     (published.content / "published.yaml").write_text("published: yesterday\nfacts: {}\n", encoding="utf-8")
     assert _failure(published)[0].startswith(
-        "content/published.yaml:1:12: error: 'published' must be a date written as \"2027-03-02\", "
+        f"content/published.yaml:1:12: error: 'published' must be a date written as \"{_today()}\", "
         "got the text 'yesterday'")
 
 
@@ -274,7 +278,7 @@ def test_updates_publish_date_must_be_a_date(published, capsys):
     with pytest.raises(SystemExit) as exited:
         main(["publish", "--project", str(published.root), "--date", "3 March"])
     assert exited.value.code == 2
-    assert "'3 March' is not a date written as 2027-03-02" in capsys.readouterr().err
+    assert f"'3 March' is not a date written as {_today()}" in capsys.readouterr().err
 
 
 def test_updates_numbers_link_to_their_row_in_the_data_table(real_site):

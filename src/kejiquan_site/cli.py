@@ -71,7 +71,7 @@ def _publish_date(text: str) -> str:
             return datetime.date.fromisoformat(text).isoformat()
     except ValueError:
         pass
-    raise argparse.ArgumentTypeError(f"'{text}' is not a date written as 2027-03-02")
+    raise argparse.ArgumentTypeError(f"'{text}' is not a date written as {datetime.date.today().isoformat()}")
 
 
 def _publish(project: Project, output: Path, date: str | None) -> tuple[Site, str]:

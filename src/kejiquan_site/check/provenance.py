@@ -13,6 +13,7 @@ import unicodedata
 from kejiquan_site.check.numbers import numeral_value
 from kejiquan_site.diagnostics import Diagnostic, Location
 from kejiquan_site.model.formatting import NUMBER_UNITS, format_number
+from kejiquan_site.model.story import Archive
 from kejiquan_site.read.facts import Fact, Source
 
 _CHINESE_DIGITS = "零一二三四五六七八九十"
@@ -163,23 +164,27 @@ def check_values_in_evidence(facts: list[Fact]) -> list[Diagnostic]:
     return problems
 
 
-def check_evidence_in_sources(facts: list[Fact], source_texts: dict[str, tuple[str, str]]) -> list[Diagnostic]:
-    """An error for each fact whose evidence is not in the archived text of its source.
+def _unquoted(facts: list[Fact], archives: dict[str, Archive]) -> list[Fact]:
+    """The stated facts whose evidence does not occur in the archived text of their source."""
+    normalised = {source_id: normalise(text) for source_id, (_, text) in archives.items()}
+    return [fact for fact in facts if not fact.derived and fact.source in normalised
+            and normalise(fact.evidence) not in normalised[fact.source]]
 
-    `source_texts` maps a source id to (the path shown in messages, the archived text).
-    """
-    problems: list[Diagnostic] = []
-    normalised = {source_id: normalise(text) for source_id, (_, text) in source_texts.items()}
-    for fact in facts:
-        if fact.derived or fact.source not in normalised:
-            continue
-        if normalise(fact.evidence) not in normalised[fact.source]:
-            shown = source_texts[fact.source][0]
-            problems.append(Diagnostic(_evidence_location(fact), f"the evidence of '{fact.id}' does not occur in "
-                                       f"the archived text of source '{fact.source}' ({shown})",
-                                       "a fragment copied exactly from the source (punctuation width and spaces "
-                                       "do not matter)"))
-    return problems
+
+def unquoted_facts(facts: list[Fact], archives: dict[str, Archive]) -> set[str]:
+    """The ids of stated facts whose evidence is not in their source's archived text: like a
+    disputed fact, the root cause of any change or uncovered number it would seem to make."""
+    return {fact.id for fact in _unquoted(facts, archives)}
+
+
+def check_evidence_in_sources(facts: list[Fact], archives: dict[str, Archive]) -> list[Diagnostic]:
+    """An error for each fact whose evidence is not in the archived text of its source."""
+    return [Diagnostic(_evidence_location(fact), f"the evidence of '{fact.id}' does not occur in the archived text "
+                       f"of source '{fact.source}' ({archives[fact.source][0]})",
+                       "a fragment copied exactly from the source (punctuation width and spaces do not matter); "
+                       "a figure from a newer article needs that article as a source of its own: its text in "
+                       "content/sources/NAME.txt, an entry in content/sources.yaml and 'source: NAME' in the fact")
+            for fact in _unquoted(facts, archives)]
 
 
 def check_unarchived_sources(sources: dict[str, Source], facts: dict[str, Fact]) -> list[Diagnostic]:

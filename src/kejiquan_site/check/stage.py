@@ -18,6 +18,7 @@ from kejiquan_site.check.provenance import (
     check_unarchived_sources,
     check_values_in_evidence,
     disputed_facts,
+    unquoted_facts,
 )
 from kejiquan_site.check.references import check_pages
 from kejiquan_site.check.translations import check_translations, check_twin_numbers, check_twins
@@ -31,8 +32,8 @@ from kejiquan_site.read.story import Reading
 from kejiquan_site.read.textfiles import check_file, read_text
 from kejiquan_site.reuse.memo import Operation, Work, done
 
-FILE_CHECKS = FileChecks(facts=check_values_in_evidence, disputed=disputed_facts, chart=check_chart_numbers,
-                         page=check_page_numbers)
+FILE_CHECKS = FileChecks(facts=check_values_in_evidence, disputed=disputed_facts, unquoted=unquoted_facts,
+                         chart=check_chart_numbers, page=check_page_numbers)
 
 Problems = list[Diagnostic]
 

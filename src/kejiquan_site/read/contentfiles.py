@@ -38,11 +38,14 @@ PAGE_NAME = re.compile(r"[a-z0-9][a-z0-9-]*")
 @dataclass(frozen=True)
 class FileChecks:
     """The checks of one file's own content, run as the file is read so that their problems come
-    with it (and are reused with it while the file is unchanged). The check stage supplies them
-    (check/stage.py): reading does not know what is checked."""
+    with it (and are reused with it while the file is unchanged), and which facts their archived
+    sources do not bear out. The check stage supplies them (check/stage.py): reading does not know
+    what is checked."""
 
     facts: Callable[[list[Fact]], list[Diagnostic]]  # the facts of one file
     disputed: Callable[[list[Fact]], set[str]]  # of those, the ids whose own evidence disputes them
+    # of all facts, once every file is read, the ids whose evidence is not in their source's archived text
+    unquoted: Callable[[list[Fact], dict[str, Archive]], set[str]]
     chart: Callable[[Chart], list[Diagnostic]]
     page: Callable[[Page], list[Diagnostic]]
 

@@ -6,6 +6,7 @@ the earlier values it had and when. Only `kejiquan publish` writes it (`next_rec
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import functools
 import hashlib
 import json
@@ -25,7 +26,6 @@ from kejiquan_site.read.yamlread import YamlDoc
 from kejiquan_site.reuse.memo import Operation, chunks, done
 
 RECORD_FILE = "published.yaml"
-DATE_EXPECTED = 'a date written as "2027-03-02"'
 COMPARED = ("value", "qualifier", "period", "source")  # a change in any of these must be logged
 
 
@@ -66,20 +66,34 @@ class Record:
         return versions[-1] if versions else None
 
 
+def today() -> str:
+    """Today's date as the record and the log write dates: the date messages suggest (as `hugo new`
+    dates a new page), so an editor who copies it never dates a change in the future."""
+    return datetime.date.today().isoformat()
+
+
+def date_expected() -> str:
+    return f'a date written as "{today()}"'
+
+
 def not_date(value: Any) -> str:
     """'' for a date written as 2027-03-02, else what was given instead."""
     ok = isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value)
     return "" if ok else f"got {describe(value)}"
 
 
-VERSION_FIELDS = {
-    "date": FieldSpec(not_date, DATE_EXPECTED, required=True),
-    "value": FieldSpec(lambda v: "" if v is not None else "got nothing", "the published value", required=True),
-    "qualifier": FieldSpec(lambda v: "" if isinstance(v, str) else f"got {describe(v)}", "a qualifier"),
-    "period": FieldSpec(lambda v: "" if isinstance(v, str) else f"got {describe(v)}", "a quoted period"),
-    "source": FieldSpec(lambda v: "" if isinstance(v, str) else f"got {describe(v)}", "a source id"),
-    "value_en": FieldSpec(lambda v: "" if isinstance(v, (str, list)) else f"got {describe(v)}", "the English text"),
-}
+def _version_fields() -> dict[str, FieldSpec]:
+    """What a version of a fact in the record may hold."""
+    return {
+        "date": FieldSpec(not_date, date_expected(), required=True),
+        "value": FieldSpec(lambda v: "" if v is not None else "got nothing", "the published value", required=True),
+        "qualifier": FieldSpec(lambda v: "" if isinstance(v, str) else f"got {describe(v)}", "a qualifier"),
+        "period": FieldSpec(lambda v: "" if isinstance(v, str) else f"got {describe(v)}", "a quoted period"),
+        "source": FieldSpec(lambda v: "" if isinstance(v, str) else f"got {describe(v)}", "a source id"),
+        "value_en": FieldSpec(lambda v: "" if isinstance(v, (str, list)) else f"got {describe(v)}", "the English text"),
+    }
+
+
 FACT_LINES = Operation("run of fingerprinted facts")  # by (facts or versions, number of the run)
 WRITTEN_BY = "a file written by 'kejiquan publish'; run it again rather than editing the file"
 
@@ -89,16 +103,17 @@ def parse_record(doc: YamlDoc) -> tuple[Record | None, list[Diagnostic]]:
     data = doc.data
     if not isinstance(data, dict) or set(data) != {"published", "facts"} or not isinstance(data["facts"], dict):
         return None, [doc.error_at((), "published.yaml must hold 'published:' and 'facts:'", WRITTEN_BY)]
-    problems = [doc.error_at(("published",), f"'published' must be {DATE_EXPECTED}, {not_date(data['published'])}",
+    problems = [doc.error_at(("published",), f"'published' must be {date_expected()}, {not_date(data['published'])}",
                              WRITTEN_BY)] if not_date(data["published"]) else []
     facts: dict[str, tuple[Version, ...]] = {}
+    fields = _version_fields()
     for fact_id, versions in data["facts"].items():
         if not isinstance(versions, list) or not versions:
             problems.append(doc.error_at(("facts", fact_id), f"the record of '{fact_id}' must be a list of "
                                          f"versions, got {describe(versions)}", WRITTEN_BY))
             continue
         found = [p for index, body in enumerate(versions)
-                 for p in check_fields(doc, ("facts", fact_id, index), body, VERSION_FIELDS, f"a version of '{fact_id}'")]
+                 for p in check_fields(doc, ("facts", fact_id, index), body, fields, f"a version of '{fact_id}'")]
         problems += found
         if not found:
             facts[fact_id] = tuple(Version(body["date"], _frozen(body["value"]), body.get("qualifier", "exact"),

@@ -43,9 +43,10 @@ from kejiquan_site.read.updates import Update, check_log
 
 @dataclass(frozen=True)
 class Unusable:
-    """Ids given in files that cannot be read, or in blocks with errors, and derived facts that
-    cannot be computed: their own errors are the root cause, so uses of them elsewhere are not
-    reported again as "unknown"."""
+    """Ids given in files that cannot be read, or in blocks with errors, derived facts that cannot
+    be computed, and facts whose own evidence fails (it lacks the value, or is not in the archived
+    source): their own errors are the root cause, so what follows from them elsewhere ("unknown
+    fact", a change without an entry, a number of the source left uncovered) is not reported."""
 
     facts: frozenset[str] = frozenset()  # ids, and 'group.*' for a fact file that cannot be read
     charts: frozenset[str] = frozenset()
@@ -99,6 +100,7 @@ def read_story(project: Project, md: MarkdownIt, checks: FileChecks, files: File
     (pages, found_in_pages), (fact_files, chart_files, found_in_data) = run_parts(parts, processes)
     problems += found_in_data + found_in_pages
     facts, broken_facts = _combine_facts(fact_files, problems)
+    broken_facts |= checks.unquoted(list(facts.values()), archives)  # evidence that fails: the root cause
     charts: dict[str, Chart] = {}
     for chart, found in chart_files:
         problems += found

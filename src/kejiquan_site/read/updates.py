@@ -14,18 +14,18 @@ from typing import Any
 from kejiquan_site.diagnostics import Diagnostic, Location, did_you_mean
 from kejiquan_site.read.facts import Fact
 from kejiquan_site.read.fields import FieldSpec, check_fields, describe, not_text
-from kejiquan_site.read.published import DATE_EXPECTED, Record, Version, not_date
+from kejiquan_site.read.published import Record, Version, date_expected, not_date, today
 from kejiquan_site.read.yamlread import YamlDoc
 
 LOG_FILE = "updates.yaml"
 KINDS = {"update": "update", "correction": "correction", "更新": "update", "更正": "correction"}
 ENTRY_EXAMPLE = ("an entry in content/updates.yaml such as\n"
-                 "    - date: \"2027-03-02\"\n      kind: update          # or correction\n"
+                 "    - date: \"{date}\"\n      kind: update          # or correction\n"
                  "      facts: [{fact}]\n      note: 新数据\n      note_en: new data")
 
 WITHDRAWAL_EXAMPLE = ("the fact back in content/facts/ (under its old id, if it was renamed), or an entry in "
                       "content/updates.yaml saying it was withdrawn, such as\n"
-                      "    - date: \"2027-03-02\"\n      kind: correction      # or update\n"
+                      "    - date: \"{date}\"\n      kind: correction      # or update\n"
                       "      facts: [{fact}]\n      note: 原文并无此说法\n      note_en: the source does not say so")
 
 
@@ -36,15 +36,17 @@ def _fact_list(value: Any) -> str:
     return f"the list holds {describe(bad[0])}" if bad else ""
 
 
-ENTRY_FIELDS = {
-    "date": FieldSpec(not_date, DATE_EXPECTED + ", the day readers see the change", required=True),
-    "kind": FieldSpec(lambda v: "" if v in KINDS else f"got {describe(v)}",
-                      "update (更新: new information) or correction (更正: the published value was wrong)",
-                      required=True),
-    "facts": FieldSpec(_fact_list, "a list of the fact ids that changed, such as [rd.jjj_2024]", required=True),
-    "note": FieldSpec(not_text, "a short note for readers: why it changed, such as 新数据", required=True),
-    "note_en": FieldSpec(not_text, "the note in English, for the English edition"),
-}
+def entry_fields() -> dict[str, FieldSpec]:
+    """What an entry of the log may hold (its date suggested as today's)."""
+    return {
+        "date": FieldSpec(not_date, date_expected() + ", the day readers see the change", required=True),
+        "kind": FieldSpec(lambda v: "" if v in KINDS else f"got {describe(v)}",
+                          "update (更新: new information) or correction (更正: the published value was wrong)",
+                          required=True),
+        "facts": FieldSpec(_fact_list, "a list of the fact ids that changed, such as [rd.jjj_2024]", required=True),
+        "note": FieldSpec(not_text, "a short note for readers: why it changed, such as 新数据", required=True),
+        "note_en": FieldSpec(not_text, "the note in English, for the English edition"),
+    }
 
 
 @dataclass(frozen=True)
@@ -93,9 +95,9 @@ def parse_log(doc: YamlDoc) -> tuple[list[Entry], list[Diagnostic]]:
     if not isinstance(doc.data, list):
         return [], [doc.error_at((), f"updates.yaml must be a list of entries, got {describe(doc.data)}",
                                  "'[]' while nothing has changed, then entries starting with '- date:'")]
-    entries, problems = [], []
+    entries, problems, fields = [], [], entry_fields()
     for index, body in enumerate(doc.data):
-        found = check_fields(doc, (index,), body, ENTRY_FIELDS, "an entry of updates.yaml")
+        found = check_fields(doc, (index,), body, fields, "an entry of updates.yaml")
         problems += found
         if found:
             continue
@@ -202,7 +204,7 @@ def _silent_withdrawal(fact_id: str, record: Record) -> Diagnostic:
     where = record.places.get(fact_id, Location(record.path))
     return Diagnostic(where, f"'{fact_id}' was published on {last} and is no longer among the facts (deleted or "
                       "renamed), and content/updates.yaml has no entry for it: a published fact may not disappear "
-                      "silently", WITHDRAWAL_EXAMPLE.format(fact=fact_id), "warning")
+                      "silently", WITHDRAWAL_EXAMPLE.format(fact=fact_id, date=today()), "warning")
 
 
 def _resolve(fact_id: str, where: Location, entry: Entry, record: Record, facts: dict[str, Fact],
@@ -242,7 +244,7 @@ def _silent_change(fact: Fact, before: Version, record: Record) -> Diagnostic:
     where = (fact.formula_at or fact.location) if fact.derived else (fact.value_at or fact.location)
     return Diagnostic(where, f"'{fact.id}' changed since it was published on {before.date} ({shown}), and "
                       "content/updates.yaml has no entry for it: a published fact may not change silently",
-                      ENTRY_EXAMPLE.format(fact=fact.id), "warning")
+                      ENTRY_EXAMPLE.format(fact=fact.id, date=today()), "warning")
 
 
 def _anchored(updates: list[Update]) -> tuple[Update, ...]:
