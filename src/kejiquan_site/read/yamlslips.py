@@ -1,0 +1,338 @@
+"""The layout slips editors make in YAML, said in their words at the line they got wrong.
+
+PyYAML stops where its parser gives up, often a line or ten below the slip, and says so in
+parser terms. Each recogniser here reads the lines around PyYAML's marks for one kind of slip
+and proposes the line as it should read; a proposal counts only if the text with that line
+corrected can be read, so an unsure guess leaves PyYAML's own (located) message in place.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+import yaml
+
+
+@dataclass(frozen=True)
+class Slip:
+    """One slip: where (0-based line and column of the text), what, and the corrected line."""
+
+    line: int
+    column: int
+    message: str
+    expected: str
+    corrected: str
+
+
+@dataclass(frozen=True)
+class _Failure:
+    """Where PyYAML gave up (0-based lines), the line it was reading from, and its words."""
+
+    lines: list[str]
+    problem_line: int
+    problem_column: int
+    context_line: int | None
+    problem: str
+    context: str
+
+
+# A key line: indentation, any '- ' of list items, the key, its colon and the rest of the line.
+_KEY_LINE = re.compile(r"^(?P<indent> *)(?P<dashes>(?:- +)*)(?P<key>[A-Za-z_][\w.-]*):(?=\s|$) *(?P<value>.*)$")
+_ITEM_LINE = re.compile(r"^(?P<indent> *)- ")
+_LINE_BREAK = re.compile(r"\r\n|[\r\n]")  # as PyYAML counts lines (the others are refused before)
+_BLOCK_TEXT = re.compile(r"[|>][-+0-9]*(?:\s+#.*)?$")
+
+
+def explain_syntax_error(exc: yaml.MarkedYAMLError, text: str) -> Slip | None:
+    """The first slip a recogniser finds whose correction makes the text readable, or None."""
+    mark = exc.problem_mark or exc.context_mark
+    if mark is None:
+        return None
+    lines = _LINE_BREAK.split(text)
+    failure = _Failure(lines, min(mark.line, len(lines) - 1), mark.column,
+                       exc.context_mark.line if exc.context_mark else None, exc.problem or "", exc.context or "")
+    for recognise in RECOGNISERS:
+        for slip in recognise(failure):
+            if _readable(lines[:slip.line] + [slip.corrected] + lines[slip.line + 1:]):
+                return slip
+    return None
+
+
+def _readable(lines: list[str]) -> bool:
+    """Whether YAML can parse the text (its syntax only: keys and values are checked later)."""
+    try:
+        for _event in yaml.parse("\n".join(lines), Loader=_PARSER):
+            pass
+    except yaml.YAMLError:
+        return False
+    return True
+
+
+_PARSER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def unclosed_quote(failure: _Failure) -> Iterator[Slip]:
+    """`label_en: "Beijing R&D intensity` with no closing quote: YAML reads on to the next quote,
+    often lines below, where it gives up."""
+    start = failure.problem_line
+    if failure.context == "while scanning a quoted scalar" and failure.context_line is not None:
+        start = failure.context_line
+    for index in range(start, -1, -1):
+        line = failure.lines[index]
+        opened = _value_start(line)
+        if opened is not None and line[opened] in "\"'" and _closing_quote(line, opened) is None:
+            quote = line[opened]
+            corrected = line.rstrip() + quote
+            yield Slip(index, opened, "the quote opened here is never closed on its line, so YAML reads the "
+                       "lines below as part of the text", f"a closing {quote} at the end of the text: {corrected.strip()}", corrected)
+            return
+
+
+def text_after_closing_quote(failure: _Failure) -> Iterator[Slip]:
+    """`label: "北京"全社会…`: the quotes close before the text ends, and YAML stops there."""
+    line = failure.lines[failure.problem_line]
+    opened = _value_start(line)
+    if opened is None or line[opened] not in "\"'":
+        return
+    closed = _closing_quote(line, opened)
+    if closed is None or not line[closed + 1:].strip() or line[closed + 1:].lstrip().startswith("#"):
+        return
+    quote = line[opened]
+    whole = line[opened:].rstrip().replace(quote, "")
+    corrected = line[:opened] + _quoted(whole)
+    owner = _owner(line)
+    yield Slip(failure.problem_line, closed, f"the text{owner} ends at this quote, but more follows it: "
+               f"'{line[closed + 1:].strip()}'", f"one pair of quotes around the whole text: {corrected.strip()} "
+               "(for quote marks inside the text, type “ ”)", corrected)
+
+
+def unclosed_bracket(failure: _Failure) -> Iterator[Slip]:
+    """`value_en: [a, b` with no closing bracket: YAML reads the lines below as items."""
+    for index in range(failure.problem_line, -1, -1):
+        line = failure.lines[index]
+        opened = _value_start(line)
+        if opened is None or line[opened] not in "[{":
+            continue
+        closers = _unclosed_brackets(line[opened:])
+        if closers:
+            corrected = line.rstrip() + closers
+            what = "list" if line[opened] == "[" else "block"
+            yield Slip(index, opened, f"the '{line[opened]}' opened here is never closed on its line, so YAML "
+                       f"reads the lines below as part of the {what}",
+                       f"'{closers}' at the end of the {what}: {corrected.strip()} (or no '{line[opened]}' for "
+                       "a plain text)", corrected)
+            return
+
+
+def colon_in_text(failure: _Failure) -> Iterator[Slip]:
+    """`label: 注意: 数据`: a colon and a space inside a value read to YAML as a second key."""
+    if failure.problem != "mapping values are not allowed here":
+        return
+    index = failure.problem_line
+    line = failure.lines[index]
+    key = _KEY_LINE.match(line)
+    column = failure.problem_column
+    if key is None or column <= key.start("value") or line[column:column + 1] != ":":
+        return
+    corrected = line[:key.start("value")] + _quoted(key.group("value").rstrip())
+    yield Slip(index, column, f"the text of '{key.group('key')}' holds a colon and a space, which YAML "
+               "reads as the start of another key", f"the text in quotes: {corrected.strip()}", corrected)
+
+
+def key_without_colon(failure: _Failure) -> Iterator[Slip]:
+    """`value 6` or `value:6`: a key with no colon, or none of the space that must follow it."""
+    for index in _suspect_lines(failure):
+        line = failure.lines[index]
+        slip = re.match(r"^(?P<lead> *(?:- +)*)(?P<key>[A-Za-z_][\w.-]*)(?P<gap>:(?=\S)| +|$)(?P<rest>.*)$", line)
+        if slip is None or (slip.group("gap") == "" and slip.group("rest")):
+            continue
+        key, rest = slip.group("key"), slip.group("rest").rstrip()
+        corrected = f"{slip.group('lead')}{key}:" + (f" {rest}" if rest else "")
+        column = slip.end("key")
+        if slip.group("gap") == ":":
+            message, expected = f"the key '{key}' has no space after its colon", "a space after the colon"
+            column += 1
+        else:
+            message, expected = f"the key '{key}' has no colon after it", "a colon after the key"
+        expected += f": {corrected.strip()}"
+        yield Slip(index, column, message, expected, corrected)
+
+
+def dash_without_space(failure: _Failure) -> Iterator[Slip]:
+    """`-rd.beijing`: a dash with no space after it is text to YAML, not a list item."""
+    for index in _suspect_lines(failure):
+        line = failure.lines[index]
+        item = re.match(r"^(?P<indent> *)-(?P<rest>[^\s-].*)$", line)
+        if item is not None:
+            corrected = f"{item.group('indent')}- {item.group('rest')}"
+            yield Slip(index, len(item.group("indent")), f"'-{_shorten(item.group('rest'))}' has no space after "
+                       "the dash, so YAML does not read it as a list item",
+                       f"a space after the dash: {corrected.strip()}", corrected)
+
+
+def out_of_line(failure: _Failure) -> Iterator[Slip]:
+    """A key or list item indented more or less than the ones it belongs with."""
+    for index in _suspect_lines(failure):
+        slip = _misaligned_item(failure.lines, index) or _misaligned_key(failure.lines, index)
+        if slip is not None:
+            yield slip
+
+
+RECOGNISERS: tuple[Callable[[_Failure], Iterator[Slip]], ...] = (
+    unclosed_quote, text_after_closing_quote, unclosed_bracket, colon_in_text, key_without_colon,
+    dash_without_space, out_of_line)
+
+
+def _misaligned_item(lines: list[str], index: int) -> Slip | None:
+    item = _ITEM_LINE.match(lines[index])
+    if item is None:
+        return None
+    above = next((i for i in range(index - 1, -1, -1) if _ITEM_LINE.match(lines[i])), None)
+    if above is None:
+        return None
+    spaces, wanted = len(item.group("indent")), _indent(lines[above])
+    if spaces == wanted:
+        return None
+    corrected = " " * wanted + lines[index].lstrip(" ")
+    what = f"the list item '{_shorten(lines[index].strip())}'"
+    return Slip(index, spaces, f"{_misplaced(what, spaces, 'the item', 'above', wanted)}: the items of one list "
+                "line up", f"'{corrected.rstrip()}' ({_spaces(wanted)}, like the item above it)", corrected)
+
+
+def _misaligned_key(lines: list[str], index: int) -> Slip | None:
+    key = _KEY_LINE.match(lines[index])
+    above, below = _content_line(lines, index, -1), _content_line(lines, index, +1)
+    if key is None or above is None:
+        return None
+    column, above_key = _key_column(key), _KEY_LINE.match(lines[above])
+    if above_key is None:
+        return None
+    below_key = _KEY_LINE.match(lines[below]) if below is not None else None
+    if _holds_value(above_key) and _key_column(above_key) != column:
+        reference, where = above_key, "above"
+    elif (_holds_value(key) and below_key is not None and _key_column(below_key) > column
+          and (_key_column(above_key) == _key_column(below_key) or not _holds_value(above_key))):
+        reference, where = below_key, "below"
+    else:
+        return None
+    wanted = _key_column(reference)
+    corrected = " " * (wanted - len(key.group("dashes"))) + lines[index].lstrip(" ")
+    name, other = key.group("key"), reference.group("key")
+    told = _misplaced(f"'{name}:'", column, f"'{other}:'", where, wanted)
+    return Slip(index, len(key.group("indent")), f"{told}: the keys of one block line up", f"'{corrected.rstrip()}' ({_spaces(wanted)}, like '{other}:')",
+                corrected)
+
+
+def _suspect_lines(failure: _Failure) -> list[int]:
+    """The lines a slip that PyYAML reports late is likely on: the one it stopped at, the line
+    it was reading from, and the line just above (YAML reads a line on into the next)."""
+    suspects = [failure.problem_line]
+    if failure.context_line is not None and failure.context_line not in suspects:
+        suspects.append(failure.context_line)
+    above = _content_line(failure.lines, failure.problem_line, -1)
+    if above is not None and above not in suspects:
+        suspects.append(above)
+    return suspects
+
+
+def _content_line(lines: list[str], index: int, step: int) -> int | None:
+    """The nearest line above (step -1) or below (+1) that is neither blank nor a comment."""
+    index += step
+    while 0 <= index < len(lines):
+        if lines[index].strip() and not lines[index].lstrip().startswith("#"):
+            return index
+        index += step
+    return None
+
+
+def _value_start(line: str) -> int | None:
+    """The column where the value of a `key: value` or `- value` line starts."""
+    key = _KEY_LINE.match(line)
+    item = None if key else re.match(r" *(?:- +)+", line)
+    if key is None and item is None:
+        return None
+    start = key.start("value") if key else item.end() if item else 0
+    return start if line[start:].strip() else None
+
+
+def _closing_quote(line: str, opened: int) -> int | None:
+    """The column of the quote that closes the one at `opened`, or None when the line has none."""
+    quote, index = line[opened], opened + 1
+    while index < len(line):
+        if quote == '"' and line[index] == "\\":
+            index += 2
+            continue
+        if line[index] == quote:
+            if quote == "'" and line[index + 1:index + 2] == "'":  # '' is a quote inside '...'
+                index += 2
+                continue
+            return index
+        index += 1
+    return None
+
+
+def _unclosed_brackets(value: str) -> str:
+    """The brackets still to close at the end of `value` ('' when all close), outside quotes."""
+    pending: list[str] = []
+    index = 0
+    while index < len(value):
+        char = value[index]
+        if char in "\"'" and (index == 0 or value[index - 1] in " ,[{"):
+            closed = _closing_quote(value, index)
+            if closed is None:
+                return ""  # an unclosed quote: that recogniser's business, not this one's
+            index = closed
+        elif char in "[{":
+            pending.append("]" if char == "[" else "}")
+        elif char in "]}":
+            if not pending:
+                return ""
+            pending.pop()
+        elif char == "#" and value[index - 1] == " ":
+            break
+        index += 1
+    return "".join(reversed(pending))
+
+
+def _quoted(text: str) -> str:
+    """`text` as one YAML value in quotes: double quotes, or single when it holds " or \\."""
+    if '"' not in text and "\\" not in text:
+        return f'"{text}"'
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _owner(line: str) -> str:
+    key = _KEY_LINE.match(line)
+    return f" of '{key.group('key')}'" if key else ""
+
+
+def _holds_value(key: re.Match[str]) -> bool:
+    """Whether a key line has its value on the line (so no lines below can belong to it)."""
+    value = key.group("value").strip()
+    return bool(value) and not value.startswith("#") and not _BLOCK_TEXT.match(value)
+
+
+def _key_column(key: re.Match[str]) -> int:
+    return len(key.group("indent")) + len(key.group("dashes"))
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def _misplaced(what: str, spaces: int, other: str, where: str, wanted: int) -> str:
+    """"'value:' is indented 4 spaces, deeper than 'label:' above it (2 spaces)", and the like."""
+    if spaces == 0:
+        return f"{what} starts at the left edge, but {other} {where} it is indented {_spaces(wanted)}"
+    compared = "deeper than" if spaces > wanted else "less than"
+    return f"{what} is indented {_spaces(spaces)}, {compared} {other} {where} it ({_spaces(wanted)})"
+
+
+def _spaces(count: int) -> str:
+    return "at the left edge" if count == 0 else f"{count} space{'' if count == 1 else 's'}"
+
+
+def _shorten(text: str) -> str:
+    return text if len(text) <= 30 else text[:27] + "..."
