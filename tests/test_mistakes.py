@@ -232,6 +232,10 @@ MISTAKES: dict[str, Mistake] = {
         ("content/facts/rd.yaml:2:13: error: the text of 'label' ends at this quote, but more follows it: "
          "'研发投入强度'", "expected: one pair of quotes around the whole text: label: \"北京研发投入强度\""),
         absent=_NOT_YAML_JARGON, errors=1),
+    "a stray quote before a key": Mistake(
+        {"facts/rd.yaml": ("  value: 6\n", "  \"value: 6\n")},
+        ("content/facts/rd.yaml:4:3: error: a stray \" before 'value: 6': YAML reads all that follows, to the next "
+         "quote, as one text", "expected: no quote: '  value: 6'"), absent=_NOT_YAML_JARGON, errors=1),
     "a key without its colon": Mistake(
         {"facts/rd.yaml": ("  value: 6\n", "  value 6\n")},
         ("content/facts/rd.yaml:4:8: error: the key 'value' has no colon after it",

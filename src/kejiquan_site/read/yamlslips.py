@@ -51,12 +51,16 @@ def explain_syntax_error(exc: yaml.MarkedYAMLError, text: str) -> Slip | None:
     if mark is None:
         return None
     lines = _LINE_BREAK.split(text)
-    failure = _Failure(lines, min(mark.line, len(lines) - 1), mark.column,
-                       exc.context_mark.line if exc.context_mark else None, exc.problem or "", exc.context or "")
+    last = len(lines) - 1  # a mark at the end of the text may lie past its last line
+    context_line = min(exc.context_mark.line, last) if exc.context_mark else None
+    failure = _Failure(lines, min(mark.line, last), mark.column, context_line, exc.problem or "", exc.context or "")
     for recognise in RECOGNISERS:
-        for slip in recognise(failure):
-            if _readable(lines[:slip.line] + [slip.corrected] + lines[slip.line + 1:]):
-                return slip
+        readable = [slip for slip in recognise(failure)
+                    if _readable(lines[:slip.line] + [slip.corrected] + lines[slip.line + 1:])]
+        if len({slip.line for slip in readable}) > 1:
+            return None  # either of two lines could be the slip: not sure which
+        if readable:
+            return readable[0]
     return None
 
 
@@ -88,6 +92,26 @@ def unclosed_quote(failure: _Failure) -> Iterator[Slip]:
             yield Slip(index, opened, "the quote opened here is never closed on its line, so YAML reads the "
                        "lines below as part of the text", f"a closing {quote} at the end of the text: {corrected.strip()}", corrected)
             return
+
+
+def stray_quote(failure: _Failure) -> Iterator[Slip]:
+    """A quote typed by accident where no text starts (before a key, on a line of its own): YAML
+    reads everything after it, to the next quote, as one text."""
+    if failure.context != "while scanning a quoted scalar" or failure.context_line is None:
+        return
+    line = failure.lines[failure.context_line]
+    stray = re.match(r"^(?P<before> *)(?P<quote>[\"'])", line)
+    if stray is None or _closing_quote(line, stray.end("before")) is not None:
+        return
+    column = stray.end("before")
+    after = line[column + 1:]
+    if after.strip() and not _KEY_LINE.match(stray.group("before") + after.lstrip(" ")):
+        return
+    corrected = line[:column] + after
+    shown = f"before '{_shorten(after.strip())}'" if after.strip() else "on a line of its own"
+    expected = f"no quote: '{corrected.rstrip()}'" if after.strip() else "nothing: delete the quote"
+    yield Slip(failure.context_line, column, f"a stray {stray.group('quote')} {shown}: YAML reads all that follows, "
+               "to the next quote, as one text", expected, corrected)
 
 
 def text_after_closing_quote(failure: _Failure) -> Iterator[Slip]:
@@ -173,32 +197,58 @@ def dash_without_space(failure: _Failure) -> Iterator[Slip]:
 
 
 def out_of_line(failure: _Failure) -> Iterator[Slip]:
-    """A key or list item indented more or less than the ones it belongs with."""
+    """A key or list item indented more or less than the ones it belongs with: the odd one out,
+    never the neighbour that lines up with its own."""
     for index in _suspect_lines(failure):
-        slip = _misaligned_item(failure.lines, index) or _misaligned_key(failure.lines, index)
+        yield from _misaligned_items(failure.lines, index)
+        slip = _misaligned_key(failure.lines, index)
         if slip is not None:
             yield slip
 
 
 RECOGNISERS: tuple[Callable[[_Failure], Iterator[Slip]], ...] = (
-    unclosed_quote, text_after_closing_quote, unclosed_bracket, colon_in_text, key_without_colon,
+    unclosed_quote, stray_quote, text_after_closing_quote, unclosed_bracket, colon_in_text, key_without_colon,
     dash_without_space, out_of_line)
 
 
-def _misaligned_item(lines: list[str], index: int) -> Slip | None:
-    item = _ITEM_LINE.match(lines[index])
-    if item is None:
-        return None
-    above = next((i for i in range(index - 1, -1, -1) if _ITEM_LINE.match(lines[i])), None)
-    if above is None:
-        return None
-    spaces, wanted = len(item.group("indent")), _indent(lines[above])
-    if spaces == wanted:
-        return None
-    corrected = " " * wanted + lines[index].lstrip(" ")
+def _misaligned_items(lines: list[str], index: int) -> Iterator[Slip]:
+    """The item at `index` out of line with the item above it; or the first item of the list out
+    of line with this one, when the items below agree with this one (or there are none)."""
+    if not _ITEM_LINE.match(lines[index]):
+        return
+    above, below = _item_next_to(lines, index, -1), _item_next_to(lines, index, +1)
+    if above is None:  # the first item: out of line with the next one, which lines up with its own next
+        if below is not None and _indent(lines[below]) != _indent(lines[index]):
+            after = _item_next_to(lines, below, +1)
+            if after is None or _indent(lines[after]) == _indent(lines[below]):
+                yield _aligned_item(lines, index, _indent(lines[below]), "below")
+        return
+    if _indent(lines[above]) == _indent(lines[index]):
+        return
+    yield _aligned_item(lines, index, _indent(lines[above]), "above")
+    if _item_next_to(lines, above, -1) is None and (below is None or _indent(lines[below]) == _indent(lines[index])):
+        yield _aligned_item(lines, above, _indent(lines[index]), "below")
+
+
+def _aligned_item(lines: list[str], index: int, wanted: int, where: str) -> Slip:
+    spaces, corrected = _indent(lines[index]), " " * wanted + lines[index].lstrip(" ")
     what = f"the list item '{_shorten(lines[index].strip())}'"
-    return Slip(index, spaces, f"{_misplaced(what, spaces, 'the item', 'above', wanted)}: the items of one list "
-                "line up", f"'{corrected.rstrip()}' ({_spaces(wanted)}, like the item above it)", corrected)
+    return Slip(index, spaces, f"{_misplaced(what, spaces, 'the item', where, wanted)}: the items of one list "
+                f"line up", f"'{corrected.rstrip()}' ({_spaces(wanted)}, like the item {where} it)", corrected)
+
+
+def _item_next_to(lines: list[str], index: int, step: int) -> int | None:
+    """The nearest list item above (step -1) or below (+1) in the same block: the search stops at
+    a line that is not an item and is indented less than the item at `index`."""
+    indent = _indent(lines[index])
+    other = _content_line(lines, index, step)
+    while other is not None:
+        if _ITEM_LINE.match(lines[other]):
+            return other
+        if _indent(lines[other]) < indent:
+            return None
+        other = _content_line(lines, other, step)
+    return None
 
 
 def _misaligned_key(lines: list[str], index: int) -> Slip | None:
@@ -207,13 +257,11 @@ def _misaligned_key(lines: list[str], index: int) -> Slip | None:
     if key is None or above is None:
         return None
     column, above_key = _key_column(key), _KEY_LINE.match(lines[above])
-    if above_key is None:
-        return None
     below_key = _KEY_LINE.match(lines[below]) if below is not None else None
-    if _holds_value(above_key) and _key_column(above_key) != column:
+    if above_key and _holds_value(above_key) and _key_column(above_key) != column and _settled(lines, above):
         reference, where = above_key, "above"
-    elif (_holds_value(key) and below_key is not None and _key_column(below_key) > column
-          and (_key_column(above_key) == _key_column(below_key) or not _holds_value(above_key))):
+    elif (_holds_value(key) and below_key is not None and _key_column(below_key) != column
+          and _ends_block_above(lines, above, _key_column(below_key))):
         reference, where = below_key, "below"
     else:
         return None
@@ -221,8 +269,31 @@ def _misaligned_key(lines: list[str], index: int) -> Slip | None:
     corrected = " " * (wanted - len(key.group("dashes"))) + lines[index].lstrip(" ")
     name, other = key.group("key"), reference.group("key")
     told = _misplaced(f"'{name}:'", column, f"'{other}:'", where, wanted)
-    return Slip(index, len(key.group("indent")), f"{told}: the keys of one block line up", f"'{corrected.rstrip()}' ({_spaces(wanted)}, like '{other}:')",
-                corrected)
+    return Slip(index, len(key.group("indent")), f"{told}: the keys of one block line up",
+                f"'{corrected.rstrip()}' ({_spaces(wanted)}, like '{other}:')", corrected)
+
+
+def _ends_block_above(lines: list[str], above: int, column: int) -> bool:
+    """Whether the line `above` leaves a key at `column` next: a key there itself, the key that
+    opens the block of keys at `column`, or the end of a list or text nested deeper."""
+    above_key = _KEY_LINE.match(lines[above])
+    if above_key is None:
+        return _indent(lines[above]) > column
+    if _key_column(above_key) == column:
+        return True
+    return not _holds_value(above_key) and _key_column(above_key) < column
+
+
+def _settled(lines: list[str], index: int) -> bool:
+    """Whether the key line at `index` lines up with the key above it, or is the first key of
+    its block: then a neighbour out of line with it is the odd one."""
+    key, above = _KEY_LINE.match(lines[index]), _content_line(lines, index, -1)
+    above_key = _KEY_LINE.match(lines[above]) if above is not None else None
+    if key is None or above_key is None:
+        return True
+    if _key_column(above_key) == _key_column(key):
+        return True
+    return not _holds_value(above_key) and _key_column(above_key) < _key_column(key)
 
 
 def _suspect_lines(failure: _Failure) -> list[int]:
