@@ -14,6 +14,19 @@ from dataclasses import dataclass
 
 import yaml
 
+from kejiquan_site.read.yamllines import (
+    ITEM_LINE,
+    KEY_LINE,
+    closing_quote,
+    content_line,
+    holds_value,
+    indentation,
+    key_column,
+    quoted,
+    unclosed_brackets,
+    value_start,
+)
+
 
 @dataclass(frozen=True)
 class Slip:
@@ -38,11 +51,7 @@ class _Failure:
     context: str
 
 
-# A key line: indentation, any '- ' of list items, the key, its colon and the rest of the line.
-_KEY_LINE = re.compile(r"^(?P<indent> *)(?P<dashes>(?:- +)*)(?P<key>[A-Za-z_][\w.-]*):(?=\s|$) *(?P<value>.*)$")
-_ITEM_LINE = re.compile(r"^(?P<indent> *)- ")
 _LINE_BREAK = re.compile(r"\r\n|[\r\n]")  # as PyYAML counts lines (the others are refused before)
-_BLOCK_TEXT = re.compile(r"[|>][-+0-9]*(?:\s+#.*)?$")
 
 
 def explain_syntax_error(exc: yaml.MarkedYAMLError, text: str) -> Slip | None:
@@ -64,6 +73,9 @@ def explain_syntax_error(exc: yaml.MarkedYAMLError, text: str) -> Slip | None:
     return None
 
 
+_PARSER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when PyYAML has it
+
+
 def _readable(lines: list[str]) -> bool:
     """Whether YAML can parse the text (its syntax only: keys and values are checked later)."""
     try:
@@ -74,9 +86,6 @@ def _readable(lines: list[str]) -> bool:
     return True
 
 
-_PARSER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
 def unclosed_quote(failure: _Failure) -> Iterator[Slip]:
     """`label_en: "Beijing R&D intensity` with no closing quote: YAML reads on to the next quote,
     often lines below, where it gives up."""
@@ -85,12 +94,13 @@ def unclosed_quote(failure: _Failure) -> Iterator[Slip]:
         start = failure.context_line
     for index in range(start, -1, -1):
         line = failure.lines[index]
-        opened = _value_start(line)
-        if opened is not None and line[opened] in "\"'" and _closing_quote(line, opened) is None:
+        opened = value_start(line)
+        if opened is not None and line[opened] in "\"'" and closing_quote(line, opened) is None:
             quote = line[opened]
             corrected = line.rstrip() + quote
             yield Slip(index, opened, "the quote opened here is never closed on its line, so YAML reads the "
-                       "lines below as part of the text", f"a closing {quote} at the end of the text: {corrected.strip()}", corrected)
+                       "lines below as part of the text",
+                       f"a closing {quote} at the end of the text: {corrected.strip()}", corrected)
             return
 
 
@@ -101,11 +111,11 @@ def stray_quote(failure: _Failure) -> Iterator[Slip]:
         return
     line = failure.lines[failure.context_line]
     stray = re.match(r"^(?P<before> *)(?P<quote>[\"'])", line)
-    if stray is None or _closing_quote(line, stray.end("before")) is not None:
+    if stray is None or closing_quote(line, stray.end("before")) is not None:
         return
     column = stray.end("before")
     after = line[column + 1:]
-    if after.strip() and not _KEY_LINE.match(stray.group("before") + after.lstrip(" ")):
+    if after.strip() and not KEY_LINE.match(stray.group("before") + after.lstrip(" ")):
         return
     corrected = line[:column] + after
     shown = f"before '{_shorten(after.strip())}'" if after.strip() else "on a line of its own"
@@ -117,15 +127,15 @@ def stray_quote(failure: _Failure) -> Iterator[Slip]:
 def text_after_closing_quote(failure: _Failure) -> Iterator[Slip]:
     """`label: "北京"全社会…`: the quotes close before the text ends, and YAML stops there."""
     line = failure.lines[failure.problem_line]
-    opened = _value_start(line)
+    opened = value_start(line)
     if opened is None or line[opened] not in "\"'":
         return
-    closed = _closing_quote(line, opened)
+    closed = closing_quote(line, opened)
     if closed is None or not line[closed + 1:].strip() or line[closed + 1:].lstrip().startswith("#"):
         return
     quote = line[opened]
     whole = line[opened:].rstrip().replace(quote, "")
-    corrected = line[:opened] + _quoted(whole)
+    corrected = line[:opened] + quoted(whole)
     owner = _owner(line)
     yield Slip(failure.problem_line, closed, f"the text{owner} ends at this quote, but more follows it: "
                f"'{line[closed + 1:].strip()}'", f"one pair of quotes around the whole text: {corrected.strip()} "
@@ -136,10 +146,10 @@ def unclosed_bracket(failure: _Failure) -> Iterator[Slip]:
     """`value_en: [a, b` with no closing bracket: YAML reads the lines below as items."""
     for index in range(failure.problem_line, -1, -1):
         line = failure.lines[index]
-        opened = _value_start(line)
+        opened = value_start(line)
         if opened is None or line[opened] not in "[{":
             continue
-        closers = _unclosed_brackets(line[opened:])
+        closers = unclosed_brackets(line[opened:])
         if closers:
             corrected = line.rstrip() + closers
             what = "list" if line[opened] == "[" else "block"
@@ -156,11 +166,11 @@ def colon_in_text(failure: _Failure) -> Iterator[Slip]:
         return
     index = failure.problem_line
     line = failure.lines[index]
-    key = _KEY_LINE.match(line)
+    key = KEY_LINE.match(line)
     column = failure.problem_column
     if key is None or column <= key.start("value") or line[column:column + 1] != ":":
         return
-    corrected = line[:key.start("value")] + _quoted(key.group("value").rstrip())
+    corrected = line[:key.start("value")] + quoted(key.group("value").rstrip())
     yield Slip(index, column, f"the text of '{key.group('key')}' holds a colon and a space, which YAML "
                "reads as the start of another key", f"the text in quotes: {corrected.strip()}", corrected)
 
@@ -170,7 +180,7 @@ def key_without_colon(failure: _Failure) -> Iterator[Slip]:
     for index in _suspect_lines(failure):
         line = failure.lines[index]
         slip = re.match(r"^(?P<lead> *(?:- +)*)(?P<key>[A-Za-z_][\w.-]*)(?P<gap>:(?=\S)| +|$)(?P<rest>.*)$", line)
-        if slip is None or (slip.group("gap") == "" and slip.group("rest")):
+        if slip is None:
             continue
         key, rest = slip.group("key"), slip.group("rest").rstrip()
         corrected = f"{slip.group('lead')}{key}:" + (f" {rest}" if rest else "")
@@ -214,24 +224,25 @@ RECOGNISERS: tuple[Callable[[_Failure], Iterator[Slip]], ...] = (
 def _misaligned_items(lines: list[str], index: int) -> Iterator[Slip]:
     """The item at `index` out of line with the item above it; or the first item of the list out
     of line with this one, when the items below agree with this one (or there are none)."""
-    if not _ITEM_LINE.match(lines[index]):
+    if not ITEM_LINE.match(lines[index]):
         return
     above, below = _item_next_to(lines, index, -1), _item_next_to(lines, index, +1)
     if above is None:  # the first item: out of line with the next one, which lines up with its own next
-        if below is not None and _indent(lines[below]) != _indent(lines[index]):
+        if below is not None and indentation(lines[below]) != indentation(lines[index]):
             after = _item_next_to(lines, below, +1)
-            if after is None or _indent(lines[after]) == _indent(lines[below]):
-                yield _aligned_item(lines, index, _indent(lines[below]), "below")
+            if after is None or indentation(lines[after]) == indentation(lines[below]):
+                yield _aligned_item(lines, index, indentation(lines[below]), "below")
         return
-    if _indent(lines[above]) == _indent(lines[index]):
+    if indentation(lines[above]) == indentation(lines[index]):
         return
-    yield _aligned_item(lines, index, _indent(lines[above]), "above")
-    if _item_next_to(lines, above, -1) is None and (below is None or _indent(lines[below]) == _indent(lines[index])):
-        yield _aligned_item(lines, above, _indent(lines[index]), "below")
+    yield _aligned_item(lines, index, indentation(lines[above]), "above")
+    below_agrees = below is None or indentation(lines[below]) == indentation(lines[index])
+    if _item_next_to(lines, above, -1) is None and below_agrees:  # the item above may be the odd one
+        yield _aligned_item(lines, above, indentation(lines[index]), "below")
 
 
 def _aligned_item(lines: list[str], index: int, wanted: int, where: str) -> Slip:
-    spaces, corrected = _indent(lines[index]), " " * wanted + lines[index].lstrip(" ")
+    spaces, corrected = indentation(lines[index]), " " * wanted + lines[index].lstrip(" ")
     what = f"the list item '{_shorten(lines[index].strip())}'"
     return Slip(index, spaces, f"{_misplaced(what, spaces, 'the item', where, wanted)}: the items of one list "
                 f"line up", f"'{corrected.rstrip()}' ({_spaces(wanted)}, like the item {where} it)", corrected)
@@ -240,32 +251,34 @@ def _aligned_item(lines: list[str], index: int, wanted: int, where: str) -> Slip
 def _item_next_to(lines: list[str], index: int, step: int) -> int | None:
     """The nearest list item above (step -1) or below (+1) in the same block: the search stops at
     a line that is not an item and is indented less than the item at `index`."""
-    indent = _indent(lines[index])
-    other = _content_line(lines, index, step)
+    indent = indentation(lines[index])
+    other = content_line(lines, index, step)
     while other is not None:
-        if _ITEM_LINE.match(lines[other]):
+        if ITEM_LINE.match(lines[other]):
             return other
-        if _indent(lines[other]) < indent:
+        if indentation(lines[other]) < indent:
             return None
-        other = _content_line(lines, other, step)
+        other = content_line(lines, other, step)
     return None
 
 
 def _misaligned_key(lines: list[str], index: int) -> Slip | None:
-    key = _KEY_LINE.match(lines[index])
-    above, below = _content_line(lines, index, -1), _content_line(lines, index, +1)
+    """The key at `index` out of line with a settled key above it, or, holding its value on its
+    line, with the key below it where the line above lets that one follow."""
+    key = KEY_LINE.match(lines[index])
+    above, below = content_line(lines, index, -1), content_line(lines, index, +1)
     if key is None or above is None:
         return None
-    column, above_key = _key_column(key), _KEY_LINE.match(lines[above])
-    below_key = _KEY_LINE.match(lines[below]) if below is not None else None
-    if above_key and _holds_value(above_key) and _key_column(above_key) != column and _settled(lines, above):
+    column, above_key = key_column(key), KEY_LINE.match(lines[above])
+    below_key = KEY_LINE.match(lines[below]) if below is not None else None
+    if above_key and holds_value(above_key) and key_column(above_key) != column and _settled(lines, above):
         reference, where = above_key, "above"
-    elif (_holds_value(key) and below_key is not None and _key_column(below_key) != column
-          and _ends_block_above(lines, above, _key_column(below_key))):
+    elif (holds_value(key) and below_key is not None and key_column(below_key) != column
+          and _ends_block_above(lines, above, key_column(below_key))):
         reference, where = below_key, "below"
     else:
         return None
-    wanted = _key_column(reference)
+    wanted = key_column(reference)
     corrected = " " * (wanted - len(key.group("dashes"))) + lines[index].lstrip(" ")
     name, other = key.group("key"), reference.group("key")
     told = _misplaced(f"'{name}:'", column, f"'{other}:'", where, wanted)
@@ -276,24 +289,24 @@ def _misaligned_key(lines: list[str], index: int) -> Slip | None:
 def _ends_block_above(lines: list[str], above: int, column: int) -> bool:
     """Whether the line `above` leaves a key at `column` next: a key there itself, the key that
     opens the block of keys at `column`, or the end of a list or text nested deeper."""
-    above_key = _KEY_LINE.match(lines[above])
+    above_key = KEY_LINE.match(lines[above])
     if above_key is None:
-        return _indent(lines[above]) > column
-    if _key_column(above_key) == column:
+        return indentation(lines[above]) > column
+    if key_column(above_key) == column:
         return True
-    return not _holds_value(above_key) and _key_column(above_key) < column
+    return not holds_value(above_key) and key_column(above_key) < column
 
 
 def _settled(lines: list[str], index: int) -> bool:
     """Whether the key line at `index` lines up with the key above it, or is the first key of
     its block: then a neighbour out of line with it is the odd one."""
-    key, above = _KEY_LINE.match(lines[index]), _content_line(lines, index, -1)
-    above_key = _KEY_LINE.match(lines[above]) if above is not None else None
+    key, above = KEY_LINE.match(lines[index]), content_line(lines, index, -1)
+    above_key = KEY_LINE.match(lines[above]) if above is not None else None
     if key is None or above_key is None:
         return True
-    if _key_column(above_key) == _key_column(key):
+    if key_column(above_key) == key_column(key):
         return True
-    return not _holds_value(above_key) and _key_column(above_key) < _key_column(key)
+    return not holds_value(above_key) and key_column(above_key) < key_column(key)
 
 
 def _suspect_lines(failure: _Failure) -> list[int]:
@@ -302,95 +315,15 @@ def _suspect_lines(failure: _Failure) -> list[int]:
     suspects = [failure.problem_line]
     if failure.context_line is not None and failure.context_line not in suspects:
         suspects.append(failure.context_line)
-    above = _content_line(failure.lines, failure.problem_line, -1)
+    above = content_line(failure.lines, failure.problem_line, -1)
     if above is not None and above not in suspects:
         suspects.append(above)
     return suspects
 
 
-def _content_line(lines: list[str], index: int, step: int) -> int | None:
-    """The nearest line above (step -1) or below (+1) that is neither blank nor a comment."""
-    index += step
-    while 0 <= index < len(lines):
-        if lines[index].strip() and not lines[index].lstrip().startswith("#"):
-            return index
-        index += step
-    return None
-
-
-def _value_start(line: str) -> int | None:
-    """The column where the value of a `key: value` or `- value` line starts."""
-    key = _KEY_LINE.match(line)
-    item = None if key else re.match(r" *(?:- +)+", line)
-    if key is None and item is None:
-        return None
-    start = key.start("value") if key else item.end() if item else 0
-    return start if line[start:].strip() else None
-
-
-def _closing_quote(line: str, opened: int) -> int | None:
-    """The column of the quote that closes the one at `opened`, or None when the line has none."""
-    quote, index = line[opened], opened + 1
-    while index < len(line):
-        if quote == '"' and line[index] == "\\":
-            index += 2
-            continue
-        if line[index] == quote:
-            if quote == "'" and line[index + 1:index + 2] == "'":  # '' is a quote inside '...'
-                index += 2
-                continue
-            return index
-        index += 1
-    return None
-
-
-def _unclosed_brackets(value: str) -> str:
-    """The brackets still to close at the end of `value` ('' when all close), outside quotes."""
-    pending: list[str] = []
-    index = 0
-    while index < len(value):
-        char = value[index]
-        if char in "\"'" and (index == 0 or value[index - 1] in " ,[{"):
-            closed = _closing_quote(value, index)
-            if closed is None:
-                return ""  # an unclosed quote: that recogniser's business, not this one's
-            index = closed
-        elif char in "[{":
-            pending.append("]" if char == "[" else "}")
-        elif char in "]}":
-            if not pending:
-                return ""
-            pending.pop()
-        elif char == "#" and value[index - 1] == " ":
-            break
-        index += 1
-    return "".join(reversed(pending))
-
-
-def _quoted(text: str) -> str:
-    """`text` as one YAML value in quotes: double quotes, or single when it holds " or \\."""
-    if '"' not in text and "\\" not in text:
-        return f'"{text}"'
-    return "'" + text.replace("'", "''") + "'"
-
-
 def _owner(line: str) -> str:
-    key = _KEY_LINE.match(line)
+    key = KEY_LINE.match(line)
     return f" of '{key.group('key')}'" if key else ""
-
-
-def _holds_value(key: re.Match[str]) -> bool:
-    """Whether a key line has its value on the line (so no lines below can belong to it)."""
-    value = key.group("value").strip()
-    return bool(value) and not value.startswith("#") and not _BLOCK_TEXT.match(value)
-
-
-def _key_column(key: re.Match[str]) -> int:
-    return len(key.group("indent")) + len(key.group("dashes"))
-
-
-def _indent(line: str) -> int:
-    return len(line) - len(line.lstrip(" "))
 
 
 def _misplaced(what: str, spaces: int, other: str, where: str, wanted: int) -> str:
