@@ -15,8 +15,15 @@ from kejiquan_site.cli import main
 
 CASES = {
     "yaml syntax": (
+        {"facts/rd.yaml": "beijing:\n  label: [a, b]]\n"},
+        "content/facts/rd.yaml:2:16: error: YAML syntax error: expected <block end>, but found ']'"),
+    "yaml syntax, either of two lines out of line": (  # not sure which: PyYAML's message, at its mark
+        {"facts/rd.yaml": "beijing:\n  value:\n      - a\n    - b\n"},
+        "content/facts/rd.yaml:4:5: error: YAML syntax error: expected <block end>, but found '<block sequence start>'"),
+    "unclosed bracket": (
         {"facts/rd.yaml": "beijing:\n  label: [unclosed\n"},
-        "content/facts/rd.yaml:3:1: error: YAML syntax error: expected ',' or ']', but got '<stream end>'"),
+        "content/facts/rd.yaml:2:10: error: the '[' opened here is never closed on its line, so YAML reads the "
+        "lines below as part of the list"),
     "tab indentation": (
         {"facts/rd.yaml": "beijing:\n\tlabel: x\n"},
         "content/facts/rd.yaml:2:1: error: a tab character is used for indentation; YAML allows only spaces"),

@@ -127,7 +127,7 @@ CASES: dict[str, Hostile] = {
     # --- site.yaml -----------------------------------------------------------------------------
     "site: YAML syntax error": Hostile(
         {"site.yaml": "title: 测试站\ndescription: [unclosed\nlanguage: zh-CN\n"},
-        "content/site.yaml:3:9", "YAML syntax error: expected ',' or ']', but got ':'"),
+        "content/site.yaml:2:14", "the '[' opened here is never closed on its line"),
     "site: tab indentation": Hostile(
         {"site.yaml": "title: a\n\tdescription: b\n"},
         "content/site.yaml:2:1", "a tab character is used for indentation"),

@@ -68,6 +68,10 @@ class Mistake:
     errors: int | None = None  # how many errors the report must count, when it matters
 
 
+# PyYAML's own words, and the follow-on errors of a fact file that cannot be read
+_NOT_YAML_JARGON = ("YAML syntax error", "unknown fact")
+
+
 def _swap(old: str, new: str, path: str = "pages/index.md") -> dict[str, tuple[str, str]]:
     return {path: (old, new)}
 
@@ -200,6 +204,80 @@ MISTAKES: dict[str, Mistake] = {
         {"site.yaml": ("base_url: https://example.org/demo/", "base_url: example.org/demo")},
         ("content/site.yaml:4:11: error: 'base_url' must be",
          "got 'example.org/demo', which has no https:// in front: write https://example.org/demo/")),
+    # 9. YAML layout, in an editor's words: at the line they got wrong, with the corrected line
+    "a key indented deeper than its neighbours": Mistake(
+        {"facts/rd.yaml": ("  value: 6\n", "    value: 6\n")},
+        ("content/facts/rd.yaml:4:5: error: 'value:' is indented 4 spaces, deeper than 'label_en:' above it "
+         "(2 spaces): the keys of one block line up", "expected: '  value: 6' (2 spaces, like 'label_en:')"),
+        absent=_NOT_YAML_JARGON, errors=1),
+    "a key at the left edge inside a fact": Mistake(
+        {"facts/rd.yaml": ("  value: 6\n", "value: 6\n")},
+        ("content/facts/rd.yaml:4:1: error: 'value:' starts at the left edge, but 'label_en:' above it is "
+         "indented 2 spaces: the keys of one block line up", "expected: '  value: 6' (2 spaces, like 'label_en:')"),
+        absent=_NOT_YAML_JARGON, errors=1),
+    "the first key of a fact at the left edge": Mistake(
+        {"facts/rd.yaml": ("  label: 京津冀研发投入强度\n  label_en: R&D intensity\n  value: 4.22",
+                           "label: 京津冀研发投入强度\n  label_en: R&D intensity\n  value: 4.22")},
+        ("content/facts/rd.yaml:18:1: error: 'label:' starts at the left edge, but 'label_en:' below it is "
+         "indented 2 spaces",), absent=_NOT_YAML_JARGON, errors=1),
+    "a quote never closed": Mistake(  # YAML reads on to the next quote, eight lines below
+        {"facts/rd.yaml": ("label_en: Beijing R&D intensity\n", "label_en: \"Beijing R&D intensity\n"),
+         "../content/facts/rd.yaml": ("label_en: R&D intensity\n", "label_en: \"R&D intensity\"\n")},
+        ("content/facts/rd.yaml:3:13: error: the quote opened here is never closed on its line, so YAML reads the "
+         "lines below as part of the text",
+         "expected: a closing \" at the end of the text: label_en: \"Beijing R&D intensity\""),
+        absent=_NOT_YAML_JARGON, errors=1),
+    "text after the closing quote": Mistake(
+        {"facts/rd.yaml": ("label: 北京研发投入强度\n", "label: \"北京\"研发投入强度\n")},
+        ("content/facts/rd.yaml:2:13: error: the text of 'label' ends at this quote, but more follows it: "
+         "'研发投入强度'", "expected: one pair of quotes around the whole text: label: \"北京研发投入强度\""),
+        absent=_NOT_YAML_JARGON, errors=1),
+    "a stray quote before a key": Mistake(
+        {"facts/rd.yaml": ("  value: 6\n", "  \"value: 6\n")},
+        ("content/facts/rd.yaml:4:3: error: a stray \" before 'value: 6': YAML reads all that follows, to the next "
+         "quote, as one text", "expected: no quote: '  value: 6'"), absent=_NOT_YAML_JARGON, errors=1),
+    "a key without its colon": Mistake(
+        {"facts/rd.yaml": ("  value: 6\n", "  value 6\n")},
+        ("content/facts/rd.yaml:4:8: error: the key 'value' has no colon after it",
+         "expected: a colon after the key: value: 6"), absent=_NOT_YAML_JARGON, errors=1),
+    "a key without the space after its colon": Mistake(
+        {"facts/rd.yaml": ("  value: 6\n", "  value:6\n")},
+        ("content/facts/rd.yaml:4:9: error: the key 'value' has no space after its colon",
+         "expected: a space after the colon: value: 6"), absent=_NOT_YAML_JARGON, errors=1),
+    "a fact name without its colon": Mistake(
+        {"facts/rd.yaml": ("\njjj_2014:\n", "\njjj_2014\n")},
+        ("content/facts/rd.yaml:9:9: error: the key 'jjj_2014' has no colon after it",
+         "expected: a colon after the key: jjj_2014:"), absent=_NOT_YAML_JARGON, errors=1),
+    "a colon and a space inside a text": Mistake(
+        {"facts/rd.yaml": ("label: 北京研发投入强度\n", "label: 注意: 北京研发投入强度\n")},
+        ("content/facts/rd.yaml:2:12: error: the text of 'label' holds a colon and a space, which YAML reads as "
+         "the start of another key", "expected: the text in quotes: label: \"注意: 北京研发投入强度\""),
+        absent=_NOT_YAML_JARGON, errors=1),
+    "a colon and a space inside a page title": Mistake(
+        _swap("title: 测试首页\n", "title: 注意: 测试首页\n"),
+        ("content/pages/index.md:2:10: error: the text of 'title' holds a colon and a space",
+         "expected: the text in quotes: title: \"注意: 测试首页\""), absent=_NOT_YAML_JARGON, errors=1),
+    "a [ never closed": Mistake(
+        {"facts/extra.yaml": "fields:\n  label: 领域\n  label_en: Fields\n  value: [甲, 乙\n  value_en: [A, B]\n"
+                             "  unit: list\n  source: demo\n  evidence: 甲、乙\n"},
+        ("content/facts/extra.yaml:4:10: error: the '[' opened here is never closed on its line, so YAML reads the "
+         "lines below as part of the list", "expected: ']' at the end of the list: value: [甲, 乙]"),
+        absent=_NOT_YAML_JARGON, errors=1),
+    "a list item indented deeper than the one above": Mistake(
+        {"charts/rd_bars.yaml": ("  - fact: rd.beijing\n", "    - fact: rd.beijing\n")},
+        ("content/charts/rd_bars.yaml:10:5: error: the list item '- fact: rd.beijing' is indented 4 spaces, deeper "
+         "than the item above it (2 spaces): the items of one list line up",
+         "expected: '  - fact: rd.beijing' (2 spaces, like the item above it)"),
+        absent=_NOT_YAML_JARGON + ("unknown chart",), errors=1),
+    "a key of a list item out of line": Mistake(
+        {"charts/rd_bars.yaml": ("    label: 北京\n", "     label: 北京\n")},
+        ("content/charts/rd_bars.yaml:11:6: error: 'label:' is indented 5 spaces, deeper than 'fact:' above it "
+         "(4 spaces): the keys of one block line up",), absent=_NOT_YAML_JARGON + ("unknown chart",), errors=1),
+    "a dash without its space": Mistake(
+        {"charts/rd_bars.yaml": ("  - fact: rd.beijing\n", "  -fact: rd.beijing\n")},
+        ("content/charts/rd_bars.yaml:10:3: error: '-fact: rd.beijing' has no space after the dash, so YAML does "
+         "not read it as a list item", "expected: a space after the dash: - fact: rd.beijing"),
+        absent=_NOT_YAML_JARGON + ("unknown chart",), errors=1),
     # 10. a changed figure, root cause first
     "a published figure changed with evidence the archived source does not hold": Mistake(
         {"published.yaml": "published: '2026-11-30'\nfacts:\n  rd.beijing:\n  - date: '2026-11-30'\n    value: 6\n"

@@ -18,6 +18,7 @@ from typing import Any
 import yaml
 
 from kejiquan_site.diagnostics import Diagnostic, error
+from kejiquan_site.read.yamlslips import explain_syntax_error
 
 KeyPath = tuple[Any, ...]
 
@@ -237,20 +238,22 @@ class _StrictLoader(yaml.SafeLoader):
 
 
 def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, path: str, first_line: int) -> Diagnostic:
+    """The error for text YAML cannot parse: a tab, else a slip editors make (at the line they got
+    wrong, in their words), else PyYAML's own message at its mark."""
     mark = exc.problem_mark or exc.context_mark
     line = (mark.line + first_line) if mark else first_line
     column = (mark.column + 1) if mark else 1
-    problem = exc.problem or "invalid YAML"
-    message = f"YAML syntax error: {problem}"
-    if exc.context:
-        message += f" ({exc.context})"
-    expected = "valid YAML: 'key: value' pairs, indented with spaces"
     lines = text.splitlines()
     if mark and mark.line < len(lines) and "\t" in lines[mark.line]:
-        message = "a tab character is used for indentation; YAML allows only spaces"
-        expected = "indent with spaces, never tabs"
-        column = lines[mark.line].index("\t") + 1
-    return error(path, line, column, message, expected)
+        return error(path, line, lines[mark.line].index("\t") + 1,
+                     "a tab character is used for indentation; YAML allows only spaces", "indent with spaces, never tabs")
+    slip = explain_syntax_error(exc, text)
+    if slip is not None:
+        return error(path, slip.line + first_line, slip.column + 1, slip.message, slip.expected)
+    message = f"YAML syntax error: {exc.problem or 'invalid YAML'}"
+    if exc.context:
+        message += f" ({exc.context})"
+    return error(path, line, column, message, "valid YAML: 'key: value' pairs, indented with spaces")
 
 
 class _Converter:
