@@ -188,6 +188,13 @@ def test_nginx_answers_a_missing_address_with_the_sites_404_page(served, url):
     assert f'href="{served.base_path}assets/site.' in body.decode("utf-8")  # its links work at any depth
 
 
+def test_nginx_answers_a_missing_english_address_with_the_english_404_page(served):
+    status, headers, body = served.get("en/no/such/page/")
+    assert status == 404
+    _assert_site_headers(headers, "no-cache")
+    assert body == (served.site / "en" / "404.html").read_bytes()
+
+
 @pytest.mark.parametrize("url", ["", "about/", "data/facts.csv"])
 def test_nginx_sends_the_precompressed_copy_to_readers_who_accept_gzip(served, url):
     status, headers, body = served.get(url, **{"Accept-Encoding": "gzip"})
