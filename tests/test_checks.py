@@ -212,3 +212,15 @@ def test_checks_a_twin_without_the_number_is_a_warning(tmp_path, make_project, c
             "content/pages/en/index.md") in err
     assert "expected: the same figure on both twins: {fact}`rd.jjj_2024` in content/pages/en/index.md, or not here " \
            "either" in err
+
+
+def test_checks_a_shown_fact_that_cannot_be_computed_hides_its_inputs_never_shown(tmp_path, make_project, capsys):
+    make_project({"facts/extra.yaml": "base:\n  label: 基数\n  value: 9\n  unit: number\n  source: demo\n"
+                  "  evidence: 共9项\nratio:\n  label: 比\n  formula: extra.base / (extra.base - extra.base)\n"
+                  "  unit: number\n",
+                  "pages/index.md": "---\ntitle: t\ndescription: d\n---\n\n{fact}`rd.beijing` {fact}`rd.change`"
+                  " {fact}`rd.jjj_2024` {fact}`extra.ratio`\n"})
+    assert main(_check(tmp_path)) == 1
+    err = capsys.readouterr().err
+    assert "content/facts/extra.yaml:9:12: error:" in err
+    assert "never shown" not in err and "unknown fact" not in err

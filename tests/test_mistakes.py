@@ -61,7 +61,7 @@ PROJECT = {**MINIMAL, "site.yaml": SITE_EN, "facts/rd.yaml": RD_EN, "sources.yam
 
 @dataclass(frozen=True)
 class Mistake:
-    edit: dict[str, str | None]  # file in content/ (or ../templates/...) -> (old, new) pairs joined, see _apply
+    edit: dict[str, str | tuple[str, ...] | None]  # file in content/ (or ../templates/...) -> (old, new) pairs joined, see _apply
     expected: tuple[str, ...]  # lines (or parts of lines) the report must hold
     strict: bool = True
     absent: tuple[str, ...] = ()  # follow-on messages that must not appear
@@ -74,6 +74,21 @@ _NOT_YAML_JARGON = ("YAML syntax error", "unknown fact")
 
 def _swap(old: str, new: str, path: str = "pages/index.md") -> dict[str, tuple[str, str]]:
     return {path: (old, new)}
+
+
+# rd.beijing's value changed with evidence its archived source does not hold: the root cause
+_UNQUOTED_BEIJING: dict[str, tuple[str, ...]] = {
+    "facts/rd.yaml": ("value: 6\n  unit: percent\n  qualifier: at_least\n  source: demo\n  evidence: 研发投入强度保持在6%以上",
+                      "value: 6.2\n  unit: percent\n  qualifier: at_least\n  source: demo\n"
+                      "  evidence: 研发投入强度保持在6.2%以上")}
+_UNQUOTED_BEIJING_ERROR = ("content/facts/rd.yaml:8:13: error: the evidence of 'rd.beijing' does not occur in the "
+                           "archived text of source 'demo'")
+_OTHER_SOURCE = ("other:\n  title: 另一篇报道\n  title_en: Another report\n  publisher: 测试报\n"
+                 "  publisher_en: Test paper\n  date: \"2026-03-19\"\n  archive: sources/other.txt\n")
+# what readers saw: rd.beijing as it is before the edit, rd.jjj_2024 at 4.2 (4.22 today)
+_PUBLISHED = ("published: '2026-11-30'\nfacts:\n  rd.beijing:\n  - date: '2026-11-30'\n    value: 6\n"
+              "    qualifier: at_least\n    source: demo\n  rd.jjj_2024:\n  - date: '2026-11-30'\n    value: 4.2\n"
+              "    period: '2024'\n    source: demo\n")
 
 
 MISTAKES: dict[str, Mistake] = {
@@ -289,6 +304,41 @@ MISTAKES: dict[str, Mistake] = {
          "source 'demo' (content/sources/demo.txt)",
          "a figure from a newer article needs that article as a source of its own"),
         absent=("changed since it was published", "neither a fact nor set aside"), errors=1),
+    # 11. all at once: an unusable fact hides only its own follow-ons
+    "an unquoted fact and a number of another source left uncovered": Mistake(
+        {**_UNQUOTED_BEIJING,
+         "sources.yaml": ("archive: sources/demo.txt\n", "archive: sources/demo.txt\n" + _OTHER_SOURCE),
+         "sources/other.txt": "另一篇报道\n天津研发投入强度为3.6%。\n"},
+        (_UNQUOTED_BEIJING_ERROR,
+         "content/sources/other.txt:2:10: error: the number '3.6%' of source 'other' is neither a fact nor set aside"),
+        absent=("of source 'demo' is neither a fact nor set aside",), errors=2),
+    "an unquoted published fact and another published fact changed silently": Mistake(
+        {**_UNQUOTED_BEIJING, "published.yaml": _PUBLISHED},
+        (_UNQUOTED_BEIJING_ERROR,
+         "content/facts/rd.yaml:20:10: error: 'rd.jjj_2024' changed since it was published on 2026-11-30 "
+         "(4.2% -> 4.22%)"),
+        absent=("'rd.beijing' changed", "neither a fact nor set aside"), errors=2),
+    "a published fact's block with an error and another published fact changed silently": Mistake(
+        {"facts/rd.yaml": ("value: 6\n", "value: 6%以上\n"), "published.yaml": _PUBLISHED},
+        ("content/facts/rd.yaml:4:10: error: 'value' must be a number",
+         "content/facts/rd.yaml:20:10: error: 'rd.jjj_2024' changed since it was published"),
+        absent=("'rd.beijing' was published on", "unknown fact", "unknown chart"), errors=2),
+    "an unquoted fact and a fact never shown": Mistake(
+        {**_UNQUOTED_BEIJING,
+         "facts/more.yaml": "copy:\n  label: 京津冀研发投入强度\n  label_en: R&D intensity\n  value: 4.22\n"
+                            "  unit: percent\n  period: 2024\n  source: demo\n  evidence: 跃升至2024年的4.22%\n"},
+        (_UNQUOTED_BEIJING_ERROR, "content/facts/more.yaml:1:1: error: fact 'more.copy' is never shown"),
+        absent=("unknown fact", "neither a fact nor set aside"), errors=2),
+    "an unquoted fact and a label without its translation": Mistake(
+        {"facts/rd.yaml": _UNQUOTED_BEIJING["facts/rd.yaml"] + ("  label_en: Rise in ten years\n", "")},
+        (_UNQUOTED_BEIJING_ERROR, "error: the label of 'rd.change' has no English translation"),
+        absent=("unknown fact", "neither a fact nor set aside"), errors=2),
+    "an unquoted fact and a number on one twin only": Mistake(
+        {**_UNQUOTED_BEIJING,
+         "pages/about.md": ("本站的数字来自测试报道。", "本站的数字来自测试报道，如{fact}`rd.jjj_2024`。")},
+        (_UNQUOTED_BEIJING_ERROR,
+         "content/pages/about.md:7:21: error: 'rd.jjj_2024' (4.22%) is shown here but not on the English twin"),
+        absent=("unknown fact", "neither a fact nor set aside"), errors=2),
 }
 
 
@@ -301,10 +351,11 @@ def _apply(root: Path, edit: dict) -> None:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(change, encoding="utf-8")
         else:
-            old, new = change
             text = path.read_text(encoding="utf-8")
-            assert old in text, f"{relative} does not contain {old!r}"
-            path.write_text(text.replace(old, new, 1), encoding="utf-8")
+            for old, new in zip(change[::2], change[1::2], strict=True):
+                assert old in text, f"{relative} does not contain {old!r}"
+                text = text.replace(old, new, 1)
+            path.write_text(text, encoding="utf-8")
 
 
 def _snapshot(folder: Path) -> dict[str, bytes]:

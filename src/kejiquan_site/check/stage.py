@@ -82,12 +82,14 @@ def _page_references(reading: Reading) -> Problems:
 
 
 def _unused_facts(reading: Reading) -> Problems:
-    """With a fact, chart or page that cannot be read, the facts only it shows would be "never shown"."""
-    if reading.unusable.facts or reading.unusable.charts or not reading.pages_readable:
+    """With a chart or page that cannot be read, the facts only it shows would be "never shown"
+    (which those are is unknown: no check); a fact that cannot be read hides only the inputs it
+    would show (see check_unused_facts), and a fact whose evidence fails shows what it always did."""
+    if reading.unusable.charts or not reading.pages_readable:
         return []
     pages, charts = reading.pages, reading.charts
     shown = done(SHOWN_FACTS(None, (pages, charts), lambda: shown_facts(list(pages), charts)))
-    return check_unused_facts(reading.facts, shown)
+    return check_unused_facts(reading.facts, shown, reading.unusable.unread(reading.facts))
 
 
 def _hand_typed_in_templates(reading: Reading) -> Problems:
@@ -99,12 +101,15 @@ def _twins(reading: Reading) -> Problems:
 
 
 def _translations(reading: Reading) -> Problems:
-    if len(reading.languages) == 1 or reading.unusable.facts:
+    """Translations are asked of each fact, source and chart that was read, whatever else is
+    unusable; an unusable fact is left out of both twins alike (no follow-on), a chart that cannot
+    be read only of the twin pages that show it (see check_twin_numbers)."""
+    if len(reading.languages) == 1:
         return []
-    pages, facts, charts = reading.pages, reading.facts, reading.charts
+    pages, facts, charts, unread = reading.pages, reading.facts, reading.charts, reading.unusable.charts
     return check_translations(facts, reading.sources or {}, charts) + done(TWIN_NUMBERS(
-        None, (pages, tuple(facts.values()), tuple(charts.values())),
-        lambda: check_twin_numbers(list(pages), facts, charts)))
+        None, (pages, tuple(facts.values()), tuple(charts.values()), unread),
+        lambda: check_twin_numbers(list(pages), facts, charts, unread)))
 
 
 STORY_CHECKS: tuple[StoryCheck, ...] = (
@@ -137,16 +142,17 @@ def checked_story(reading: Reading, strict: bool = False) -> Story:
 
 
 def _coverage(reading: Reading) -> list[Work[tuple[Coverage, Problems]]]:
-    """The coverage of every archived source by its facts and its set-aside list (none while a
-    fact file has errors: its numbers would be reported as uncovered)."""
-    if reading.unusable.facts:
-        return []
+    """The coverage of every archived source by its facts and its set-aside list, but not of a
+    source an unusable fact cites: the numbers that fact is meant to state would be reported as
+    uncovered. A fact whose file or block cannot be read could cite any source: then none is checked."""
     cited: dict[str, list[Fact]] = {}
     for fact in reading.facts.values():
         if fact.source in reading.archives and not fact.derived:
             cited.setdefault(fact.source, []).append(fact)
     work: list[Work[tuple[Coverage, Problems]]] = []
     for source_id in sorted(reading.archives):
+        if reading.unusable.hides_source(source_id):
+            continue
         inputs = (reading.archives[source_id], tuple(cited.get(source_id, ())), reading.set_asides.get(source_id))
         work.append(COVERAGE(source_id, inputs, functools.partial(check_coverage, source_id, *inputs)))
     return work

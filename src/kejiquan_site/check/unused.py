@@ -4,6 +4,8 @@ from facts, and facts defined but never shown. `--strict` (used by `make site`) 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from kejiquan_site.check.handtyped import check_markdown_body, check_text_fields
 from kejiquan_site.check.usage import fact_uses
 from kejiquan_site.diagnostics import Diagnostic
@@ -17,19 +19,24 @@ def shown_facts(pages: list[Page], charts: dict[str, Chart]) -> frozenset[str]:
     return frozenset(fact_uses(pages, charts))
 
 
-def check_unused_facts(facts: dict[str, Fact], shown_ids: frozenset[str]) -> list[Diagnostic]:
+def check_unused_facts(facts: dict[str, Fact], shown_ids: frozenset[str],
+                       unread: Callable[[str], bool] = lambda _: False) -> list[Diagnostic]:
     """A warning for each fact shown nowhere (`shown_ids`: see shown_facts); inputs of a shown
-    derived fact count as shown."""
+    derived fact count as shown. None when a shown fact is `unread` (it could not be read or
+    computed): what it is computed from is unknown, and would be reported as never shown."""
     unused = facts.keys() - shown_ids
     if not unused:  # the usual case, found without going through every fact
         return []
     shown = set(shown_ids)
-    pending = [fact_id for fact_id in shown if facts.get(fact_id) is not None and facts[fact_id].inputs]
+    pending = list(shown)
     while pending:
-        for input_id in facts[pending.pop()].inputs:
-            if input_id not in shown and input_id in facts:
+        fact = facts.get(pending.pop())
+        for input_id in fact.inputs if fact is not None else ():
+            if input_id not in shown:
                 shown.add(input_id)
                 pending.append(input_id)
+    if any(unread(fact_id) for fact_id in shown):
+        return []
     return [Diagnostic(fact.location, f"fact '{fact.id}' is never shown on a page or in a chart",
                        f"use it, e.g. {{fact}}`{fact.id}` in a page, or delete it", "warning")
             for fact in facts.values() if fact.id not in shown]

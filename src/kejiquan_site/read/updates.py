@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -136,27 +137,32 @@ def _change(fact: Fact, before: Version, after: Version | None) -> Change:
                   pending=after is None)
 
 
-def check_log(entries: list[Entry], record: Record | None, facts: dict[str, Fact]
-              ) -> tuple[tuple[Update, ...], list[Diagnostic]]:
+def check_log(entries: list[Entry], record: Record | None, facts: dict[str, Fact],
+              unusable: Callable[[str], bool] = lambda _: False) -> tuple[tuple[Update, ...], list[Diagnostic]]:
     """The updates readers see, and the problems: an entry about a fact that does not exist or
     did not change (errors), a published fact changed, deleted or renamed without an entry (a
-    warning, an error with --strict). Without a record nothing is published yet, so there is nothing to check."""
+    warning, an error with --strict). Without a record nothing is published yet, so there is nothing to check.
+    Facts for which `unusable` is true have errors of their own: they, and the derived facts
+    computed from them, are left out (not changed, not withdrawn, not an entry's fact to resolve)."""
     if record is None:
         return (), [Diagnostic(entry.location, "nothing has been published yet (there is no content/published.yaml), "
                                "so no fact can have changed", "no entries until 'kejiquan publish' has recorded "
                                "what readers saw: 'updates.yaml' holding '[]'") for entry in entries]
+    dependents = _dependents(facts)
+    left_out = _left_out(facts, dependents, unusable)
     pending: dict[str, Version] = {}
     for fact_id, fact in facts.items():
         latest = record.latest(fact_id)
-        if latest is not None and latest.differs_from(fact):
+        if latest is not None and latest.differs_from(fact) and fact_id not in left_out:
             pending[fact_id] = latest
-    dependents = _dependents(facts)
     claimed: dict[str, Location] = {}
     taken_back: dict[str, Location] = {}  # published facts withdrawn by an entry
     updates, problems = [], []
     for entry in entries:
         changes, withdrawn = [], []
         for fact_id, where in zip(entry.fact_ids, entry.fact_locations):
+            if fact_id in left_out or unusable(fact_id):
+                continue
             if fact_id not in facts and fact_id in record.facts:
                 problem = _withdrawal(fact_id, where, entry, record, taken_back)
                 withdrawn += [] if problem else [fact_id]
@@ -179,8 +185,14 @@ def check_log(entries: list[Entry], record: Record | None, facts: dict[str, Fact
             problems.append(_silent_change(facts[fact_id], before, record))
     named = {fact_id for entry in entries for fact_id in entry.fact_ids}  # a wrong entry has its own error
     problems += [_silent_withdrawal(fact_id, record) for fact_id in record.facts
-                 if fact_id not in facts and fact_id not in named]
+                 if fact_id not in facts and fact_id not in named and not unusable(fact_id)]
     return _anchored(updates), problems
+
+
+def _left_out(facts: dict[str, Fact], dependents: dict[str, set[str]], unusable: Callable[[str], bool]) -> set[str]:
+    """The facts whose change would follow from an unusable one: it, and what is computed from it."""
+    left_out = {fact_id for fact_id in facts if unusable(fact_id)}
+    return left_out | {d for fact_id in left_out for d in dependents.get(fact_id, ())}
 
 
 def _withdrawal(fact_id: str, where: Location, entry: Entry, record: Record, taken_back: dict[str, Location]
