@@ -72,6 +72,10 @@ class Mistake:
 _NOT_YAML_JARGON = ("YAML syntax error", "unknown fact")
 
 
+_JJJ_2014 = ("jjj_2014:\n  label: 京津冀研发投入强度\n  label_en: R&D intensity\n  value: 3.5\n  unit: percent\n"
+             "  period: 2014\n  source: demo\n  evidence: 从2014年的3.5%跃升\n")
+
+
 def _swap(old: str, new: str, path: str = "pages/index.md") -> dict[str, tuple[str, str]]:
     return {path: (old, new)}
 
@@ -303,6 +307,12 @@ MISTAKES: dict[str, Mistake] = {
         ("content/facts/rd.yaml:9:3: error: the name 'jjj_2014:' is indented 2 spaces, so YAML reads it as a key "
          "of 'beijing' above it, and the keys below it as keys of 'beijing' given twice",
          "expected: 'jjj_2014:' (at the left edge, like 'beijing:')"), absent=("duplicate key",), errors=1),
+    "a fact indented whole under the fact above": Mistake(  # name and keys 2 spaces deeper
+        {"facts/rd.yaml": (_JJJ_2014, textwrap.indent(_JJJ_2014, "  "))},
+        ("content/facts/rd.yaml:9:3: error: the name 'jjj_2014:' is indented 2 spaces, so YAML reads it as a key "
+         "of 'beijing' above it, with its block inside it",
+         "expected: 'jjj_2014:' (at the left edge, like 'beijing:'), and its keys 2 spaces less"),
+        absent=("unknown key", "unknown fact"), errors=1),
     "a '#' before a value": Mistake(
         {"facts/rd.yaml": ("  value: 6\n", "  value: #6\n")},
         ("content/facts/rd.yaml:4:10: error: '#' starts a YAML comment, so 'value' is empty: YAML reads '#6' as a "

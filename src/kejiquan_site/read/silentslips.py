@@ -12,7 +12,7 @@ import yaml
 from kejiquan_site.read.yamlslips import Slip
 
 _COMMENTED_VALUE = re.compile(r":[ ]+(#(?P<meant>\S.*?))\s*$")  # 'value: #6', never 'value: # a note'
-_MIN_REPEATS = 2  # keys a block must repeat below an empty key before that key is read as a name
+_MIN_REPEATS = 2  # keys of the block above a name must repeat below it before it is read as a name
 
 
 def stray_quote(node: yaml.ScalarNode, owner: str, lines: list[str]) -> Slip | None:
@@ -58,28 +58,37 @@ def commented_value(key: yaml.ScalarNode, value: yaml.Node, lines: list[str]) ->
 
 def indented_names(pairs: list[tuple[yaml.Node, yaml.Node]], parent: str,
                    parent_column: int) -> tuple[list[Slip], set[int]]:
-    """`  basic_research_share:` indented under the block above: YAML reads it as an empty key of
-    that block, and the keys below it as that block's keys given twice. The slips, and the
-    positions (in `pairs`) of the repeats they explain."""
+    """`  basic_research_share:` indented under the block above: YAML reads it as a key of that
+    block, and the keys below it either as that block's keys given twice (when they line up with
+    the name) or as its own block inside (when indented further). The slips, and the positions
+    (in `pairs`) of the repeats they explain."""
     slips: list[Slip] = []
     explained: set[int] = set()
     names = [key.value if isinstance(key, yaml.ScalarNode) else None for key, _ in pairs]
     for index, (key, value) in enumerate(pairs):
-        if names[index] is None or names[index] in names[:index] or not _empty(value):
+        if names[index] is None or names[index] in names[:index]:
             continue
         before = set(names[:index])
         repeats = [later for later in range(index + 1, len(pairs)) if names[later] in before]
-        if len(repeats) < _MIN_REPEATS or repeats[0] in explained:
+        if _empty(value) and len(repeats) >= _MIN_REPEATS and repeats[0] not in explained:
+            explained.update(repeats)
+            told = f"and the keys below it as keys of '{parent}' given twice"
+        elif isinstance(value, yaml.MappingNode) and len(before & _key_names(value)) >= _MIN_REPEATS:
+            told = "with its block inside it"
+        else:
             continue
-        explained.update(repeats)
         spaces = key.start_mark.column
         wanted = "at the left edge" if parent_column == 0 else f"indented {parent_column} spaces"
         corrected = " " * parent_column + f"{names[index]}:"
+        block = "" if _empty(value) else f", and its keys {spaces - parent_column} spaces less"
         slips.append(Slip(key.start_mark.line, spaces, f"the name '{names[index]}:' is indented {spaces} spaces, "
-                          f"so YAML reads it as a key of '{parent}' above it, and the keys below it as keys "
-                          f"of '{parent}' given twice", f"'{corrected}' ({wanted}, like '{parent}:')",
-                          corrected))
+                          f"so YAML reads it as a key of '{parent}' above it, {told}",
+                          f"'{corrected}' ({wanted}, like '{parent}:'){block}", corrected))
     return slips, explained
+
+
+def _key_names(block: yaml.MappingNode) -> set[str]:
+    return {key.value for key, _ in block.value if isinstance(key, yaml.ScalarNode)}
 
 
 def _empty(value: yaml.Node) -> bool:
