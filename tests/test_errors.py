@@ -225,3 +225,30 @@ def test_errors_template_mistakes_at_run_time_are_located(typo, message, tmp_pat
     assert re.search(r"templates/page\.html:\d+: error: template error while rendering content/pages/index\.md: "
                      + re.escape(message), err), err
     assert "Traceback" not in err and "internal error" not in err
+
+
+@pytest.mark.parametrize("text", [
+    'label_en: the "new quality" forces\n',  # quotes in pairs: English quoting a phrase
+    "label: 北京“新质生产力”\n",  # Chinese quote marks
+    "note: # to be checked\n",  # a comment after an empty key, with its space
+    "a:\n  label: x\n  note:\n  label: y\n",  # one repeat after an empty key: a duplicate, not a name
+])
+def test_valid_yaml_slips_leave_sound_texts_alone(text):
+    from kejiquan_site.read.yamlread import parse_yaml
+
+    problems = [problem.message for problem in parse_yaml(text, "f.yaml").problems]
+    assert all("stray" not in p and "comment" not in p and "the name" not in p for p in problems), problems
+    assert ("duplicate key 'label'" in "".join(problems)) == ("label: y" in text)
+
+
+def test_published_record_with_a_quote_reads_back_without_a_problem():
+    from kejiquan_site.read.published import Record, Version, parse_record, render_record
+    from kejiquan_site.read.yamlread import parse_yaml
+
+    record = Record("2026-11-30", {"a.b": (Version("2026-11-30", '他说"好', value_en=['the "x', "z"]),)},
+                    "published.yaml")
+    doc = parse_yaml(render_record(record), "published.yaml")
+    assert doc.problems == []
+    read, problems = parse_record(doc)
+    assert problems == [] and read is not None
+    assert read.facts["a.b"][0].value == '他说"好' and read.facts["a.b"][0].value_en == ('the "x', "z")

@@ -72,6 +72,10 @@ class Mistake:
 _NOT_YAML_JARGON = ("YAML syntax error", "unknown fact")
 
 
+_JJJ_2014 = ("jjj_2014:\n  label: 京津冀研发投入强度\n  label_en: R&D intensity\n  value: 3.5\n  unit: percent\n"
+             "  period: 2014\n  source: demo\n  evidence: 从2014年的3.5%跃升\n")
+
+
 def _swap(old: str, new: str, path: str = "pages/index.md") -> dict[str, tuple[str, str]]:
     return {path: (old, new)}
 
@@ -339,6 +343,40 @@ MISTAKES: dict[str, Mistake] = {
         (_UNQUOTED_BEIJING_ERROR,
          "content/pages/about.md:7:21: error: 'rd.jjj_2024' (4.22%) is shown here but not on the English twin"),
         absent=("unknown fact", "neither a fact nor set aside"), errors=2),
+    # 12. valid YAML, wrong story: read without a syntax error, but not as the editor meant
+    "a stray closing quote in a Chinese text": Mistake(
+        {"facts/rd.yaml": ("label: 北京研发投入强度\n", "label: 北京研发投入强度\"\n")},
+        ("content/facts/rd.yaml:2:18: error: a stray \" at the end of the text of 'label': the text is not in "
+         "quotes, so readers would see the quote", "expected: no quote: label: 北京研发投入强度 ("), errors=1),
+    "a stray closing quote in an English text": Mistake(
+        {"facts/rd.yaml": ("label_en: Beijing R&D intensity\n", "label_en: Beijing R&D intensity\"\n")},
+        ("content/facts/rd.yaml:3:34: error: a stray \" at the end of the text of 'label_en'",
+         "expected: no quote: label_en: Beijing R&D intensity ("), errors=1),
+    "a fact name indented under the fact above": Mistake(
+        {"facts/rd.yaml": ("\njjj_2014:\n", "\n  jjj_2014:\n")},
+        ("content/facts/rd.yaml:9:3: error: the name 'jjj_2014:' is indented 2 spaces, so YAML reads it as a key "
+         "of 'beijing' above it, and the keys below it as keys of 'beijing' given twice",
+         "expected: 'jjj_2014:' (at the left edge, like 'beijing:')"), absent=("duplicate key",), errors=1),
+    "a fact indented whole under the fact above": Mistake(  # name and keys 2 spaces deeper
+        {"facts/rd.yaml": (_JJJ_2014, textwrap.indent(_JJJ_2014, "  "))},
+        ("content/facts/rd.yaml:9:3: error: the name 'jjj_2014:' is indented 2 spaces, so YAML reads it as a key "
+         "of 'beijing' above it, with its block inside it",
+         "expected: 'jjj_2014:' (at the left edge, like 'beijing:'), and its keys 2 spaces less"),
+        absent=("unknown key", "unknown fact"), errors=1),
+    "a '#' before a value": Mistake(
+        {"facts/rd.yaml": ("  value: 6\n", "  value: #6\n")},
+        ("content/facts/rd.yaml:4:10: error: '#' starts a YAML comment, so 'value' is empty: YAML reads '#6' as a "
+         "note to editors, not as the value", "expected: value: 6, without the '#'; or, if the '#' belongs to the "
+         "text, the text in quotes: value: \"#6\""), absent=("got nothing",), errors=1),
+    "a '#' before a page title": Mistake(
+        _swap("title: 测试首页\n", "title: #1 测试首页\n"),
+        ("content/pages/index.md:2:8: error: '#' starts a YAML comment, so 'title' is empty",
+         "expected: title: 1 测试首页, without the '#'"), absent=("got nothing", "missing the required"), errors=1),
+    "a full-width space after the colon": Mistake(
+        {"facts/rd.yaml": ("  value: 6\n", "  value:\u30006\n")},
+        ("content/facts/rd.yaml:4:9: error: a full-width space (U+3000) after 'value:'; YAML needs an ASCII space "
+         "after the colon", "expected: one ASCII space after the colon: value: 6"),
+        absent=_NOT_YAML_JARGON, errors=1),
 }
 
 

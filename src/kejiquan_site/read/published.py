@@ -149,6 +149,14 @@ class _Dumper(yaml.SafeDumper):
         return True
 
 
+def _text(dumper: yaml.SafeDumper, text: str) -> yaml.ScalarNode:
+    """A text holding an ASCII " in single quotes: left plain, the reader would take it for a stray one."""
+    return dumper.represent_scalar("tag:yaml.org,2002:str", text, style="'" if '"' in text else None)
+
+
+_Dumper.add_representer(str, _text)
+
+
 def _plain(value: Any) -> Any:
     return list(value) if isinstance(value, tuple) else value
 

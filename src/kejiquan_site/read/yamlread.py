@@ -18,7 +18,8 @@ from typing import Any
 import yaml
 
 from kejiquan_site.diagnostics import Diagnostic, error
-from kejiquan_site.read.yamlslips import explain_syntax_error
+from kejiquan_site.read.silentslips import commented_value, indented_names, stray_quote
+from kejiquan_site.read.yamlslips import Slip, explain_syntax_error
 
 KeyPath = tuple[Any, ...]
 
@@ -100,7 +101,7 @@ def parse_yaml(text: str, path: str, first_line: int = 1) -> YamlDoc:
     if root is None:
         doc.data = None
         return doc
-    converter = _Converter(doc, first_line - 1)
+    converter = _Converter(doc, first_line - 1, text)
     doc.data = converter.convert(root, ())
     return doc
 
@@ -176,12 +177,14 @@ def _unreadable_character(text: str, path: str, first_line: int) -> Diagnostic |
 # where they break the structure: after a key, between the items of [ ], as indentation.
 _FULL_WIDTH_COLON = re.compile(r"^[ \u3000]*(?:-[ \u3000]+)?([A-Za-z_][A-Za-z0-9_]*)[ \u3000]*(：)")
 _FULL_WIDTH_COMMA = re.compile(r"^[^#]*?:[ \u3000]+\[[^\]\n]*?(，)")
+_IDEOGRAPHIC_AFTER_COLON = re.compile(r"^ *(?:- +)*([A-Za-z_][A-Za-z0-9_]*): *(\u3000)")
 _IDEOGRAPHIC_INDENT = re.compile(r"^ *(\u3000)[ \u3000]*(?:[A-Za-z_][A-Za-z0-9_]*[ \u3000]*[:：]|-[ \u3000])")
 
 
 def _full_width_syntax(text: str, path: str, first_line: int) -> list[Diagnostic]:
     """A located error for each full-width colon after a key, full-width comma between list
-    items and ideographic space (U+3000) used as indentation, saying what to type instead."""
+    items and ideographic space (U+3000) used as indentation or after a key's colon, saying what
+    to type instead."""
     problems: list[Diagnostic] = []
     for number, line in enumerate(text.split("\n")):
         where = number + first_line
@@ -195,6 +198,14 @@ def _full_width_syntax(text: str, path: str, first_line: int) -> list[Diagnostic
             key = colon.group(1)
             problems.append(error(path, where, colon.start(2) + 1, f"a full-width colon '：' after '{key}'; "
                                   "YAML needs an ASCII colon", f"'{key}: ' (an ASCII colon and a space)"))
+        after_colon = _IDEOGRAPHIC_AFTER_COLON.match(line)
+        if after_colon:
+            key, spaced = after_colon.group(1), line[after_colon.start(2) - 1] == " "
+            said = (f"at the start of the value of '{key}'; YAML keeps it as part of the text" if spaced
+                    else f"after '{key}:'; YAML needs an ASCII space after the colon")
+            corrected = re.sub(r":[ \u3000]+", ": ", line[after_colon.start(1):], count=1)
+            problems.append(error(path, where, after_colon.start(2) + 1, f"a full-width space (U+3000) {said}",
+                                  f"one ASCII space after the colon: {corrected.rstrip()}"))
         comma = _FULL_WIDTH_COMMA.match(line)
         if comma and not colon:
             problems.append(error(path, where, comma.start(1) + 1, "a full-width comma '，' between the items "
@@ -259,9 +270,10 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, path: str, first_line:
 class _Converter:
     """Walks a composed node tree into plain Python values, recording positions and problems."""
 
-    def __init__(self, doc: YamlDoc, line_offset: int) -> None:
+    def __init__(self, doc: YamlDoc, line_offset: int, text: str) -> None:
         self.doc = doc
         self.line_offset = line_offset
+        self.lines = text.split("\n")
 
     def position(self, node: yaml.Node) -> tuple[int, int]:
         return (node.start_mark.line + 1 + self.line_offset, node.start_mark.column + 1)
@@ -270,6 +282,11 @@ class _Converter:
         line, column = self.position(node)
         self.doc.problems.append(error(self.doc.path, line, column, message, expected))
 
+    def slip(self, slip: Slip) -> None:
+        """A slip YAML read without complaint (silentslips.py), at the character the editor got wrong."""
+        self.doc.problems.append(error(self.doc.path, slip.line + 1 + self.line_offset, slip.column + 1,
+                                       slip.message, slip.expected))
+
     def convert(self, node: yaml.Node, keys: KeyPath) -> Any:
         self.doc.value_positions[keys] = self.position(node)
         if isinstance(node, yaml.MappingNode):
@@ -277,23 +294,38 @@ class _Converter:
         if isinstance(node, yaml.SequenceNode):
             return [self.convert(item, keys + (index,)) for index, item in enumerate(node.value)]
         assert isinstance(node, yaml.ScalarNode)
+        if not node.style:
+            owner = f"the text of '{keys[-1]}'" if keys and isinstance(keys[-1], str) else "the text"
+            quote = stray_quote(node, owner, self.lines)
+            if quote is not None:
+                self.slip(quote)
         return self.scalar(node)
 
     def mapping(self, node: yaml.MappingNode, keys: KeyPath) -> dict[str, Any]:
         result: dict[str, Any] = {}
         first_seen: dict[str, int] = {}
-        for key_node, value_node in node.value:
+        explained: set[int] = set()
+        if keys and isinstance(keys[-1], str) and keys in self.doc.key_positions:
+            names, explained = indented_names(node.value, keys[-1], self.doc.key_positions[keys][1] - 1)
+            for name in names:
+                self.slip(name)
+        for index, (key_node, value_node) in enumerate(node.value):
             if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == _MERGE_TAG:
                 self.problem(key_node, "keys must be plain words", "a key such as 'label:'")
                 continue
             key = key_node.value
             line, _ = self.position(key_node)
+            if index in explained:
+                continue  # a key of the name indented above, told there
             if key in first_seen:
                 self.problem(key_node, f"duplicate key '{key}' (first given on line {first_seen[key]}); "
                              "YAML would silently keep only the last one", "each key once per block")
                 continue
             first_seen[key] = line
             self.doc.key_positions[keys + (key,)] = self.position(key_node)
+            commented = commented_value(key_node, value_node, self.lines)
+            if commented is not None:
+                self.slip(commented)
             result[key] = self.convert(value_node, keys + (key,))
         return result
 
