@@ -241,14 +241,17 @@ def test_valid_yaml_slips_leave_sound_texts_alone(text):
     assert ("duplicate key 'label'" in "".join(problems)) == ("label: y" in text)
 
 
-def test_published_record_with_a_quote_reads_back_without_a_problem():
+@pytest.mark.parametrize("text", ['他说"好', 'the "x', "y", "N", "no", "On", "1e3", "2024", "012", "1:20", ".inf",
+                                  "null", "~", "true", "#x", "a: b", "it's", "- x", "[a]", "x"])
+def test_published_record_reads_back_every_text_as_written(text):
+    """`kejiquan publish` writes texts the reader reads back as themselves, without a problem: 'y'
+    and '1e3' were written plain and read back as a yes/no problem and as the number 1000.0."""
     from kejiquan_site.read.published import Record, Version, parse_record, render_record
     from kejiquan_site.read.yamlread import parse_yaml
 
-    record = Record("2026-11-30", {"a.b": (Version("2026-11-30", '他说"好', value_en=['the "x', "z"]),)},
-                    "published.yaml")
+    record = Record("2026-11-30", {"a.b": (Version("2026-11-30", text, value_en=[text, "z"]),)}, "published.yaml")
     doc = parse_yaml(render_record(record), "published.yaml")
     assert doc.problems == []
     read, problems = parse_record(doc)
     assert problems == [] and read is not None
-    assert read.facts["a.b"][0].value == '他说"好' and read.facts["a.b"][0].value_en == ('the "x', "z")
+    assert read.facts["a.b"][0].value == text and read.facts["a.b"][0].value_en == (text, "z")

@@ -22,7 +22,7 @@ import yaml
 from kejiquan_site.diagnostics import Diagnostic, Location
 from kejiquan_site.read.facts import Fact
 from kejiquan_site.read.fields import FieldSpec, check_fields, describe
-from kejiquan_site.read.yamlread import YamlDoc
+from kejiquan_site.read.yamlread import YamlDoc, needs_quotes
 from kejiquan_site.reuse.memo import Operation, chunks, done
 
 RECORD_FILE = "published.yaml"
@@ -150,8 +150,9 @@ class _Dumper(yaml.SafeDumper):
 
 
 def _text(dumper: yaml.SafeDumper, text: str) -> yaml.ScalarNode:
-    """A text holding an ASCII " in single quotes: left plain, the reader would take it for a stray one."""
-    return dumper.represent_scalar("tag:yaml.org,2002:str", text, style="'" if '"' in text else None)
+    """A text in single quotes when the reader would read it plain as something else ('y', '1e3')
+    or find a stray quote in it; PyYAML quotes by YAML 1.1's rules, which are not quite ours."""
+    return dumper.represent_scalar("tag:yaml.org,2002:str", text, style="'" if needs_quotes(text) else None)
 
 
 _Dumper.add_representer(str, _text)

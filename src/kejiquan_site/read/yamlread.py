@@ -70,6 +70,16 @@ def _nearest(positions: dict[KeyPath, tuple[int, int]], keys: KeyPath) -> tuple[
     return (1, 1)
 
 
+def needs_quotes(text: str) -> bool:
+    """Whether `text`, written without quotes, would be read back as something else or with a
+    problem: a number, a yes/no word, null, an octal or base-60 look-alike, or an ASCII quote the
+    reader would take for a stray one. What the engine writes (`kejiquan publish`) quotes those."""
+    lowered = text.lower()
+    return ('"' in text or text in _NULLS or text in _TRUE or text in _FALSE or lowered in _YAML11_BOOLS
+            or lowered in _NON_FINITE or any(pattern.fullmatch(text)
+                                             for pattern in (_INT, _FLOAT, _LEADING_ZERO, _SEXAGESIMAL)))
+
+
 def parse_yaml(text: str, path: str, first_line: int = 1) -> YamlDoc:
     """Parse `text` (already decoded) into a YamlDoc; `first_line` shifts positions (front matter)."""
     doc = YamlDoc(path)
