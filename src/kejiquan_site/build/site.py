@@ -362,7 +362,9 @@ def _update_feeds(story: Story, editions: dict[str, Story]) -> dict[str, bytes]:
     return feeds
 
 
-def _key_numbers(items: Sequence[DirectiveItem], story: Story) -> list[KeyNumber]:
+def key_numbers(items: Sequence[DirectiveItem], story: Story) -> list[KeyNumber]:
+    """The key numbers of a {cards} block as its share image shows them: value (a change as
+    'before → after') and label."""
     numbers = []
     for item in items:
         facts = [story.facts[fact_id] for fact_id in item.ids]
@@ -386,7 +388,7 @@ def _share_images(story: Story, notes: list[str], cache: Path | None, cache_read
     for page in [home] + [page for page in story.pages if page is not home and page.first_cards]:
         if page is None:
             continue
-        title, numbers = plain_text(page.title, story.facts), _key_numbers(page.first_cards, story)
+        title, numbers = plain_text(page.title, story.facts), key_numbers(page.first_cards, story)
         png = done(SHARE_IMAGE(page.output_path, (story.config.title, title, numbers, font),
                                lambda: render_share_image(story.config.title, title, numbers, font, cache,
                                                           cache_read_only)))

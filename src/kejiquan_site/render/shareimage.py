@@ -17,10 +17,12 @@ import importlib.util
 import io
 import json
 import os
+import re
 import shutil
 import struct
 import subprocess
 import zlib
+from collections.abc import Callable
 from dataclasses import astuple, dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -36,7 +38,7 @@ FONT_CANDIDATES = (
 INK, MUTED, ACCENT, PAPER, WASH = "#1a1a1a", "#5b6270", "#1f4e9c", "#ffffff", "#f4f6fa"
 FONTCONFIG = "fc-list"  # asked for the fonts that cover Chinese when none is at a known place
 CACHE_FOLDER = "share"  # inside the build's cache folder
-DRAWING_VERSION = "1"  # bump when the drawing below changes
+DRAWING_VERSION = "3"  # bump when the drawing below changes
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
@@ -87,19 +89,34 @@ def _fontconfig_cjk_font(command: str) -> str | None:
     return min(fonts, key=lambda path: ("Sans" not in path, "Regular" not in path, path), default=None)
 
 
-def _wrap(draw, text: str, font, width: int, max_lines: int) -> list[str]:
+# A Latin word with the spaces after it, or any other single character (a Chinese one breaks anywhere).
+_TOKEN = re.compile(r"[^\s\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]+\s*|\s+|.")
+_NO_LINE_START = set("，。、：；！？）》」』】,.:;!?)")  # hangs at the end of the line before instead
+
+
+def wrap(text: str, width: float, measure: Callable[[str], float], max_lines: int) -> list[str]:
+    """`text` in at most `max_lines` lines no wider than `width` (by `measure`): broken between
+    words in Latin text and between characters in Chinese, never before closing punctuation; the
+    last line ends in '…' when the text does not all fit."""
     lines, current = [], ""
-    for char in text:
-        if draw.textlength(current + char, font=font) > width:
-            lines.append(current)
-            current = char
+    for token in _TOKEN.findall(text):
+        if current and token not in _NO_LINE_START and measure((current + token).rstrip()) > width:
+            lines.append(current.rstrip())
+            current = token.lstrip()
         else:
-            current += char
-    lines.append(current)
-    if len(lines) > max_lines:
-        lines = lines[:max_lines]
-        lines[-1] = lines[-1][:-1] + "…"
-    return lines
+            current += token
+        while len(current) > 1 and measure(current.rstrip()) > width and current[-1] not in _NO_LINE_START:
+            cut = next(i for i in range(len(current) - 1, 0, -1) if measure(current[:i]) <= width) \
+                if measure(current[:1]) <= width else 1  # a word wider than the line: broken inside
+            lines.append(current[:cut])
+            current = current[cut:]
+    lines.append(current.rstrip())
+    if len(lines) <= max_lines:
+        return lines
+    last = lines[max_lines - 1]
+    while last and measure(last.rstrip() + "…") > width:
+        last = last[:-1]
+    return lines[:max_lines - 1] + [last.rstrip() + "…"]
 
 
 @lru_cache(maxsize=4)
@@ -182,6 +199,37 @@ def _keep(path: Path, png: bytes) -> None:
             temporary.unlink(missing_ok=True)
 
 
+@dataclass(frozen=True)
+class Card:
+    """A key number's card as laid out: its box, the value's size and the label's lines."""
+
+    left: int
+    width: int
+    value: str
+    value_size: int
+    label_lines: tuple[str, ...]
+
+
+CARD_TOP, CARD_HEIGHT, LABEL_SIZE, LABEL_LEADING = HEIGHT - 214, 164, 22, 30
+
+
+def lay_out_cards(numbers: list[KeyNumber], measure: Callable[[str, int], float]) -> list[Card]:
+    """Up to three cards side by side: each value as large as fits (46 down to 24 px), each
+    label in up to two lines at 22 px (English labels are long)."""
+    shown = numbers[:3]
+    if not shown:
+        return []
+    width = (WIDTH - 128 - 24 * (len(shown) - 1)) // len(shown)
+    cards = []
+    for index, number in enumerate(shown):
+        size = 46
+        while size > 24 and measure(number.value, size) > width - 40:
+            size -= 2
+        label = wrap(number.label, width - 40, lambda text: measure(text, LABEL_SIZE), 2)
+        cards.append(Card(64 + index * (width + 24), width, number.value, size, tuple(label)))
+    return cards
+
+
 def _draw(font_path: str, site_title: str, title: str, numbers: list[KeyNumber]) -> bytes:
     from PIL import Image, ImageDraw
 
@@ -189,26 +237,24 @@ def _draw(font_path: str, site_title: str, title: str, numbers: list[KeyNumber])
 
     image = Image.new("RGB", (WIDTH, HEIGHT), PAPER)
     draw = ImageDraw.Draw(image)
+
+    def measure(text: str, size: int) -> float:
+        return draw.textlength(text, font=font(size))
+
     draw.rectangle((0, 0, WIDTH, 14), fill=ACCENT)
     draw.text((64, 52), site_title, font=font(30), fill=ACCENT)
     y = 108
-    for line in _wrap(draw, title, font(56), WIDTH - 128, 3):
+    for line in wrap(title, WIDTH - 128, lambda text: measure(text, 56), 3):
         draw.text((64, y), line, font=font(56), fill=INK)
         y += 74
-    shown = numbers[:3]
-    if shown:
-        box_width = (WIDTH - 128 - 24 * (len(shown) - 1)) // len(shown)
-        top = HEIGHT - 190
-        for index, number in enumerate(shown):
-            left = 64 + index * (box_width + 24)
-            draw.rectangle((left, top, left + box_width, top + 140), fill=WASH)
-            draw.rectangle((left, top, left + box_width, top + 6), fill=ACCENT)
-            size = 46
-            while size > 24 and draw.textlength(number.value, font=font(size)) > box_width - 40:
-                size -= 2
-            draw.text((left + 20, top + 22 + (46 - size) // 2), number.value, font=font(size), fill=ACCENT)
-            label = _wrap(draw, number.label, font(22), box_width - 40, 1)[0]
-            draw.text((left + 20, top + 92), label, font=font(22), fill=MUTED)
+    for card in lay_out_cards(numbers, measure):
+        top, left = CARD_TOP, card.left
+        draw.rectangle((left, top, left + card.width, top + CARD_HEIGHT), fill=WASH)
+        draw.rectangle((left, top, left + card.width, top + 6), fill=ACCENT)
+        draw.text((left + 20, top + 20 + (46 - card.value_size) // 2), card.value, font=font(card.value_size),
+                  fill=ACCENT)
+        for row, line in enumerate(card.label_lines):
+            draw.text((left + 20, top + 92 + row * LABEL_LEADING), line, font=font(LABEL_SIZE), fill=MUTED)
     buffer = io.BytesIO()
     image.save(buffer, format="PNG", compress_level=1)  # flat colours: level 1 is small enough and 10x faster
     return buffer.getvalue()
