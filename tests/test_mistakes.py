@@ -377,6 +377,15 @@ MISTAKES: dict[str, Mistake] = {
         ("content/facts/rd.yaml:4:9: error: a full-width space (U+3000) after 'value:'; YAML needs an ASCII space "
          "after the colon", "expected: one ASCII space after the colon: value: 6"),
         absent=_NOT_YAML_JARGON, errors=1),
+    # 13. the source's words where a keyword goes, and spaces no one can see
+    "the qualifier's word instead of its keyword": Mistake(
+        {"facts/rd.yaml": ("  qualifier: at_least\n", "  qualifier: 以上\n")},
+        ("content/facts/rd.yaml:6:14: error: 'qualifier' must be one of exact, at_least, more_than, about, at_most, "
+         "less_than, got the text '以上': write 'qualifier: at_least', which writes the number as …以上",), errors=1),
+    "a full-width space after the value": Mistake(
+        {"facts/rd.yaml": ("  value: 6\n", "  value: 6\u3000\n")},
+        ("content/facts/rd.yaml:4:10: error: 'value' must be a number for unit 'percent', got the text '6\u3000' "
+         "(with a full-width space, U+3000, in it)",), errors=1),
 }
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kejiquan_site.diagnostics import Diagnostic, Location, did_you_mean
-from kejiquan_site.model.formatting import LIST_UNITS, NUMBER_UNITS, QUALIFIERS, UNITS, format_value
+from kejiquan_site.model.formatting import LIST_UNITS, NUMBER_UNITS, QUALIFIERS, QUALIFIERS_EN, UNITS, format_value
 from kejiquan_site.read.fields import (
     FieldSpec,
     check_fields,
@@ -216,13 +216,33 @@ SOURCE_FIELDS = {
     "note_en": FieldSpec(not_text, "the note in English"),
 }
 
+# The words of a qualifier as the source writes them, for an editor who typed the word itself.
+_QUALIFIER_WORDS = {
+    **{template.replace("{v}", ""): name for name, template in QUALIFIERS.items() if name != "exact"},
+    **{template.replace("{v}", "").strip(): name for name, template in QUALIFIERS_EN.items() if name != "exact"},
+    "至少": "at_least", "不低于": "at_least", "不少于": "at_least", "多于": "more_than", "逾": "more_than",
+    "大约": "about", "左右": "about", "近": "about", "约为": "about", "以下": "at_most", "至多": "at_most",
+    "不足": "less_than", "低于": "less_than", "少于": "less_than",
+}
+
+
+def _not_qualifier(value: Any) -> str:
+    """'' for a qualifier keyword; for the word itself (以上, 超过), the keyword that writes it."""
+    if isinstance(value, str) and value in QUALIFIERS:
+        return ""
+    name = _QUALIFIER_WORDS.get(value.strip()) if isinstance(value, str) else None
+    if name is not None:
+        return f"got {describe(value)}: write 'qualifier: {name}', which writes the number as {QUALIFIERS[name].format(v='…')}"
+    return one_of(list(QUALIFIERS))(value)
+
+
 FACT_FIELDS = {
     "label": FieldSpec(not_text, "a short description in words, such as 京津冀平均研发投入强度", required=True),
     "value": FieldSpec(lambda v: "" if v is not None else "got nothing", "the figure or text the source states"),
     "formula": FieldSpec(not_text, "arithmetic over other fact ids, such as \"rd.jjj_2024 - rd.jjj_2014\", "
                          "or count(a_list_fact)"),
     "unit": FieldSpec(one_of(UNITS), "one of " + ", ".join(UNITS), required=True),
-    "qualifier": FieldSpec(one_of(list(QUALIFIERS)), "one of " + ", ".join(QUALIFIERS)),
+    "qualifier": FieldSpec(_not_qualifier, "one of " + ", ".join(QUALIFIERS)),
     "period": FieldSpec(_not_period, "the year or date the figure is for, such as 2024"),
     "source": FieldSpec(not_text, "the id of a source in sources.yaml"),
     "evidence": FieldSpec(_not_evidence, "a short fragment copied from the source that contains the value, "

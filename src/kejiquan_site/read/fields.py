@@ -29,12 +29,19 @@ def describe(value: Any) -> str:
         return f"the number {value}"
     if isinstance(value, str):
         shown = value if len(value) <= 40 else value[:37] + "..."
-        return f"the text '{shown}'"
+        return f"the text '{shown}'{_unseen_spaces(value)}"
     if isinstance(value, list):
         return "a list"
     if isinstance(value, dict):
         return "a block of keys"
     return "nothing"
+
+
+def _unseen_spaces(text: str) -> str:
+    """A word on the spaces a message cannot show: full-width ones, or any at the text's ends."""
+    if "\u3000" in text:
+        return " (with a full-width space, U+3000, in it)"
+    return " (with spaces at its ends)" if text.strip() and text != text.strip() else ""
 
 
 def not_text(value: Any) -> str:
