@@ -19,7 +19,8 @@ import yaml
 
 from kejiquan_site.diagnostics import Diagnostic, error
 from kejiquan_site.read.silentslips import commented_value, indented_names, stray_quote
-from kejiquan_site.read.yamlslips import Slip, explain_syntax_error
+from kejiquan_site.read.yamlslips import Slip
+from kejiquan_site.read.yamlsyntax import full_width_syntax, syntax_problem, unreadable_character
 
 KeyPath = tuple[Any, ...]
 
@@ -34,8 +35,6 @@ _FALSE = {"false", "False", "FALSE"}
 _NON_FINITE = {".nan", ".inf", "-.inf", "+.inf"}
 MAX_YAML_BYTES = 2_000_000
 MAX_DEPTH = 32  # content needs 4 levels (a place's coordinates); deeper is a mistake or an attack
-_NOT_ALLOWED = yaml.reader.Reader.NON_PRINTABLE  # what PyYAML's reader refuses
-_LINE_SEPARATORS = re.compile("[\x85\u2028\u2029]")  # line breaks to YAML, invisible in editors
 
 
 @dataclass
@@ -87,11 +86,11 @@ def parse_yaml(text: str, path: str, first_line: int = 1) -> YamlDoc:
         doc.problems.append(error(path, 1, 1, f"file is too large ({len(text):,} characters)",
                                   f"a content file under {MAX_YAML_BYTES:,} characters"))
         return doc
-    unreadable = _unreadable_character(text, path, first_line)
+    unreadable = unreadable_character(text, path, first_line)
     if unreadable is not None:
         doc.problems.append(unreadable)
         return doc
-    full_width = _full_width_syntax(text, path, first_line)
+    full_width = full_width_syntax(text, path, first_line)
     if full_width:  # YAML would point at the next line with a message that never names them
         doc.problems += full_width
         return doc
@@ -103,7 +102,7 @@ def parse_yaml(text: str, path: str, first_line: int = 1) -> YamlDoc:
         doc.problems.append(error(path, mark.line + first_line, mark.column + 1, refused.message, refused.expected))
         return doc
     except yaml.MarkedYAMLError as exc:
-        doc.problems.append(_syntax_problem(exc, text, path, first_line))
+        doc.problems.append(syntax_problem(exc, text, path, first_line))
         return doc
     except yaml.YAMLError as exc:  # anything else the reader refuses: say so, without a traceback
         doc.problems.append(error(path, first_line, 1, f"YAML cannot read this file: {exc}".split("\n")[0]))
@@ -167,62 +166,6 @@ def _compose_fast(text: str) -> yaml.Node | None:
         loader.dispose()
 
 
-def _unreadable_character(text: str, path: str, first_line: int) -> Diagnostic | None:
-    """A located error for the first character YAML refuses or would silently read as a line
-    break; PyYAML itself reports the former only by character offset, the latter not at all."""
-    found = _NOT_ALLOWED.search(text) or _LINE_SEPARATORS.search(text)
-    if found is None:
-        return None
-    line = text.count("\n", 0, found.start())
-    column = found.start() - (text.rfind("\n", 0, found.start()) + 1) + 1
-    code = f"U+{ord(found.group()):04X}"
-    if _LINE_SEPARATORS.fullmatch(found.group()):
-        return error(path, line + first_line, column, f"the invisible line separator {code} would be read by "
-                     "YAML as a line break", "an ordinary line break, or nothing: delete the character")
-    return error(path, line + first_line, column, f"the control character {code} is not allowed in YAML",
-                 "plain text: delete the character (most editors do not show it)")
-
-
-# Characters a Chinese input method types where YAML needs their ASCII forms, in the places
-# where they break the structure: after a key, between the items of [ ], as indentation.
-_FULL_WIDTH_COLON = re.compile(r"^[ \u3000]*(?:-[ \u3000]+)?([A-Za-z_][A-Za-z0-9_]*)[ \u3000]*(：)")
-_FULL_WIDTH_COMMA = re.compile(r"^[^#]*?:[ \u3000]+\[[^\]\n]*?(，)")
-_IDEOGRAPHIC_AFTER_COLON = re.compile(r"^ *(?:- +)*([A-Za-z_][A-Za-z0-9_]*): *(\u3000)")
-_IDEOGRAPHIC_INDENT = re.compile(r"^ *(\u3000)[ \u3000]*(?:[A-Za-z_][A-Za-z0-9_]*[ \u3000]*[:：]|-[ \u3000])")
-
-
-def _full_width_syntax(text: str, path: str, first_line: int) -> list[Diagnostic]:
-    """A located error for each full-width colon after a key, full-width comma between list
-    items and ideographic space (U+3000) used as indentation or after a key's colon, saying what
-    to type instead."""
-    problems: list[Diagnostic] = []
-    for number, line in enumerate(text.split("\n")):
-        where = number + first_line
-        indent = _IDEOGRAPHIC_INDENT.match(line)
-        if indent:
-            problems.append(error(path, where, indent.start(1) + 1, "a full-width space (U+3000) is used for "
-                                  "indentation; YAML allows only ASCII spaces",
-                                  "ASCII spaces: switch the input method to English (half-width) mode"))
-        colon = _FULL_WIDTH_COLON.match(line)
-        if colon:
-            key = colon.group(1)
-            problems.append(error(path, where, colon.start(2) + 1, f"a full-width colon '：' after '{key}'; "
-                                  "YAML needs an ASCII colon", f"'{key}: ' (an ASCII colon and a space)"))
-        after_colon = _IDEOGRAPHIC_AFTER_COLON.match(line)
-        if after_colon:
-            key, spaced = after_colon.group(1), line[after_colon.start(2) - 1] == " "
-            said = (f"at the start of the value of '{key}'; YAML keeps it as part of the text" if spaced
-                    else f"after '{key}:'; YAML needs an ASCII space after the colon")
-            corrected = re.sub(r":[ \u3000]+", ": ", line[after_colon.start(1):], count=1)
-            problems.append(error(path, where, after_colon.start(2) + 1, f"a full-width space (U+3000) {said}",
-                                  f"one ASCII space after the colon: {corrected.rstrip()}"))
-        comma = _FULL_WIDTH_COMMA.match(line)
-        if comma and not colon:
-            problems.append(error(path, where, comma.start(1) + 1, "a full-width comma '，' between the items "
-                                  "of [ ]; YAML would read them as one item", "ASCII commas: [甲, 乙]"))
-    return problems
-
-
 class _Refused(Exception):
     """Something the strict loader will not compose, at `mark`."""
 
@@ -256,25 +199,6 @@ class _StrictLoader(yaml.SafeLoader):
             return super().compose_node(parent, index)  # type: ignore[return-value]  # an event is waiting
         finally:
             self.depth -= 1
-
-
-def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, path: str, first_line: int) -> Diagnostic:
-    """The error for text YAML cannot parse: a tab, else a slip editors make (at the line they got
-    wrong, in their words), else PyYAML's own message at its mark."""
-    mark = exc.problem_mark or exc.context_mark
-    line = (mark.line + first_line) if mark else first_line
-    column = (mark.column + 1) if mark else 1
-    lines = text.splitlines()
-    if mark and mark.line < len(lines) and "\t" in lines[mark.line]:
-        return error(path, line, lines[mark.line].index("\t") + 1,
-                     "a tab character is used for indentation; YAML allows only spaces", "indent with spaces, never tabs")
-    slip = explain_syntax_error(exc, text)
-    if slip is not None:
-        return error(path, slip.line + first_line, slip.column + 1, slip.message, slip.expected)
-    message = f"YAML syntax error: {exc.problem or 'invalid YAML'}"
-    if exc.context:
-        message += f" ({exc.context})"
-    return error(path, line, column, message, "valid YAML: 'key: value' pairs, indented with spaces")
 
 
 class _Converter:
