@@ -736,6 +736,12 @@ def _wait_until_signals_are_held(pid: int) -> None:
         time.sleep(0.001)
 
 
+def _as_from_a_terminal() -> None:
+    """Ctrl-C as a program started from a terminal takes it: a test run in the background (a CI
+    script started with `&` or nohup) hands its children SIGINT ignored, and Python keeps it so."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 @pytest.mark.parametrize("signal_number", [signal.SIGTERM, signal.SIGINT])
 def test_hostile_interrupted_builds_say_one_line_and_leave_nothing_behind(signal_number, built, tmp_path):
     """Interrupted at several moments of a build: one line, no traceback, the site old or new
@@ -751,7 +757,8 @@ def test_hostile_interrupted_builds_say_one_line_and_leave_nothing_behind(signal
     duration = time.perf_counter() - started
     outcomes = set()
     for moment in range(8):
-        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                   preexec_fn=_as_from_a_terminal)
         _wait_until_signals_are_held(process.pid)
         time.sleep(duration * moment / 8)
         process.send_signal(signal_number)
