@@ -83,6 +83,11 @@ def test_english_downloads_carry_both_labels(real_site):
     ((4, "rank", "exact"), "No. 4"),
     (("2026-03-18", "date", "exact"), "March 18, 2026"),
     ((("A", "B", "C"), "list", "exact"), "A, B and C"),
+    ((("A", "B"), "list", "exact"), "A and B"),
+    # An item with an 'and' of its own: a comma before the last 'and', or the list reads as one run.
+    ((("information technology", "medicine and health", "science and technology services"), "list", "exact"),
+     "information technology, medicine and health, and science and technology services"),
+    ((("Beijing", "Tianjin, Hebei", "Xiong’an"), "list", "exact"), "Beijing; Tianjin, Hebei; and Xiong’an"),
 ])
 def test_english_formatting(args, expected):
     assert format_value(*args, language="en") == expected

@@ -194,3 +194,33 @@ def test_pictures_png_source_line_breaks_only_between_its_parts():
     lines = credit_lines(too_long)  # a part wider than the picture breaks inside itself, the rest stay whole
     assert not [line for line in lines if line.endswith("·") or line.startswith("·")], lines
     assert all(any(part in line for line in lines) for part in parts[1:]), lines
+
+
+class _RecordingPainter(KaleidoPainter):
+    """A painter that keeps what it was asked to draw."""
+
+    def paint(self, requests, plotly_js, plotly_version):
+        self.requests = dict(requests)
+        return super().paint(requests, plotly_js, plotly_version)
+
+
+@pytest.mark.browser
+def test_pictures_of_a_schematic_say_so_in_every_picture_and_edition(tmp_path):
+    """A schematic's pictures are downloaded and shared away from the page's caption, so each of
+    them (every SVG and the PNG, both editions) carries 'schematic; positions are approximate'
+    (maps are regulated in China); a bar chart's do not."""
+    require_chromium()
+    painter = _RecordingPainter(REPO / CACHE_FOLDER, CHROMIUM)
+    site = build_site(PROJECT, painter=painter)
+    assert site.notes == ()
+    for prefix, note in (("", "示意图，各点位置为近似"), ("en/", "Schematic; positions are approximate")):
+        for width in (288, 343, 560, 800):
+            for scheme in ("", "-dark"):
+                svg = site.files[f"{prefix}data/charts/layout_schematic-{width}{scheme}.svg"]
+                assert note in _plain(_texts(svg)), (prefix, width, scheme)
+                assert note not in _plain(_texts(site.files[f"{prefix}data/charts/rd_intensity-{width}{scheme}.svg"]))
+        png = painter.requests[f"{prefix}data/charts/layout_schematic-chart.png"]
+        as_svg = Request(png.figure, {**png.options, "format": "svg", "scale": 1})
+        drawn, problem = KaleidoPainter(tmp_path, CHROMIUM).paint({"png": as_svg}, site.plotly.content,
+                                                                  site.plotly.version)
+        assert problem is None and note in _plain(_texts(drawn["png"])), prefix

@@ -265,7 +265,9 @@ def _chart_pictures(renderers: list[PageRenderer], painter: KaleidoPainter, asse
 def _chart_picture_requests(chart: Chart, facts: dict[str, Fact], language: str, credit: str
                             ) -> tuple[dict[str, Request], ChartPictures]:
     """What to ask the painter for one chart's pictures, and where they will be."""
-    return chart_pictures(chart.id, language, figure(chart, facts, language), chart.title, credit)
+    # A schematic shared on its own must say it is no map (maps are regulated in China).
+    note = ui("schematic_note", language) if chart.type == "schematic" else ""
+    return chart_pictures(chart.id, language, figure(chart, facts, language), chart.title, credit, note)
 
 
 Rendered = tuple[dict[str, bytes], list[Diagnostic]]

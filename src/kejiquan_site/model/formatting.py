@@ -110,11 +110,17 @@ def format_period(period: str, language: str = "zh") -> str:
 
 
 def join_list(items: Any, language: str = "zh") -> str:
-    """'A、B、C' in Chinese; 'A, B and C' in English."""
+    """'A、B、C' in Chinese; 'A, B and C' in English, with a comma before the 'and' when an item
+    has an 'and' of its own ('A, B and C, and D') and semicolons when an item has a comma."""
     items = list(items)
     if language != "en":
         return "、".join(items)
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+    if len(items) < 3:
+        return " and ".join(items)
+    if any("," in item for item in items):
+        return "; ".join(items[:-1]) + "; and " + items[-1]
+    last = ", and " if any(" and " in item for item in items) else " and "
+    return ", ".join(items[:-1]) + last + items[-1]
 
 
 def format_value(value: Any, unit: str, qualifier: str = "exact", *, decimals: int | None = None,

@@ -43,6 +43,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "place": ("地点", "Place"),
     "bar_chart": ("条形图，{title}：", "Bar chart, {title}: "),
     "schematic": ("示意图，{title}。", "Schematic, {title}. "),
+    "schematic_note": ("示意图，各点位置为近似", "Schematic; positions are approximate"),
     "list_separator": ("；", "; "),
     "sentence_end": ("。", "."),
     "joins": ("{line}连接{start}与{end}", "{line} joins {start} and {end}"),

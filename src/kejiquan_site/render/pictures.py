@@ -36,6 +36,7 @@ BROWSER_ENV = "KEJIQUAN_BROWSER"
 DEFAULT_BROWSER = "/usr/bin/chromium"
 CACHE_FOLDER = Path(".cache/kejiquan/pictures")
 DRAWING_VERSION = "1"  # bump when the way pictures are made changes
+NOTE_SIZE, NOTE_LINE = 12, 16  # a note drawn under an SVG picture: font size and line height (px)
 CREDIT_SEPARATOR = " · "  # between the parts of a PNG's source line (build/site.py joins them)
 
 
@@ -94,8 +95,29 @@ def _at_width(figure: dict[str, Any], width: int) -> tuple[dict[str, Any], int]:
     return {"data": data, "layout": layout}, height
 
 
-def svg_request(figure: dict[str, Any], width: int, dark: bool) -> Request:
+def _with_note(drawn: dict[str, Any], height: int, width: int, note: str) -> int:
+    """`note` in a strip of its own under the chart (the plot keeps its size, so the labels placed
+    for it stay put); the picture's new height."""
+    if not note:
+        return height
+    layout = drawn["layout"]
+    lines = _wrap(note, NOTE_SIZE, width)
+    strip = 6 + NOTE_LINE * len(lines) + 4
+    below = layout["margin"].get("b", 0)
+    layout["margin"] = {**layout["margin"], "b": below + strip}
+    layout["annotations"] = list(layout.get("annotations", [])) + [{
+        "text": "<br>".join(_escape(line) for line in lines), "xref": "paper", "yref": "paper",
+        "x": 0, "y": 0, "xanchor": "left", "yanchor": "top", "align": "left", "yshift": -(below + 6),
+        "showarrow": False, "font": {"family": layout["font"]["family"], "size": NOTE_SIZE, "color": LIGHT["muted"]}}]
+    layout["height"] = height + strip
+    return height + strip
+
+
+def svg_request(figure: dict[str, Any], width: int, dark: bool, note: str = "") -> Request:
+    """The chart at `width`, with `note` (a schematic's 'positions are approximate') under it:
+    the picture is downloaded and shared on its own, away from the page's caption."""
     drawn, height = _at_width(figure, width)
+    height = _with_note(drawn, height, width, note)
     if dark:
         drawn = _recolour(drawn, figure["dark"])
     return Request(drawn, {"format": "svg", "width": width, "height": height})
@@ -132,12 +154,14 @@ def _escape(text: str) -> str:
     return text.replace("<", "＜").replace(">", "＞")
 
 
-def png_request(figure: dict[str, Any], title: str, credit: str) -> Request:
-    """The chart on white with its title above and the source line and site name below."""
+def png_request(figure: dict[str, Any], title: str, credit: str, note: str = "") -> Request:
+    """The chart on white with its title above and `note` (if any), the source line and site name
+    below."""
     inner = PNG_WIDTH - 32
     drawn, height = _at_width(figure, inner)
     layout = drawn["layout"]
-    title_lines, credits = _wrap(title, 20, inner), credit_lines(credit, 13, inner)
+    title_lines = _wrap(title, 20, inner)
+    credits = (_wrap(note, 13, inner) if note else []) + credit_lines(credit, 13, inner)
     top, bottom = 18 + 28 * len(title_lines) + 12, 18 + 19 * len(credits) + 12
     margin = dict(layout.get("margin", {}))
     margin.update(l=margin.get("l", 0) + 16, r=margin.get("r", 0) + 16, t=margin.get("t", 0) + top,
@@ -254,18 +278,18 @@ def _kaleido_version() -> str:
         return "none"
 
 
-def chart_pictures(chart_id: str, language: str, figure: dict[str, Any], title: str, credit: str
-                   ) -> tuple[dict[str, Request], ChartPictures]:
+def chart_pictures(chart_id: str, language: str, figure: dict[str, Any], title: str, credit: str,
+                   note: str = "") -> tuple[dict[str, Request], ChartPictures]:
     """Every picture of one chart in one edition ({output path: request}) and where they go
-    (model/urls.py: next to the chart's CSV)."""
+    (model/urls.py: next to the chart's CSV); `note` is drawn into every one of them."""
     requests: dict[str, Request] = {}
     sources = []
     for width, up_to in WIDTHS:
         light, dark = urls.chart_svg(chart_id, language, width), urls.chart_svg(chart_id, language, width, dark=True)
-        requests[light], requests[dark] = svg_request(figure, width, False), svg_request(figure, width, True)
+        requests[light], requests[dark] = svg_request(figure, width, False, note), svg_request(figure, width, True, note)
         sources.append((f"(max-width: {up_to}px)" if up_to else "", light, dark))
     png = urls.chart_png(chart_id, language)
-    requests[png] = png_request(figure, title, credit)
+    requests[png] = png_request(figure, title, credit, note)
     widest = requests[sources[-1][1]].options
     return requests, ChartPictures(tuple(sources), sources[-1][1], png, widest["width"], widest["height"])
 
