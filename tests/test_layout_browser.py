@@ -1,0 +1,70 @@
+"""What a graphics editor checks by eye, measured in Chromium: key-number cards that hold their
+numbers on the narrowest phone, charts kept whole on paper, and numbers never split from their
+qualifier or unit in the data table."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from browser import CHROMIUM, launch_chromium, require_chromium, serve_folder
+from helpers import REPO
+from kejiquan_site.build.output import write_site
+from kejiquan_site.build.site import build_site
+from kejiquan_site.model.story import Project
+from kejiquan_site.render.pictures import CACHE_FOLDER, KaleidoPainter
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """The real site with its chart pictures (what print shows)."""
+    require_chromium()
+    root = tmp_path_factory.mktemp("layout")
+    shutil.copytree(REPO / "content", root / "content")
+    painter = KaleidoPainter(REPO / CACHE_FOLDER, CHROMIUM)
+    write_site(build_site(Project(REPO, root / "content", REPO / "templates"), painter=painter).files, root / "site")
+    with serve_folder(root / "site") as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def browser():
+    require_chromium()
+    with launch_chromium() as browser:
+        yield browser
+
+
+# Every number in a data-table cell: the client rects of its no-break span (one line each), and
+# the value and period cells, whose texts are short, in one line.
+SPLIT_NUMBERS = """(() => {
+  const lines = el => { const rects = Array.from(el.getClientRects()); return new Set(rects.map(r => Math.round(r.top))).size; };
+  const split = [];
+  for (const cell of document.querySelectorAll('.fact-table td')) {
+    const label = cell.dataset.label;
+    const numbers = cell.querySelectorAll('.nobr');
+    if (/[0-9]/.test(cell.textContent) && cell.textContent.trim().length <= 16 && (label === '数值' || label === 'Value' || label === '时期' || label === 'Period')) {
+      const range = document.createRange();
+      range.selectNodeContents(cell);
+      if (lines(range) > 1) split.push([label, cell.textContent.trim()]);
+    }
+    for (const number of numbers) if (lines(number) > 1) split.push([label, number.textContent]);
+  }
+  return split;
+})()"""
+
+
+@pytest.mark.parametrize("path", ["data/", "en/data/"])
+def test_browser_data_table_never_splits_a_number_from_its_qualifier_or_unit(browser, server, path):
+    """At 1280 px the table's narrow columns broke '超过 / 15%', 'at least / 6%', '2014 / 年',
+    '2025年 / 底' and, in the quoted evidence, '6%以 / 上'."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    page.goto(server + path)
+    numbers = page.evaluate("document.querySelectorAll('.fact-table td .nobr').length")
+    split = page.evaluate(SPLIT_NUMBERS)
+    context.close()
+    assert split == []
+    assert numbers >= 20, "numbers in the table are kept whole by a no-break span"
