@@ -37,6 +37,42 @@ def browser():
         yield browser
 
 
+# The extent of each card's value and label as drawn (a Range: the text itself, not its block box,
+# which keeps the card's width while the text runs past it), measured from the card's edges.
+CARD_TEXTS = """(() => {
+  const column = document.querySelector('.story-body').getBoundingClientRect();
+  const grid = document.querySelector('.cards').getBoundingClientRect();
+  const texts = [];
+  for (const card of document.querySelectorAll('.card')) {
+    const box = card.getBoundingClientRect();
+    for (const part of card.querySelectorAll('.card-value, .card-label')) {
+      const range = document.createRange();
+      range.selectNodeContents(part);
+      const r = range.getBoundingClientRect();
+      texts.push({text: part.textContent.trim(), left: r.left - box.left, right: box.right - r.right,
+                  top: r.top - box.top, bottom: box.bottom - r.bottom});
+    }
+  }
+  return {column: [column.left, column.right], grid: [grid.left, grid.right], texts};
+})()"""
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("path", ["", "en/"])
+def test_browser_cards_hold_their_values_and_labels_at_320_px(browser, server, path, scheme):
+    """'more than 15%' ran 15 px past its card at 320 px (the page did not scroll sideways, so
+    the overflow checks missed it): every value and label stays inside its card, the grid inside the column."""
+    context = browser.new_context(viewport={"width": 320, "height": 800}, color_scheme=scheme)
+    page = context.new_page()
+    page.goto(server + path)
+    seen = page.evaluate(CARD_TEXTS)
+    context.close()
+    assert seen["texts"]
+    assert seen["column"][0] - 0.5 <= seen["grid"][0] and seen["grid"][1] <= seen["column"][1] + 0.5, seen
+    outside = [t for t in seen["texts"] if min(t["left"], t["right"], t["top"], t["bottom"]) < -0.5]
+    assert outside == [], f"/{path} {scheme}: texts past their card's edge (px): {outside}"
+
+
 # Every number in a data-table cell: the client rects of its no-break span (one line each), and
 # the value and period cells, whose texts are short, in one line.
 SPLIT_NUMBERS = """(() => {
