@@ -57,12 +57,13 @@ CARD_TEXTS = """(() => {
 })()"""
 
 
+@pytest.mark.parametrize("width", [320, 375])
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("path", ["", "en/"])
-def test_browser_cards_hold_their_values_and_labels_at_320_px(browser, server, path, scheme):
+def test_browser_cards_hold_their_values_and_labels_on_phones(browser, server, path, scheme, width):
     """'more than 15%' ran 15 px past its card at 320 px (the page did not scroll sideways, so
     the overflow checks missed it): every value and label stays inside its card, the grid inside the column."""
-    context = browser.new_context(viewport={"width": 320, "height": 800}, color_scheme=scheme)
+    context = browser.new_context(viewport={"width": width, "height": 800}, color_scheme=scheme)
     page = context.new_page()
     page.goto(server + path)
     seen = page.evaluate(CARD_TEXTS)
@@ -70,7 +71,7 @@ def test_browser_cards_hold_their_values_and_labels_at_320_px(browser, server, p
     assert seen["texts"]
     assert seen["column"][0] - 0.5 <= seen["grid"][0] and seen["grid"][1] <= seen["column"][1] + 0.5, seen
     outside = [t for t in seen["texts"] if min(t["left"], t["right"], t["top"], t["bottom"]) < -0.5]
-    assert outside == [], f"/{path} {scheme}: texts past their card's edge (px): {outside}"
+    assert outside == [], f"/{path} {scheme} {width}px: texts past their card's edge (px): {outside}"
 
 
 # Every number in a data-table cell: the client rects of its no-break span (one line each), and
@@ -104,3 +105,30 @@ def test_browser_data_table_never_splits_a_number_from_its_qualifier_or_unit(bro
     context.close()
     assert split == []
     assert numbers >= 20, "numbers in the table are kept whole by a no-break span"
+
+
+PRINTED_CHARTS = """Array.from(document.querySelectorAll('figure.chart')).map(figure => {
+  const box = figure.querySelector('.chart-box'), head = figure.querySelector('.chart-head');
+  const img = box.querySelector('.chart-picture img');
+  return {id: figure.id, box: getComputedStyle(box).breakInside, head: getComputedStyle(head).breakAfter,
+          picture: img ? Math.round(img.getBoundingClientRect().width) : 0,
+          column: Math.round(figure.getBoundingClientRect().width), height: Math.round(box.getBoundingClientRect().height)};
+})"""
+
+
+@pytest.mark.parametrize("path", ["", "en/"])
+def test_browser_print_keeps_each_chart_picture_whole_and_with_its_title(browser, server, path):
+    """On A4 the bar chart's first row of labels fell on page 1 and the rest on page 2, the
+    schematic's points on page 3 and their names on page 4: the box holding the printed picture
+    does not break and its title and caption stay with it; the picture uses the text width."""
+    context = browser.new_context(viewport={"width": 718, "height": 1000})  # A4's text width at 96 dpi
+    page = context.new_page()
+    page.goto(server + path)
+    page.emulate_media(media="print")
+    charts = page.evaluate(PRINTED_CHARTS)
+    context.close()
+    assert len(charts) == 2
+    for chart in charts:
+        assert chart["box"] == "avoid" and chart["head"] == "avoid", chart
+        assert chart["picture"] >= chart["column"] - 1, f"the printed picture fills the column: {chart}"
+        assert 0 < chart["height"] < 900, f"short enough to stay on one page: {chart}"
