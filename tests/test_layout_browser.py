@@ -132,3 +132,19 @@ def test_browser_print_keeps_each_chart_picture_whole_and_with_its_title(browser
         assert chart["box"] == "avoid" and chart["head"] == "avoid", chart
         assert chart["picture"] >= chart["column"] - 1, f"the printed picture fills the column: {chart}"
         assert 0 < chart["height"] < 900, f"short enough to stay on one page: {chart}"
+
+
+@pytest.mark.parametrize("path", ["data/", "en/data/"])
+def test_browser_print_fits_the_data_table_to_the_paper(browser, server, path):
+    """Printed from a desktop browser, the table of facts kept its screen minimum of 48rem in a
+    scrolling box on A4 (688 px of text width): the Basis column was cut and the Source column fell
+    off the page. On paper the box does not clip and the table has no minimum width (computed
+    styles: Chromium's print layout is not paginated under emulate_media)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 1000})
+    page = context.new_page()
+    page.goto(server + path)
+    page.emulate_media(media="print")
+    styles = page.evaluate("""Array.from(document.querySelectorAll('.table-scroll')).map(box =>
+        [getComputedStyle(box).overflowX, getComputedStyle(box.querySelector('table')).minWidth])""")
+    context.close()
+    assert styles and all(style == ["visible", "0px"] for style in styles), styles[:2]
