@@ -145,8 +145,8 @@ def test_updates_publish_moves_the_record_on_and_keeps_history(published):
                                               "display_en": "4.22%"}]
     assert facts["rd.jjj_2014"]["history"] == []
     assert "2026-11-30: 4.22%" in after["data/facts.csv"].decode("utf-8-sig")
-    assert '4.3%<span class="fact-was">（2026年11月30日发布为4.22%）</span>' in after["data/index.html"].decode()
-    assert "4.3%<span class=\"fact-was\"> (published as 4.22% on November 30, 2026)</span>" in \
+    assert '<span class="nobr">4.3%</span><span class="fact-was">（2026年11月30日发布为4.22%）</span>' in after["data/index.html"].decode()
+    assert "<span class=\"nobr\">4.3%</span><span class=\"fact-was\"> (published as 4.22% on November 30, 2026)</span>" in \
         after["en/data/index.html"].decode()
     assert "2027年3月3日" in after["index.html"].decode()  # the footer's data version
 

@@ -38,7 +38,7 @@ from kejiquan_site.render.figures import box_style, figure
 from kejiquan_site.render.pictures import ChartPictures
 from kejiquan_site.render.storyorder import facts_by_section, readable_formula
 from kejiquan_site.render.templatecache import bytecode_cache
-from kejiquan_site.render.typography import with_break_points
+from kejiquan_site.render.typography import numbers_kept_whole, with_break_points
 from kejiquan_site.reuse.memo import Operation, Reads, RecordingMap, done
 
 _JSON_ESCAPES = (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029"))
@@ -113,6 +113,7 @@ def make_environment(project: Project, cache: Path | None = None, cache_read_onl
     env.filters["date"] = _date_filter
     env.filters["period"] = _period_filter
     env.filters["phrases"] = _phrases_filter
+    env.filters["numbers_whole"] = numbers_kept_whole
     env.filters["sentence_case"] = lambda text: text[:1].upper() + text[1:]
     env.globals["content_security_policy"] = Markup(CONTENT_SECURITY_POLICY)  # no quotes to escape
     if cache is not None:

@@ -64,3 +64,23 @@ def phrases(text: str, keep_together: tuple[str, ...] = ()) -> list[str]:
 def with_break_points(text: str, keep_together: tuple[str, ...] = ()) -> Markup:
     """The text escaped, with `<wbr>` between its phrases."""
     return Markup("<wbr>").join(escape(piece) for piece in phrases(text, keep_together))
+
+
+# A number with what belongs to it: 超过15%, 6%以上, 2024年, 2025年底, 第4, 3个, 1.5万亿元;
+# more than 15%, at least 6%, No. 4, 0.72 percentage points (the qualifiers of formatting.py).
+_NUMBER_WITH_WORDS = re.compile(
+    r"(?:不超过|超过|不到|约|逾|近|第|(?:at least|more than|at most|less than|about|No\.) )?"
+    r"[0-9０-９][0-9０-９.,．%％]*"
+    r"(?:[万亿]+元?|元)?(?:个百分点|年底|年末|年初|[年月日个倍位名家项%％]| percentage points?)?(?:以上|以下|左右)?")
+
+
+def numbers_kept_whole(text: str) -> Markup:
+    """The text escaped, each number in a no-break span with its qualifier and unit, so that a
+    narrow column never leaves 6%以 on one line and 上 on the next, or 2014 apart from 年."""
+    pieces, last = [], 0
+    for number in _NUMBER_WITH_WORDS.finditer(text):
+        pieces.append(escape(text[last:number.start()]))
+        pieces.append(Markup('<span class="nobr">{}</span>').format(number.group()))
+        last = number.end()
+    pieces.append(escape(text[last:]))
+    return Markup("").join(pieces)
